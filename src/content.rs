@@ -1,0 +1,449 @@
+//! The content tree, Zola style: TOML front matter between `+++` lines, Markdown body.
+//!
+//! ```text
+//! content/<book>/_index.md              book metadata + the document's own prose
+//! content/<book>/import-report.md       what the importer guessed, could not read, left out
+//! content/<book>/<department>/_index.md department (code, aliases, 整体支出 table)
+//! content/<book>/<department>/<project>.md
+//! ```
+//!
+//! Writing is atomic per book (a new tree is built beside the old and swapped in), and
+//! Markdown notes that people added to existing files survive a re-import.
+
+use crate::model::{Book, Department, Project};
+use anyhow::{Context, Result, bail};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub const INDEX: &str = "_index.md";
+pub const IMPORT_REPORT: &str = "import-report.md";
+
+/// A content error that points at a file, line and column.
+#[derive(Debug, thiserror::Error)]
+#[error("{}:{line}:{col}: {message}\n{context}", path.display())]
+pub struct ContentError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    /// The offending line with a caret under the column.
+    pub context: String,
+}
+
+fn front_matter<T: serde::Serialize>(value: &T) -> Result<String> {
+    let toml = toml::to_string(value).context("serialising front matter")?;
+    Ok(toml)
+}
+
+fn document<T: serde::Serialize>(value: &T, body: &str) -> Result<String> {
+    let mut s = String::from("+++\n");
+    s.push_str(&front_matter(value)?);
+    s.push_str("+++\n");
+    if !body.is_empty() {
+        s.push('\n');
+        s.push_str(body.trim_end());
+        s.push('\n');
+    }
+    Ok(s)
+}
+
+/// Split a content file into its front matter and body; the front matter starts on line 2.
+pub fn split(text: &str) -> Option<(&str, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            let front = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            return Some((front, body.trim_start_matches(['\n', '\r'])));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn parse_front<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> std::result::Result<(T, String), ContentError> {
+    let Some((front, body)) = split(text) else {
+        return Err(ContentError {
+            path: path.to_path_buf(),
+            line: 1,
+            col: 1,
+            message:
+                "missing front matter: the file must start with a line `+++`, then TOML, then `+++`"
+                    .into(),
+            context: context_line(text, 1, 1),
+        });
+    };
+    match toml::from_str::<T>(front) {
+        Ok(v) => Ok((v, body.to_string())),
+        Err(e) => {
+            let (line, col) = match e.span() {
+                Some(span) => {
+                    let before = &front[..span.start.min(front.len())];
+                    let line = before.matches('\n').count() + 2;
+                    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    (line, col)
+                }
+                None => (2, 1),
+            };
+            Err(ContentError {
+                path: path.to_path_buf(),
+                line,
+                col,
+                message: e.message().to_string(),
+                context: context_line(text, line, col),
+            })
+        }
+    }
+}
+
+fn context_line(text: &str, line: usize, col: usize) -> String {
+    let l = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let shown: String = l.chars().take(160).collect();
+    format!(
+        "{line:>5} | {shown}\n      | {}^",
+        " ".repeat(col.saturating_sub(1).min(160))
+    )
+}
+
+/// Existing Markdown bodies under a book folder, keyed by path relative to the book, so
+/// people's notes survive a re-import.
+fn existing_bodies(dir: &Path) -> std::collections::HashMap<PathBuf, String> {
+    let mut out = std::collections::HashMap::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        let p = entry.path();
+        if p.extension().is_some_and(|e| e == "md")
+            && p.file_name().is_some_and(|n| n != IMPORT_REPORT)
+        {
+            if let Ok(text) = fs::read_to_string(p) {
+                if let Some((_, body)) = split(&text) {
+                    if !body.trim().is_empty() {
+                        if let Ok(rel) = p.strip_prefix(dir) {
+                            out.insert(rel.to_path_buf(), body.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Write a book under `content_dir/<slug>/`, replacing the previous version atomically.
+pub fn write_book(book: &Book, report_md: &str, content_dir: &Path) -> Result<PathBuf> {
+    if !crate::slug::is_valid(&book.slug) {
+        bail!("book name \"{}\" is not a safe folder name", book.slug);
+    }
+    fs::create_dir_all(content_dir)
+        .with_context(|| format!("creating {}", content_dir.display()))?;
+    let final_dir = content_dir.join(&book.slug);
+    let notes = existing_bodies(&final_dir);
+    let pid = std::process::id();
+    let tmp = content_dir.join(format!(".{}.new-{pid}", book.slug));
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp).ok();
+    }
+    let result = write_tree(book, report_md, &tmp, &notes);
+    if let Err(e) = result {
+        fs::remove_dir_all(&tmp).ok();
+        return Err(e);
+    }
+    let old = content_dir.join(format!(".{}.old-{pid}", book.slug));
+    if final_dir.exists() {
+        fs::rename(&final_dir, &old)
+            .with_context(|| format!("moving aside {}", final_dir.display()))?;
+    }
+    if let Err(e) = fs::rename(&tmp, &final_dir) {
+        if old.exists() {
+            fs::rename(&old, &final_dir).ok();
+        }
+        return Err(e).with_context(|| format!("moving new content into {}", final_dir.display()));
+    }
+    if old.exists() {
+        fs::remove_dir_all(&old).ok();
+    }
+    Ok(final_dir)
+}
+
+fn write_tree(
+    book: &Book,
+    report_md: &str,
+    dir: &Path,
+    notes: &std::collections::HashMap<PathBuf, String>,
+) -> Result<()> {
+    fs::create_dir_all(dir)?;
+    let body_of = |rel: PathBuf, generated: &str| -> String {
+        notes
+            .get(&rel)
+            .cloned()
+            .unwrap_or_else(|| generated.to_string())
+    };
+    fs::write(
+        dir.join(INDEX),
+        document(book, &body_of(PathBuf::from(INDEX), &book.prose))?,
+    )?;
+    fs::write(dir.join(IMPORT_REPORT), report_md)?;
+    for d in &book.departments {
+        if !crate::slug::is_valid(&d.slug) {
+            bail!("department folder name \"{}\" is not safe", d.slug);
+        }
+        let ddir = dir.join(&d.slug);
+        fs::create_dir_all(&ddir)?;
+        let rel = PathBuf::from(&d.slug).join(INDEX);
+        fs::write(ddir.join(INDEX), document(d, &body_of(rel, &d.notes))?)?;
+        for p in &d.projects {
+            if !crate::slug::is_valid(&p.slug) {
+                bail!("project file name \"{}\" is not safe", p.slug);
+            }
+            let file = format!("{}.md", p.slug);
+            let rel = PathBuf::from(&d.slug).join(&file);
+            fs::write(ddir.join(&file), document(p, &body_of(rel, &p.notes))?)?;
+        }
+    }
+    Ok(())
+}
+
+/// All content errors of one load, so they can be listed together.
+#[derive(Debug, Default)]
+pub struct LoadErrors(pub Vec<ContentError>);
+
+impl std::fmt::Display for LoadErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            writeln!(f, "{}. {e}", i + 1)?;
+        }
+        write!(
+            f,
+            "{} content error(s); fix them and run again",
+            self.0.len()
+        )
+    }
+}
+
+impl std::error::Error for LoadErrors {}
+
+/// Load one book folder.
+pub fn load_book(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Book> {
+    let slug = dir.file_name()?.to_string_lossy().to_string();
+    let index = dir.join(INDEX);
+    let text = match fs::read_to_string(&index) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(io_error(&index, &e));
+            return None;
+        }
+    };
+    let (mut book, body): (Book, String) = match parse_front(&index, &text) {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(e);
+            return None;
+        }
+    };
+    book.slug = slug;
+    book.prose = body;
+    let mut dept_dirs: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect(),
+        Err(e) => {
+            errors.push(io_error(dir, &e));
+            return None;
+        }
+    };
+    dept_dirs.retain(|p| {
+        p.file_name()
+            .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+    });
+    dept_dirs.sort();
+    let file_order: std::collections::HashMap<String, usize> = book
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.file.clone(), i))
+        .collect();
+    for ddir in dept_dirs {
+        if let Some(d) = load_department(&ddir, errors) {
+            book.departments.push(d);
+        }
+    }
+    let order = |s: &crate::model::SourceRef| {
+        (
+            file_order.get(&s.file).copied().unwrap_or(usize::MAX),
+            s.line,
+        )
+    };
+    for d in &mut book.departments {
+        d.projects.sort_by(|a, b| {
+            order(&a.source)
+                .cmp(&order(&b.source))
+                .then(a.slug.cmp(&b.slug))
+        });
+    }
+    book.departments.sort_by(|a, b| {
+        order(&a.source)
+            .cmp(&order(&b.source))
+            .then(a.slug.cmp(&b.slug))
+    });
+    Some(book)
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> ContentError {
+    ContentError {
+        path: path.to_path_buf(),
+        line: 1,
+        col: 1,
+        message: format!("cannot read: {e}"),
+        context: String::new(),
+    }
+}
+
+fn load_department(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Department> {
+    let slug = dir.file_name()?.to_string_lossy().to_string();
+    if !crate::slug::is_valid(&slug) {
+        errors.push(ContentError {
+            path: dir.to_path_buf(),
+            line: 1,
+            col: 1,
+            message: format!(
+                "folder name \"{slug}\" is not a safe URL segment: rename it using a-z, 0-9 and '-'"
+            ),
+            context: String::new(),
+        });
+        return None;
+    }
+    let index = dir.join(INDEX);
+    let text = match fs::read_to_string(&index) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(io_error(&index, &e));
+            return None;
+        }
+    };
+    let (mut dept, body): (Department, String) = match parse_front(&index, &text) {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(e);
+            return None;
+        }
+    };
+    dept.slug = slug;
+    dept.notes = body;
+    let mut files: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                p.is_file()
+                    && p.extension().is_some_and(|x| x == "md")
+                    && p.file_name().is_some_and(|n| n != INDEX)
+            })
+            .collect(),
+        Err(e) => {
+            errors.push(io_error(dir, &e));
+            return None;
+        }
+    };
+    files.sort();
+    for f in files {
+        let stem = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if !crate::slug::is_valid(&stem) {
+            errors.push(ContentError {
+                path: f.clone(),
+                line: 1,
+                col: 1,
+                message: format!("file name \"{stem}.md\" is not a safe URL segment: rename it using a-z, 0-9 and '-'"),
+                context: String::new(),
+            });
+            continue;
+        }
+        let text = match fs::read_to_string(&f) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(io_error(&f, &e));
+                continue;
+            }
+        };
+        match parse_front::<Project>(&f, &text) {
+            Ok((mut p, body)) => {
+                p.slug = stem;
+                p.notes = body;
+                dept.projects.push(p);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    Some(dept)
+}
+
+/// Load every book under `content_dir` (folders with an `_index.md`), sorted by slug.
+/// All errors are collected; the caller decides whether any is fatal.
+pub fn load_books(content_dir: &Path) -> std::result::Result<Vec<Book>, LoadErrors> {
+    let mut errors = Vec::new();
+    let mut dirs: Vec<PathBuf> = match fs::read_dir(content_dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_dir() && p.join(INDEX).is_file())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+            })
+            .collect(),
+        Err(e) => return Err(LoadErrors(vec![io_error(content_dir, &e)])),
+    };
+    dirs.sort();
+    let books: Vec<Book> = dirs
+        .iter()
+        .filter_map(|d| load_book(d, &mut errors))
+        .collect();
+    if errors.is_empty() {
+        Ok(books)
+    } else {
+        Err(LoadErrors(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter() {
+        let (f, b) = split("+++\na = 1\n+++\n\n正文\n").unwrap();
+        assert_eq!(f, "a = 1\n");
+        assert_eq!(b, "正文\n");
+        assert!(split("no front matter").is_none());
+    }
+
+    #[test]
+    fn errors_point_at_line_and_column() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct T {
+            name: String,
+        }
+        let e = parse_front::<T>(Path::new("x.md"), "+++\nname = 3\n+++\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert_eq!(e.col, 8);
+        assert!(e.to_string().starts_with("x.md:2:8:"), "{e}");
+        assert!(e.context.contains("name = 3"));
+    }
+}

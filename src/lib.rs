@@ -1,0 +1,13 @@
+//! jixiao (绩效): import Chinese budget performance-target tables, check them against
+//! the official rules, and publish them as a static website.
+//!
+//! The flow is `load → analyse → render`, each step usable without the CLI.
+
+pub mod amount;
+pub mod content;
+pub mod csv_import;
+pub mod import;
+pub mod markdown;
+pub mod model;
+pub mod slug;
+pub mod text;

@@ -1,0 +1,110 @@
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use jixiao::import::{ImportOptions, SourceInput, import};
+use jixiao::model::Stage;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "jixiao",
+    version,
+    about = "绩效目标表 → 公开网站：导入、检查、生成"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import source documents (text exports of 绩效目标表, or jixiao CSV downloads) as one book.
+    Import {
+        /// Files to import, in document order.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Folder name of the book under content/ (lowercase ASCII, digits, '-').
+        #[arg(long)]
+        book: String,
+        /// Content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        issuer: Option<String>,
+        #[arg(long)]
+        year: Option<u16>,
+        /// draft (草案) or final.
+        #[arg(long, value_parser = parse_stage)]
+        stage: Option<Stage>,
+    },
+}
+
+fn parse_stage(s: &str) -> Result<Stage, String> {
+    match s {
+        "draft" | "草案" => Ok(Stage::Draft),
+        "final" | "正式" => Ok(Stage::Final),
+        _ => Err("expected draft or final".into()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Import {
+            files,
+            book,
+            content,
+            title,
+            region,
+            issuer,
+            year,
+            stage,
+        } => {
+            let mut inputs = Vec::new();
+            for f in &files {
+                let bytes =
+                    std::fs::read(f).with_context(|| format!("{}: cannot read", f.display()))?;
+                let name = f
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                inputs.push(SourceInput { name, bytes });
+            }
+            let opts = ImportOptions {
+                book,
+                title,
+                region,
+                issuer,
+                year,
+                stage,
+            };
+            let imported = import(&inputs, &opts)?;
+            let dir = jixiao::content::write_book(
+                &imported.book,
+                &imported.report.to_markdown(),
+                &content,
+            )?;
+            eprintln!("{}", imported.report.summary());
+            eprintln!(
+                "  written to {} (report: {})",
+                dir.display(),
+                dir.join(jixiao::content::IMPORT_REPORT).display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

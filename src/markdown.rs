@@ -1,0 +1,141 @@
+//! Markdown in and out. Imported prose is written as Markdown that renders back to the
+//! same text; rendering never lets raw HTML from content through.
+
+use pulldown_cmark::{Event, Options, Parser, html};
+
+/// Escape text so Markdown shows it literally (ASCII punctuation that has meaning).
+pub fn escape_inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '&' | '$'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Escape a paragraph line: inline escapes plus the block markers a line may start with
+/// (`1. `, `- `, `+ `, `= `).
+pub fn escape_line(s: &str) -> String {
+    let mut e = escape_inline(s);
+    let starts_list = {
+        let digits: String = e.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let rest = &e[digits.len()..];
+        (!digits.is_empty() && (rest.starts_with('.') || rest.starts_with(')')))
+            || e.starts_with('-')
+            || e.starts_with('+')
+            || e.starts_with('=')
+    };
+    if starts_list {
+        if let Some(pos) = e.find(|c: char| !c.is_ascii_digit()) {
+            e.insert(pos, '\\');
+        }
+    }
+    e
+}
+
+/// Render Markdown to HTML. Raw HTML in the source is shown as text, never emitted,
+/// because content comes from untrusted documents.
+pub fn render(md: &str) -> String {
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(md, opts).map(|ev| match ev {
+        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        Event::Start(pulldown_cmark::Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let safe = if is_safe_url(&dest_url) {
+                dest_url
+            } else {
+                "#".into()
+            };
+            Event::Start(pulldown_cmark::Tag::Link {
+                link_type,
+                dest_url: safe,
+                title,
+                id,
+            })
+        }
+        Event::Start(pulldown_cmark::Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let safe = if is_safe_url(&dest_url) {
+                dest_url
+            } else {
+                "#".into()
+            };
+            Event::Start(pulldown_cmark::Tag::Image {
+                link_type,
+                dest_url: safe,
+                title,
+                id,
+            })
+        }
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    out
+}
+
+/// Links from content may be relative, http(s) or mailto; nothing that runs script.
+pub fn is_safe_url(url: &str) -> bool {
+    let lower: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match lower.split_once(':') {
+        None => true,
+        Some((scheme, _))
+            if scheme.contains('/') || scheme.contains('?') || scheme.contains('#') =>
+        {
+            true
+        }
+        Some((scheme, _)) => matches!(scheme, "http" | "https" | "mailto"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_text_renders_literally() {
+        let src = "1. 生活补助：50元*181天=9050；<p>标签</p> [链接] _x_";
+        let html = render(&escape_line(src));
+        assert!(
+            html.contains("1. 生活补助：50元*181天=9050；&lt;p&gt;标签&lt;/p&gt; [链接] _x_"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn raw_html_never_passes() {
+        let html = render("<script>alert(1)</script>\n\n文字<img src=x onerror=alert(1)>");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+    }
+
+    #[test]
+    fn script_links_are_neutralised() {
+        let html = render("[点我](javascript:alert(1)) [好](https://example.org/a)");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("https://example.org/a"));
+        assert!(!is_safe_url(" JavaScript:alert(1)"));
+        assert!(!is_safe_url("java\tscript:alert(1)"));
+        assert!(is_safe_url("../a/b.html"));
+    }
+}

@@ -1,0 +1,462 @@
+//! The domain: a Book of Departments, each with Projects whose Funds and Indicators
+//! come from one 绩效目标表 in a source document.
+
+use crate::amount::Amount;
+use serde::{Deserialize, Serialize};
+
+/// One budget document (or several files of one document): a year's targets of one issuer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Book {
+    /// Folder name under `content/`; also the URL segment. ASCII, validated.
+    #[serde(skip)]
+    pub slug: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub region: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub issuer: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
+    pub stage: Stage,
+    pub unit: String,
+    /// Date printed on the cover (`2026年3月`), as written.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date: String,
+    #[serde(default)]
+    pub sources: Vec<SourceFile>,
+    /// The document's own prose (编制说明 and the like), as Markdown.
+    #[serde(skip)]
+    pub prose: String,
+    #[serde(skip)]
+    pub departments: Vec<Department>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// 草案: published for review; labelled as such on every page.
+    Draft,
+    #[default]
+    Final,
+}
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Draft => "草案",
+            Stage::Final => "正式",
+        }
+    }
+}
+
+/// A source file as imported: enough to prove which bytes the content came from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SourceFile {
+    pub file: String,
+    pub sha256: String,
+    pub encoding: String,
+    pub layout: String,
+    pub lines: u32,
+}
+
+/// Where something was read: file name and 1-based line.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceRef {
+    pub file: String,
+    pub line: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub end_line: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// A budget unit (部门/单位). Its canonical name is the fullest spelling found; every
+/// other spelling seen in the book is kept as an alias.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Department {
+    #[serde(skip)]
+    pub slug: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// True for the "未注明部门" bucket of tables that name no department.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unnamed: bool,
+    /// First place the book mentions this unit; orders departments as the document does.
+    pub source: SourceRef,
+    /// The entry in the document's table of contents, where it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contents: Option<ContentsEntry>,
+    /// The department-level 整体支出绩效目标表, where the document has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overall: Option<OverallTable>,
+    #[serde(skip)]
+    pub notes: String,
+    #[serde(skip)]
+    pub projects: Vec<Project>,
+}
+
+pub const UNNAMED_DEPARTMENT: &str = "未注明部门";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ContentsEntry {
+    /// The line as written, e.g. `101001 攀枝花市西区人民代表大会常务委员会办公室.....1`.
+    pub text: String,
+    pub line: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+}
+
+/// A department-level 部门（单位）整体支出绩效目标表.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OverallTable {
+    pub title: String,
+    /// The unit's name as written in this table.
+    pub name_as_written: String,
+    pub source: SourceRef,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<Task>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amounts: Vec<FundRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<Indicator>,
+}
+
+/// A 年度主要任务 row of a department-level table.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Task {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub content: String,
+    pub line: u32,
+}
+
+/// One budget project's 绩效目标表.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Project {
+    #[serde(skip)]
+    pub slug: String,
+    pub name: String,
+    /// The department as written in this table (empty when the table names none).
+    #[serde(default)]
+    pub department: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub implementing_unit: String,
+    /// `None` when the form has no goal field at all; `Some("")` when the field is empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<String>,
+    pub source: SourceRef,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<ProjectFlag>,
+    pub funds: Funds,
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+    /// Free Markdown notes (the body of the project file).
+    #[serde(skip)]
+    pub notes: String,
+}
+
+/// What the importer had to assume about a table; each is shown on the site.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProjectFlag {
+    /// The table had no 项目名称: the name is a placeholder.
+    PlaceholderName,
+    /// The table had no title line (its title was replaced by other text).
+    NoTitle,
+    /// A headless piece of a table (no title, no name) left at a page break.
+    Fragment,
+    /// 主管部门 was empty; the project is grouped under its 实施单位.
+    DepartmentFromImplementingUnit,
+}
+
+impl ProjectFlag {
+    pub fn label(self) -> &'static str {
+        match self {
+            ProjectFlag::PlaceholderName => "表中未填项目名称",
+            ProjectFlag::NoTitle => "表格缺少标题行",
+            ProjectFlag::Fragment => "无表头的表格片段",
+            ProjectFlag::DepartmentFromImplementingUnit => "主管部门为空，按实施单位归类",
+        }
+    }
+}
+
+/// A project's money, in the book's unit (万元).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Funds {
+    /// 年度资金总额 / 合计.
+    #[serde(default, skip_serializing_if = "Amount::is_missing")]
+    pub total: Amount,
+    /// 财政拨款 (or 当年财政拨款).
+    #[serde(default, skip_serializing_if = "Amount::is_missing")]
+    pub fiscal: Amount,
+    /// 其中：上级补助.
+    #[serde(default, skip_serializing_if = "Amount::is_missing")]
+    pub fiscal_upper: Amount,
+    /// 其中：本级安排.
+    #[serde(default, skip_serializing_if = "Amount::is_missing")]
+    pub fiscal_own: Amount,
+    /// 结转资金.
+    #[serde(default, skip_serializing_if = "Amount::is_missing")]
+    pub carry_over: Amount,
+    /// 其他资金 / 非财政拨款.
+    #[serde(default, skip_serializing_if = "Amount::is_missing")]
+    pub other: Amount,
+    /// True on forms where 结转 sits beside 当年财政拨款 rather than inside 财政拨款, so
+    /// total = fiscal + carry-over + other.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub carry_over_beside_fiscal: bool,
+    /// Which of the rows above the form has at all (a row with an empty cell still counts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<FundKind>,
+    /// First line of the funds block.
+    #[serde(default)]
+    pub line: u32,
+    /// Rows that do not fit the fields above (a label written twice, an unknown label).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<FundRow>,
+}
+
+impl Funds {
+    pub fn get(&self, kind: FundKind) -> Option<&Amount> {
+        match kind {
+            FundKind::Total => Some(&self.total),
+            FundKind::Fiscal => Some(&self.fiscal),
+            FundKind::FiscalUpper => Some(&self.fiscal_upper),
+            FundKind::FiscalOwn => Some(&self.fiscal_own),
+            FundKind::CarryOver => Some(&self.carry_over),
+            FundKind::Other => Some(&self.other),
+            _ => None,
+        }
+    }
+
+    pub fn get_mut(&mut self, kind: FundKind) -> Option<&mut Amount> {
+        match kind {
+            FundKind::Total => Some(&mut self.total),
+            FundKind::Fiscal => Some(&mut self.fiscal),
+            FundKind::FiscalUpper => Some(&mut self.fiscal_upper),
+            FundKind::FiscalOwn => Some(&mut self.fiscal_own),
+            FundKind::CarryOver => Some(&mut self.carry_over),
+            FundKind::Other => Some(&mut self.other),
+            _ => None,
+        }
+    }
+}
+
+/// A labelled amount as the form writes it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FundRow {
+    pub label: String,
+    pub kind: FundKind,
+    pub amount: Amount,
+    pub line: u32,
+}
+
+/// What an amount row means, whatever its spelling.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum FundKind {
+    Total,
+    Fiscal,
+    FiscalUpper,
+    FiscalOwn,
+    CarryOver,
+    Other,
+    /// Department-level: 人员经费.
+    Personnel,
+    /// Department-level: 公用经费.
+    PublicExpense,
+    /// Department-level: 基本支出合计.
+    BasicTotal,
+    /// Department-level: 项目支出.
+    ProjectSpending,
+    /// Department-level: 收入预算合计.
+    IncomeTotal,
+    /// Department-level: 支出预算合计.
+    ExpenditureTotal,
+    Unknown,
+}
+
+impl FundKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            FundKind::Total => "资金总额",
+            FundKind::Fiscal => "财政拨款",
+            FundKind::FiscalUpper => "上级补助",
+            FundKind::FiscalOwn => "本级安排",
+            FundKind::CarryOver => "结转资金",
+            FundKind::Other => "其他资金",
+            FundKind::Personnel => "人员经费",
+            FundKind::PublicExpense => "公用经费",
+            FundKind::BasicTotal => "基本支出合计",
+            FundKind::ProjectSpending => "项目支出",
+            FundKind::IncomeTotal => "收入预算合计",
+            FundKind::ExpenditureTotal => "支出预算合计",
+            FundKind::Unknown => "其他行",
+        }
+    }
+}
+
+/// 一级指标 categories of 财预〔2021〕101号, with the older local names folded in
+/// (项目完成 → 产出, 项目效益 → 效益).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level1 {
+    #[serde(rename = "产出")]
+    Output,
+    #[serde(rename = "成本")]
+    Cost,
+    #[serde(rename = "效益")]
+    Benefit,
+    #[serde(rename = "满意度")]
+    Satisfaction,
+}
+
+impl Level1 {
+    pub const ALL: [Level1; 4] = [
+        Level1::Output,
+        Level1::Cost,
+        Level1::Benefit,
+        Level1::Satisfaction,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Level1::Output => "产出",
+            Level1::Cost => "成本",
+            Level1::Benefit => "效益",
+            Level1::Satisfaction => "满意度",
+        }
+    }
+}
+
+/// 二级指标 categories.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level2 {
+    #[serde(rename = "数量")]
+    Quantity,
+    #[serde(rename = "质量")]
+    Quality,
+    #[serde(rename = "时效")]
+    Timeliness,
+    #[serde(rename = "成本")]
+    Cost,
+    #[serde(rename = "经济效益")]
+    Economic,
+    #[serde(rename = "社会效益")]
+    Social,
+    #[serde(rename = "生态效益")]
+    Ecological,
+    #[serde(rename = "可持续影响")]
+    Sustainability,
+    #[serde(rename = "服务对象满意度")]
+    Satisfaction,
+}
+
+impl Level2 {
+    pub const ALL: [Level2; 9] = [
+        Level2::Quantity,
+        Level2::Quality,
+        Level2::Timeliness,
+        Level2::Cost,
+        Level2::Economic,
+        Level2::Social,
+        Level2::Ecological,
+        Level2::Sustainability,
+        Level2::Satisfaction,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Level2::Quantity => "数量",
+            Level2::Quality => "质量",
+            Level2::Timeliness => "时效",
+            Level2::Cost => "成本",
+            Level2::Economic => "经济效益",
+            Level2::Social => "社会效益",
+            Level2::Ecological => "生态效益",
+            Level2::Sustainability => "可持续影响",
+            Level2::Satisfaction => "服务对象满意度",
+        }
+    }
+
+    /// The 一级指标 this category belongs to under 财预〔2021〕101号.
+    pub fn parent(self) -> Level1 {
+        match self {
+            Level2::Quantity | Level2::Quality | Level2::Timeliness => Level1::Output,
+            Level2::Cost => Level1::Cost,
+            Level2::Economic | Level2::Social | Level2::Ecological | Level2::Sustainability => {
+                Level1::Benefit
+            }
+            Level2::Satisfaction => Level1::Satisfaction,
+        }
+    }
+
+    /// Stable ASCII id for URLs and CSS classes.
+    pub fn id(self) -> &'static str {
+        match self {
+            Level2::Quantity => "quantity",
+            Level2::Quality => "quality",
+            Level2::Timeliness => "timeliness",
+            Level2::Cost => "cost",
+            Level2::Economic => "economic",
+            Level2::Social => "social",
+            Level2::Ecological => "ecological",
+            Level2::Sustainability => "sustainability",
+            Level2::Satisfaction => "satisfaction",
+        }
+    }
+}
+
+/// One 三级指标 row: where it sits in the tree, its name and its 指标值.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Indicator {
+    /// 一级指标 as written (carried down merged cells); empty when the table left it out.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub level1: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level1_category: Option<Level1>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub level2: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level2_category: Option<Level2>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub value: String,
+    pub line: u32,
+}
+
+impl Indicator {
+    /// True when the row sets something: a name or a value that is not a placeholder.
+    pub fn is_set(&self) -> bool {
+        !is_placeholder(&self.name) || !is_placeholder(&self.value)
+    }
+}
+
+/// Empty cells and the fillers people type into them (`/`, `无`, `--`).
+pub fn is_placeholder(s: &str) -> bool {
+    let k = crate::text::key(s);
+    matches!(
+        k.as_str(),
+        "" | "/" | "//" | "-" | "--" | "—" | "——" | "无" | "暂无" | "\\"
+    )
+}
+
+impl Book {
+    pub fn projects(&self) -> impl Iterator<Item = (&Department, &Project)> {
+        self.departments
+            .iter()
+            .flat_map(|d| d.projects.iter().map(move |p| (d, p)))
+    }
+
+    pub fn project_count(&self) -> usize {
+        self.departments.iter().map(|d| d.projects.len()).sum()
+    }
+}

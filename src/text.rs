@@ -1,0 +1,109 @@
+//! Text helpers shared by the importer, the checks and the site.
+//!
+//! Source documents mix full-width and half-width forms (`（` / `(`, `：` / `:`,
+//! `＝100%`), insert stray spaces inside labels (`可持续影响 指标`) and split
+//! labels over lines (`服务对象\n满意度指标`). [`key`] folds all of that for
+//! *matching only*; what is displayed is always the text as written.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Matching key: NFKC-folded, with every kind of whitespace removed.
+pub fn key(s: &str) -> String {
+    s.nfkc().filter(|c| !is_space(*c)).collect()
+}
+
+/// Label key: [`key`] without a trailing colon, so `项目名称：` matches `项目名称`.
+pub fn label_key(s: &str) -> String {
+    let mut k = key(s);
+    while k.ends_with(':') {
+        k.pop();
+    }
+    k
+}
+
+/// Whitespace as it appears in Word/PDF exports: ASCII, ideographic space (U+3000),
+/// no-break space and the zero-width characters that Word leaves behind.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{3000}' | '\u{00A0}' | '\u{200B}' | '\u{FEFF}')
+}
+
+/// Trim export whitespace at both ends (including U+3000), keeping inner text as is.
+pub fn clean(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+/// Remove Word bookmark artefacts such as `[bookmark: _GoBack]` that exports leave
+/// inside cells; they are never part of what a bureau wrote.
+pub fn strip_artifacts(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("[bookmark:") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find(']') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => {
+                rest = &rest[start..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// True for Han characters (CJK unified ideographs and extensions in the BMP).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// Shorten for messages: at most `max` characters, with an ellipsis when cut.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let s = s.replace(['\n', '\r', '\t'], " ");
+    if s.chars().count() <= max {
+        s
+    } else {
+        let mut out: String = s.chars().take(max).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// Replace control characters (other than newline and tab) that would corrupt
+/// TOML, HTML or a terminal; they carry no meaning in a budget table.
+pub fn strip_controls(s: &str) -> String {
+    s.chars()
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_folds_width_and_spaces() {
+        assert_eq!(key("部门（单位）"), key("部门(单位)"));
+        assert_eq!(key("可持续影响 指标"), "可持续影响指标");
+        assert_eq!(key("服务对象\n满意度指标"), "服务对象满意度指标");
+        assert_eq!(label_key("项目名称："), "项目名称");
+        assert_eq!(key("＝100%"), "=100%");
+    }
+
+    #[test]
+    fn clean_trims_ideographic_space() {
+        assert_eq!(clean("\u{3000}300.00 "), "300.00");
+        assert_eq!(clean("\u{3000}"), "");
+    }
+
+    #[test]
+    fn strips_word_bookmarks() {
+        assert_eq!(strip_artifacts("[bookmark: _GoBack]工作情况"), "工作情况");
+        assert_eq!(strip_artifacts("a[bookmark: x"), "a[bookmark: x");
+    }
+
+    #[test]
+    fn excerpt_counts_characters() {
+        assert_eq!(excerpt("一二三四", 2), "一二…");
+        assert_eq!(excerpt("一二", 2), "一二");
+    }
+}

@@ -4,6 +4,7 @@
 //! The flow is `load → analyse → render`, each step usable without the CLI.
 
 pub mod amount;
+pub mod config;
 pub mod content;
 pub mod csv_import;
 pub mod import;

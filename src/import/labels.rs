@@ -99,11 +99,7 @@ pub fn field(key: &str) -> Option<Field> {
             Field::FundsHeading
         }
         _ => {
-            if k.starts_with("项目资金")
-                || k.starts_with("预算情况")
-                || k.contains("预算申请数")
-                || k.starts_with("年度部门整体支出预算")
-            {
+            if is_funds_heading(k) {
                 Field::FundsHeading
             } else if let Some(kind) = fund_kind(k) {
                 Field::Fund(kind)
@@ -113,6 +109,21 @@ pub fn field(key: &str) -> Option<Field> {
         }
     };
     Some(f)
+}
+
+/// `项目资金（万元）`, `项目资金来源`, `预算情况（万元）`, `2026年预算申请数（万元）`: short
+/// headings only, so an indicator named `项目资金使用合规率` is not mistaken for one.
+fn is_funds_heading(k: &str) -> bool {
+    if k.chars().count() > 20 {
+        return false;
+    }
+    let unit = k.contains("万元") || k.ends_with("(元)");
+    k == "项目资金"
+        || k == "项目资金来源"
+        || (k.starts_with("项目资金") && unit)
+        || (k.starts_with("预算情况") && (unit || k == "预算情况"))
+        || (k.contains("预算申请数") && unit)
+        || (k.starts_with("年度部门整体支出预算") && unit)
 }
 
 /// The meaning of a funds label, whatever year it names (`2026年本级安排`).
@@ -153,7 +164,7 @@ pub fn starts_funds_block(key: &str) -> bool {
     matches!(
         k,
         "年度资金总额" | "财政拨款" | "当年财政拨款" | "非财政拨款" | "其他资金"
-    ) || k.starts_with("项目资金")
+    ) || is_funds_heading(k)
 }
 
 /// A label carried by the first column of the indicator block (`绩效指标`,
@@ -228,6 +239,33 @@ pub fn level2(key: &str) -> Option<Level2> {
     })
 }
 
+/// A 二级 label cut short by the page (`服务对象满`): a prefix of four or more
+/// characters of exactly one full label.
+pub fn level2_cut_short(key: &str) -> Option<Level2> {
+    const FULL: &[(&str, Level2)] = &[
+        ("服务对象满意度指标", Level2::Satisfaction),
+        ("可持续影响指标", Level2::Sustainability),
+        ("社会效益指标", Level2::Social),
+        ("经济效益指标", Level2::Economic),
+        ("生态效益指标", Level2::Ecological),
+        ("经济成本指标", Level2::Cost),
+        ("社会成本指标", Level2::Cost),
+        ("生态环境成本指标", Level2::Cost),
+    ];
+    if key.chars().count() < 4 {
+        return None;
+    }
+    let hits: Vec<Level2> = FULL
+        .iter()
+        .filter(|(f, _)| f.starts_with(key) && *f != key)
+        .map(|(_, c)| *c)
+        .collect();
+    match hits.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
 /// Labels that are both a 一级 and a 二级 name (`成本指标`, `满意度指标`): which one they
 /// are depends on their neighbours.
 pub fn is_ambiguous_level(key: &str) -> bool {
@@ -242,7 +280,7 @@ pub struct ContentsLine {
 }
 
 static CONTENTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<code>\d{6,9})?\s*(?P<name>[^\d.．…·\s][^.．…·]*?)\s*(?P<dots>[.．…·]{2,})?\s*(?P<page>\d{1,4})?$")
+    Regex::new(r"^(?P<code>\d{6,9})?\s*(?P<name>[^\d.．…·\s][^.．…·]*?)\s*(?P<dots>[.．…·]+)?\s*(?P<page>\d{1,4})?$")
         .expect("valid regex")
 });
 
@@ -250,7 +288,9 @@ static CONTENTS: LazyLock<Regex> = LazyLock::new(|| {
 pub fn contents_line(text: &str) -> Option<ContentsLine> {
     let c = CONTENTS.captures(text)?;
     let code = c.name("code").map(|m| m.as_str().to_string());
-    let dots = c.name("dots").is_some();
+    let dots = c
+        .name("dots")
+        .is_some_and(|d| d.as_str().chars().count() >= 2);
     if code.is_none() && !dots {
         return None;
     }
@@ -338,6 +378,8 @@ mod tests {
         );
         assert_eq!(level2("可持续发展指标"), Some(Level2::Sustainability));
         assert_eq!(level2("节能审查项目数量"), None);
+        assert_eq!(level2_cut_short("服务对象满"), Some(Level2::Satisfaction));
+        assert_eq!(level2_cut_short("服务"), None);
         assert!(is_ambiguous_level("成本指标"));
         assert!(is_ambiguous_level("满意度指标"));
         assert!(!is_ambiguous_level("数量指标"));
@@ -359,6 +401,13 @@ mod tests {
             "攀枝花市西区文化馆(攀枝花市西区考古与西区文物保护中心"
         );
         assert_eq!(c.page, Some(190));
+        let c = contents_line("124010攀枝花市西区格里坪镇卫生院（格里坪社区卫生服务中心）. 176")
+            .unwrap();
+        assert_eq!(
+            c.name,
+            "攀枝花市西区格里坪镇卫生院（格里坪社区卫生服务中心）"
+        );
         assert!(contents_line("为进一步加强预算绩效管理").is_none());
+        assert!(contents_line("总体目标. 3").is_none());
     }
 }

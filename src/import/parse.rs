@@ -129,6 +129,7 @@ pub fn parse(items: &[Item], layout: Layout, ledger: &mut Ledger) -> Parsed {
         tables: Vec::new(),
         cur: None,
         in_contents: false,
+        loose_since_open: Vec::new(),
     };
     for item in items {
         p.item(item);
@@ -147,10 +148,27 @@ struct Parser<'a> {
     tables: Vec<Table>,
     cur: Option<Table>,
     in_contents: bool,
+    /// Report items for loose lines met since the current table opened.
+    loose_since_open: Vec<usize>,
 }
 
 impl Parser<'_> {
     fn close(&mut self) {
+        // Loose lines that repeat the table's name or department (a heading typed above
+        // it); lines after the table's last row wait for the next table.
+        let mut later = Vec::new();
+        for i in std::mem::take(&mut self.loose_since_open) {
+            if let (Some(t), Some(item)) = (&self.cur, self.ledger.items.get_mut(i)) {
+                if t.name.as_deref() == Some(item.text.as_str()) {
+                    item.note = "表格上方重复书写的项目名称".into();
+                } else if t.department.as_deref() == Some(item.text.as_str()) {
+                    item.note = "表格上方重复书写的部门名称".into();
+                } else if item.line > t.end {
+                    later.push(i);
+                }
+            }
+        }
+        self.loose_since_open = later;
         if let Some(t) = self.cur.take() {
             if !t.has_content() && t.tasks.is_empty() {
                 if let Some(title) = &t.title {
@@ -220,6 +238,7 @@ impl Parser<'_> {
             return;
         }
         if self.cur.is_some() || !self.tables.is_empty() {
+            self.loose_since_open.push(self.ledger.items.len());
             self.ledger
                 .report(ReportKind::Outside, line, t, "表格之间的文字");
             return;
@@ -292,7 +311,11 @@ impl Parser<'_> {
         if self.cur.is_none() {
             if self.tables.is_empty() {
                 // Before the first table: a contents line, or a table starting without title.
-                let t = row_text(row);
+                let t = row
+                    .non_empty()
+                    .map(|c| c.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 if let Some(c) = labels::contents_line(&t) {
                     if self.in_contents || c.code.is_some() {
                         self.preamble.contents.push(ContentsItem {
@@ -784,7 +807,10 @@ fn classify(c: &Cell) -> Part {
         (Some((l1, _)), Some(l2)) => Part::Ambiguous(l1, l2),
         (Some((l1, old)), None) => Part::L1(l1, old),
         (None, Some(l2)) => Part::L2(l2),
-        _ => Part::Text,
+        _ => match labels::level2_cut_short(&c.key) {
+            Some(l2) => Part::L2(l2),
+            None => Part::Text,
+        },
     }
 }
 
@@ -802,9 +828,8 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
     let mut cells: Vec<&Cell> = row.non_empty().collect();
     // The first column repeats the block label after a page break (`总体绩效目标`).
     if let Some(first) = cells.first() {
-        if first.col == 0
-            && (labels::indicator_block(&first.key)
-                || labels::field(&first.key) == Some(Field::Goal))
+        if labels::indicator_block(&first.key)
+            || (first.col == 0 && labels::field(&first.key) == Some(Field::Goal))
         {
             cells.remove(0);
         }
@@ -813,7 +838,13 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
     // heading has its labels in the heading's columns.
     let positional = match t.heading {
         Some(h) if layout == Layout::Cells => row.cells.len() == h.width || row.width() == h.width,
-        Some(h) => row.cells.len() == h.width && cells.iter().all(|c| classify(c) == Part::Text),
+        // Rows layouts shift cells, so columns only explain rows with more text cells
+        // than a name and a value.
+        Some(h) => {
+            row.cells.len() == h.width
+                && cells.len() >= 3
+                && cells.iter().all(|c| classify(c) == Part::Text)
+        }
         None => false,
     };
 
@@ -889,6 +920,29 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
         }
     }
 
+    if let Some((t2, Some(c2))) = &l2 {
+        if labels::level2(&text::label_key(t2)).is_none() {
+            ledger.guess(
+                row.line(),
+                format!("二级指标“{t2}”写得不完整，按“{}指标”读取", c2.label()),
+            );
+        }
+    }
+
+    // A 二级 name without 指标 followed only by a value, inside a category already, is a
+    // 三级 indicator named like a category (`服务对象满意度  ≥90%` under 质量指标).
+    if !positional && l1.is_none() && t.tree.level2_cat.is_some() {
+        if let Some((t2, _)) = &l2 {
+            let only_value = rest.len() == 1 && looks_like_value(&rest[0].text);
+            if only_value && !text::key(t2).ends_with("指标") {
+                if let Some(c) = cells.iter().find(|c| label_text(c) == *t2).copied() {
+                    rest.insert(0, c);
+                    l2 = None;
+                }
+            }
+        }
+    }
+
     // Carry the tree down merged cells.
     let line = row.line();
     match (&l1, &l2) {
@@ -942,7 +996,10 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
         }
         (None, None) => {}
     }
-    if t.tree.level1_cat == Some(Level1::Satisfaction) {
+    if l1
+        .as_ref()
+        .is_some_and(|x| x.1 == Some(Level1::Satisfaction))
+    {
         t.satisfaction_seen = true;
     }
 
@@ -958,6 +1015,11 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
         }
         2 => (rest[0].text.clone(), rest[1].text.clone()),
         _ => {
+            // A merged cell written twice (`救助对象覆盖率 | 救助对象覆盖率 | ≥100%`).
+            rest.dedup_by(|a, b| a.text == b.text);
+            if rest.len() == 2 {
+                return push_indicator(t, rest[0].text.clone(), rest[1].text.clone(), line);
+            }
             // More cells than a row has columns: keep the first as the name, the last
             // as the value, and report the ones between.
             for c in &rest[1..rest.len() - 1] {
@@ -971,6 +1033,10 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
             (rest[0].text.clone(), rest[rest.len() - 1].text.clone())
         }
     };
+    push_indicator(t, name, value, line);
+}
+
+fn push_indicator(t: &mut Table, name: String, value: String, line: u32) {
     t.indicators.push(Indicator {
         level1: t.tree.level1.clone(),
         level1_category: t.tree.level1_cat,

@@ -1,0 +1,79 @@
+//! `book.toml`: the site's settings and how its books were imported.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default = "default_title")]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default, rename = "import")]
+    pub imports: Vec<ImportSpec>,
+}
+
+/// One `[[import]]` entry: the files of a book and the options given on import.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSpec {
+    pub book: String,
+    pub files: Vec<String>,
+    pub title: Option<String>,
+    pub region: Option<String>,
+    pub issuer: Option<String>,
+    pub year: Option<u16>,
+    pub stage: Option<crate::model::Stage>,
+}
+
+impl ImportSpec {
+    pub fn options(&self) -> crate::import::ImportOptions {
+        crate::import::ImportOptions {
+            book: self.book.clone(),
+            title: self.title.clone(),
+            region: self.region.clone(),
+            issuer: self.issuer.clone(),
+            year: self.year,
+            stage: self.stage,
+        }
+    }
+}
+
+fn default_title() -> String {
+    "预算绩效目标公开".into()
+}
+fn default_base_url() -> String {
+    "/".into()
+}
+fn default_language() -> String {
+    "zh-CN".into()
+}
+
+/// Parse `book.toml`; errors name the file, line and column.
+pub fn parse(path: &std::path::Path, text: &str) -> anyhow::Result<Config> {
+    toml::from_str(text).map_err(|e| {
+        let (line, col) = e
+            .span()
+            .map(|s| {
+                let before = &text[..s.start.min(text.len())];
+                (
+                    before.matches('\n').count() + 1,
+                    before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                )
+            })
+            .unwrap_or((1, 1));
+        anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message())
+    })
+}
+
+pub fn load(path: &std::path::Path) -> anyhow::Result<Config> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
+    parse(path, &text)
+}

@@ -10,5 +10,6 @@ pub mod csv_import;
 pub mod import;
 pub mod markdown;
 pub mod model;
+pub mod site_init;
 pub mod slug;
 pub mod text;

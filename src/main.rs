@@ -18,6 +18,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create a new site: book.toml, an empty content/ and themes/.
+    Init {
+        /// Folder to create the site in (default: the current folder).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Import source documents (text exports of 绩效目标表, or jixiao CSV downloads) as one book.
     Import {
         /// Files to import, in document order.
@@ -64,6 +70,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Init { dir } => {
+            jixiao::site_init::init(&dir)?;
+            eprintln!(
+                "created a new site in {}: edit book.toml, then `jixiao import FILE --book NAME`",
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import {
             files,
             book,

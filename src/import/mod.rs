@@ -66,6 +66,7 @@ pub enum ImportError {
     NoInput,
 }
 
+#[derive(Debug)]
 pub struct Imported {
     pub book: Book,
     pub report: ImportReport,

@@ -124,10 +124,10 @@ pub fn parse_plain_decimal(s: &str) -> Option<Decimal> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 20 {
         return None;
     }
-    if let Some(f) = frac_part {
-        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) || f.len() > 10 {
-            return None;
-        }
+    if let Some(f) = frac_part
+        && (f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) || f.len() > 10)
+    {
+        return None;
     }
     let text = match frac_part {
         Some(f) => format!("{}{digits}.{f}", if neg { "-" } else { "" }),

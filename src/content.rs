@@ -126,16 +126,12 @@ fn existing_bodies(dir: &Path) -> std::collections::HashMap<PathBuf, String> {
         let p = entry.path();
         if p.extension().is_some_and(|e| e == "md")
             && p.file_name().is_some_and(|n| n != IMPORT_REPORT)
+            && let Ok(text) = fs::read_to_string(p)
+            && let Some((_, body)) = split(&text)
+            && !body.trim().is_empty()
+            && let Ok(rel) = p.strip_prefix(dir)
         {
-            if let Ok(text) = fs::read_to_string(p) {
-                if let Some((_, body)) = split(&text) {
-                    if !body.trim().is_empty() {
-                        if let Ok(rel) = p.strip_prefix(dir) {
-                            out.insert(rel.to_path_buf(), body.to_string());
-                        }
-                    }
-                }
-            }
+            out.insert(rel.to_path_buf(), body.to_string());
         }
     }
     out

@@ -10,6 +10,7 @@ pub mod csv_import;
 pub mod import;
 pub mod markdown;
 pub mod model;
+pub mod opendata;
 pub mod site_init;
 pub mod slug;
 pub mod text;

@@ -30,10 +30,8 @@ pub fn escape_line(s: &str) -> String {
             || e.starts_with('+')
             || e.starts_with('=')
     };
-    if starts_list {
-        if let Some(pos) = e.find(|c: char| !c.is_ascii_digit()) {
-            e.insert(pos, '\\');
-        }
+    if starts_list && let Some(pos) = e.find(|c: char| !c.is_ascii_digit()) {
+        e.insert(pos, '\\');
     }
     e
 }

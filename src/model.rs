@@ -100,6 +100,24 @@ pub struct Department {
     pub projects: Vec<Project>,
 }
 
+impl Department {
+    /// The department without its projects (cheap: no project is cloned).
+    pub fn without_projects(&self) -> Department {
+        Department {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            code: self.code.clone(),
+            aliases: self.aliases.clone(),
+            unnamed: self.unnamed,
+            source: self.source.clone(),
+            contents: self.contents.clone(),
+            overall: self.overall.clone(),
+            notes: self.notes.clone(),
+            projects: Vec::new(),
+        }
+    }
+}
+
 pub const UNNAMED_DEPARTMENT: &str = "未注明部门";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -450,6 +468,23 @@ pub fn is_placeholder(s: &str) -> bool {
 }
 
 impl Book {
+    /// The book's metadata without its departments (cheap: no project is cloned).
+    pub fn clone_meta(&self) -> Book {
+        Book {
+            slug: self.slug.clone(),
+            title: self.title.clone(),
+            region: self.region.clone(),
+            issuer: self.issuer.clone(),
+            year: self.year,
+            stage: self.stage,
+            unit: self.unit.clone(),
+            date: self.date.clone(),
+            sources: self.sources.clone(),
+            prose: self.prose.clone(),
+            departments: Vec::new(),
+        }
+    }
+
     pub fn projects(&self) -> impl Iterator<Item = (&Department, &Project)> {
         self.departments
             .iter()

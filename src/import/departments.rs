@@ -51,10 +51,10 @@ pub fn normalise(name: &str) -> String {
 pub fn normalise_admin(name: &str) -> String {
     let mut k = text::key(name);
     // A parenthesised second name (`经济合作局（政务服务管理局）`), even if unclosed.
-    if let Some(pos) = k.find('(') {
-        if pos > 0 {
-            k.truncate(pos);
-        }
+    if let Some(pos) = k.find('(')
+        && pos > 0
+    {
+        k.truncate(pos);
     }
     k = k.trim_end_matches(['.', '．', '…']).to_string();
     k = k.replace("中国共产党", "中共");

@@ -89,10 +89,10 @@ pub fn import(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Imported, 
     if inputs.is_empty() {
         return Err(ImportError::NoInput);
     }
-    if let Some(first) = inputs.first() {
-        if crate::csv_import::looks_like_export(&first.bytes) {
-            return crate::csv_import::import(inputs, opts);
-        }
+    if let Some(first) = inputs.first()
+        && crate::csv_import::looks_like_export(&first.bytes)
+    {
+        return crate::csv_import::import(inputs, opts);
     }
     let mut files = Vec::new();
     for input in inputs {
@@ -377,34 +377,8 @@ fn assemble(mut files: Vec<ParsedFile>, opts: &ImportOptions) -> Imported {
     }
     depts.sort_by_key(|(fi, line, _)| (*fi, *line));
 
-    // Slugs: unit codes where the document gives them, otherwise the pinyin of the name
-    // without the administrative prefix most departments share (`张掖经济技术开发区`).
-    let shared_prefix = shared_admin_prefix(
-        depts
-            .iter()
-            .filter(|d| !d.2.unnamed)
-            .map(|d| d.2.name.as_str()),
-    );
-    let mut dept_slugs = SlugSet::new();
-    let mut departments: Vec<Department> = Vec::new();
-    for (_, _, mut d) in depts {
-        let wanted = match &d.code {
-            Some(code) => code.clone(),
-            None if d.unnamed => "weizhuming".to_string(),
-            None => slugify(
-                d.name
-                    .strip_prefix(shared_prefix.as_str())
-                    .filter(|r| !r.is_empty())
-                    .unwrap_or(&d.name),
-            ),
-        };
-        d.slug = dept_slugs.claim(&wanted, &d.name);
-        let mut project_slugs = SlugSet::new();
-        for p in &mut d.projects {
-            p.slug = project_slugs.claim(&slugify(&p.name), &p.name);
-        }
-        departments.push(d);
-    }
+    let mut departments: Vec<Department> = depts.into_iter().map(|(_, _, d)| d).collect();
+    assign_slugs(&mut departments);
 
     let mut accounting = Accounting::default();
     let mut items = Vec::new();
@@ -453,6 +427,37 @@ fn assemble(mut files: Vec<ParsedFile>, opts: &ImportOptions) -> Imported {
     Imported { book, report }
 }
 
+/// Give departments and projects their folder and file names: unit codes where the
+/// document gives them, otherwise the pinyin of the name without the administrative
+/// prefix most departments share (`张掖经济技术开发区`). Depends only on names and
+/// codes, so every import route (text, CSV, JSON) yields the same paths.
+pub fn assign_slugs(departments: &mut [Department]) {
+    let shared_prefix = shared_admin_prefix(
+        departments
+            .iter()
+            .filter(|d| !d.unnamed)
+            .map(|d| d.name.as_str()),
+    );
+    let mut dept_slugs = SlugSet::new();
+    for d in departments.iter_mut() {
+        let wanted = match &d.code {
+            Some(code) => code.clone(),
+            None if d.unnamed => "weizhuming".to_string(),
+            None => slugify(
+                d.name
+                    .strip_prefix(shared_prefix.as_str())
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or(&d.name),
+            ),
+        };
+        d.slug = dept_slugs.claim(&wanted, &d.name);
+        let mut project_slugs = SlugSet::new();
+        for p in &mut d.projects {
+            p.slug = project_slugs.claim(&slugify(&p.name), &p.name);
+        }
+    }
+}
+
 /// The longest prefix ending in an administrative division (区, 市, 县…) that at least
 /// half of the names (and two or more) start with.
 fn shared_admin_prefix<'a>(names: impl Iterator<Item = &'a str>) -> String {
@@ -485,11 +490,11 @@ fn department_of(t: &mut Table) -> Option<String> {
     if let Some(d) = named(&t.department).or_else(|| named(&t.supervising)) {
         return Some(d);
     }
-    if !t.is_overall() {
-        if let Some(i) = named(&t.implementing) {
-            t.flags.push(ProjectFlag::DepartmentFromImplementingUnit);
-            return Some(i);
-        }
+    if !t.is_overall()
+        && let Some(i) = named(&t.implementing)
+    {
+        t.flags.push(ProjectFlag::DepartmentFromImplementingUnit);
+        return Some(i);
     }
     None
 }

@@ -253,18 +253,18 @@ impl Parser<'_> {
             self.ledger.map(line);
             return;
         }
-        if self.in_contents {
-            if let Some(c) = labels::contents_line(t) {
-                pre.contents.push(ContentsItem {
-                    code: c.code,
-                    name: c.name,
-                    page: c.page,
-                    text: t.to_string(),
-                    line,
-                });
-                self.ledger.map(line);
-                return;
-            }
+        if self.in_contents
+            && let Some(c) = labels::contents_line(t)
+        {
+            pre.contents.push(ContentsItem {
+                code: c.code,
+                name: c.name,
+                page: c.page,
+                text: t.to_string(),
+                line,
+            });
+            self.ledger.map(line);
+            return;
         }
         if pre.title.is_none()
             && pre.prose.is_empty()
@@ -316,18 +316,18 @@ impl Parser<'_> {
                     .map(|c| c.text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                if let Some(c) = labels::contents_line(&t) {
-                    if self.in_contents || c.code.is_some() {
-                        self.preamble.contents.push(ContentsItem {
-                            code: c.code,
-                            name: c.name,
-                            page: c.page,
-                            text: t.clone(),
-                            line: row.line(),
-                        });
-                        self.ledger.map_all(&row.lines);
-                        return;
-                    }
+                if let Some(c) = labels::contents_line(&t)
+                    && (self.in_contents || c.code.is_some())
+                {
+                    self.preamble.contents.push(ContentsItem {
+                        code: c.code,
+                        name: c.name,
+                        page: c.page,
+                        text: t.clone(),
+                        line: row.line(),
+                    });
+                    self.ledger.map_all(&row.lines);
+                    return;
                 }
             }
             let flag = if starts_table(first) {
@@ -375,10 +375,11 @@ impl Parser<'_> {
             };
             self.ledger.guess(row.line(), note);
             self.open(Some(TableKind::Project), row.line(), Some(flag));
-            if flag == ProjectFlag::Fragment && row_level1(row).is_some() {
-                if let Some(cur) = &mut self.cur {
-                    cur.section = Section::Indicators;
-                }
+            if flag == ProjectFlag::Fragment
+                && row_level1(row).is_some()
+                && let Some(cur) = &mut self.cur
+            {
+                cur.section = Section::Indicators;
             }
         }
         let layout = self.layout;
@@ -667,11 +668,12 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                 let mut kind = *kind;
                 let mut label = lc.text.clone();
                 if t.is_overall() {
-                    if let Some((gcol, gname)) = &t.fund_group {
-                        if kind == FundKind::Total && lc.col >= *gcol {
-                            kind = FundKind::BasicTotal;
-                            label = format!("{gname}{label}");
-                        }
+                    if let Some((gcol, gname)) = &t.fund_group
+                        && kind == FundKind::Total
+                        && lc.col >= *gcol
+                    {
+                        kind = FundKind::BasicTotal;
+                        label = format!("{gname}{label}");
                     }
                     if kind == FundKind::ProjectSpending {
                         t.fund_group = None;
@@ -827,12 +829,11 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
     ledger.map_all(&row.lines);
     let mut cells: Vec<&Cell> = row.non_empty().collect();
     // The first column repeats the block label after a page break (`总体绩效目标`).
-    if let Some(first) = cells.first() {
-        if labels::indicator_block(&first.key)
-            || (first.col == 0 && labels::field(&first.key) == Some(Field::Goal))
-        {
-            cells.remove(0);
-        }
+    if let Some(first) = cells.first()
+        && (labels::indicator_block(&first.key)
+            || (first.col == 0 && labels::field(&first.key) == Some(Field::Goal)))
+    {
+        cells.remove(0);
     }
     // Positional reading: a cell layout keeps empty cells, so a row as wide as the
     // heading has its labels in the heading's columns.
@@ -920,26 +921,29 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
         }
     }
 
-    if let Some((t2, Some(c2))) = &l2 {
-        if labels::level2(&text::label_key(t2)).is_none() {
-            ledger.guess(
-                row.line(),
-                format!("二级指标“{t2}”写得不完整，按“{}指标”读取", c2.label()),
-            );
-        }
+    if let Some((t2, Some(c2))) = &l2
+        && labels::level2(&text::label_key(t2)).is_none()
+    {
+        ledger.guess(
+            row.line(),
+            format!("二级指标“{t2}”写得不完整，按“{}指标”读取", c2.label()),
+        );
     }
 
     // A 二级 name without 指标 followed only by a value, inside a category already, is a
     // 三级 indicator named like a category (`服务对象满意度  ≥90%` under 质量指标).
-    if !positional && l1.is_none() && t.tree.level2_cat.is_some() {
-        if let Some((t2, _)) = &l2 {
-            let only_value = rest.len() == 1 && looks_like_value(&rest[0].text);
-            if only_value && !text::key(t2).ends_with("指标") {
-                if let Some(c) = cells.iter().find(|c| label_text(c) == *t2).copied() {
-                    rest.insert(0, c);
-                    l2 = None;
-                }
-            }
+    if !positional
+        && l1.is_none()
+        && t.tree.level2_cat.is_some()
+        && let Some((t2, _)) = &l2
+    {
+        let only_value = rest.len() == 1 && looks_like_value(&rest[0].text);
+        if only_value
+            && !text::key(t2).ends_with("指标")
+            && let Some(c) = cells.iter().find(|c| label_text(c) == *t2).copied()
+        {
+            rest.insert(0, c);
+            l2 = None;
         }
     }
 

@@ -125,8 +125,7 @@ impl Ledger {
                 acc.reported += 1;
             }
         }
-        self.items
-            .sort_by(|a, b| (a.line, a.kind).cmp(&(b.line, b.kind)));
+        self.items.sort_by_key(|a| (a.line, a.kind));
         (acc, self.items)
     }
 }

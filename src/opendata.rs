@@ -1,0 +1,648 @@
+//! Open-data downloads of a book — `projects.csv`, `indicators.csv`, `departments.csv`,
+//! `<book>.json` — and reading them back, so people can fix data in a spreadsheet and
+//! import it again.
+//!
+//! CSVs are UTF-8 with a BOM (Excel opens them correctly), amounts are exact decimal
+//! strings, and text cells that a spreadsheet would run as a formula are neutralised with
+//! a leading apostrophe (removed again on import).
+
+use crate::amount::Amount;
+use crate::model::{
+    Book, Department, FundKind, FundRow, Funds, Indicator, Level1, Level2, Project, ProjectFlag,
+    SourceRef,
+};
+use serde::{Deserialize, Serialize};
+
+pub const BOM: &str = "\u{feff}";
+pub const JSON_FORMAT: &str = "jixiao-book/1";
+
+pub const PROJECT_COLUMNS: &[&str] = &[
+    "book",
+    "department",
+    "department_code",
+    "department_as_written",
+    "project",
+    "implementing_unit",
+    "total",
+    "fiscal",
+    "fiscal_upper",
+    "fiscal_own",
+    "carry_over",
+    "other",
+    "total_raw",
+    "fiscal_raw",
+    "fiscal_upper_raw",
+    "fiscal_own_raw",
+    "carry_over_raw",
+    "other_raw",
+    "carry_over_beside_fiscal",
+    "fund_rows",
+    "fund_extra",
+    "funds_line",
+    "goal",
+    "has_goal_field",
+    "flags",
+    "indicators",
+    "source_file",
+    "source_line",
+    "source_end_line",
+    "notes",
+];
+
+pub const INDICATOR_COLUMNS: &[&str] = &[
+    "book",
+    "department",
+    "project",
+    "source_line",
+    "level1",
+    "level1_category",
+    "level2",
+    "level2_category",
+    "level3",
+    "value",
+    "line",
+];
+
+pub const DEPARTMENT_COLUMNS: &[&str] = &[
+    "book",
+    "department",
+    "department_code",
+    "aliases",
+    "unnamed",
+    "source_file",
+    "source_line",
+    "contents_text",
+    "contents_line",
+    "contents_page",
+    "projects",
+    "overall",
+    "notes",
+];
+
+/// Neutralise a text cell a spreadsheet would treat as a formula (`=`, `+`, `-`, `@`,
+/// their full-width forms, tab and carriage return at the start).
+pub fn neutralise(s: &str) -> String {
+    match s.chars().next() {
+        Some(c) if is_formula_start(c) => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+fn is_formula_start(c: char) -> bool {
+    matches!(
+        c,
+        '=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠' | '|' | '%'
+    )
+}
+
+/// Undo [`neutralise`].
+pub fn unneutralise(s: &str) -> String {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.chars().next().is_some_and(is_formula_start) => rest.to_string(),
+        _ => s.to_string(),
+    }
+}
+
+fn dec(a: &Amount) -> String {
+    a.value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn flags_text(flags: &[ProjectFlag]) -> String {
+    flags
+        .iter()
+        .map(|f| {
+            serde_json::to_value(f)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn kinds_text(kinds: &[FundKind]) -> String {
+    kinds
+        .iter()
+        .map(|f| {
+            serde_json::to_value(f)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> String {
+    let bytes = w.into_inner().unwrap_or_default();
+    format!("{BOM}{}", String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// `projects.csv`: one row per project.
+pub fn projects_csv(book: &Book) -> String {
+    let mut w = writer();
+    let _ = w.write_record(PROJECT_COLUMNS);
+    for (d, p) in book.projects() {
+        let f = &p.funds;
+        let text = |s: &str| neutralise(s);
+        let row: Vec<String> = vec![
+            text(&book.slug),
+            text(&d.name),
+            text(d.code.as_deref().unwrap_or("")),
+            text(&p.department),
+            text(&p.name),
+            text(&p.implementing_unit),
+            dec(&f.total),
+            dec(&f.fiscal),
+            dec(&f.fiscal_upper),
+            dec(&f.fiscal_own),
+            dec(&f.carry_over),
+            dec(&f.other),
+            text(&f.total.raw),
+            text(&f.fiscal.raw),
+            text(&f.fiscal_upper.raw),
+            text(&f.fiscal_own.raw),
+            text(&f.carry_over.raw),
+            text(&f.other.raw),
+            f.carry_over_beside_fiscal.to_string(),
+            kinds_text(&f.rows),
+            if f.extra.is_empty() {
+                String::new()
+            } else {
+                text(&serde_json::to_string(&f.extra).unwrap_or_default())
+            },
+            f.line.to_string(),
+            text(p.goal.as_deref().unwrap_or("")),
+            p.goal.is_some().to_string(),
+            flags_text(&p.flags),
+            p.indicators.len().to_string(),
+            text(&p.source.file),
+            p.source.line.to_string(),
+            p.source.end_line.to_string(),
+            text(&p.notes),
+        ];
+        let _ = w.write_record(&row);
+    }
+    finish(w)
+}
+
+/// `indicators.csv`: one row per indicator.
+pub fn indicators_csv(book: &Book) -> String {
+    let mut w = writer();
+    let _ = w.write_record(INDICATOR_COLUMNS);
+    for (d, p) in book.projects() {
+        for i in &p.indicators {
+            let row = vec![
+                neutralise(&book.slug),
+                neutralise(&d.name),
+                neutralise(&p.name),
+                p.source.line.to_string(),
+                neutralise(&i.level1),
+                i.level1_category
+                    .map(|c| c.label().to_string())
+                    .unwrap_or_default(),
+                neutralise(&i.level2),
+                i.level2_category
+                    .map(|c| c.label().to_string())
+                    .unwrap_or_default(),
+                neutralise(&i.name),
+                neutralise(&i.value),
+                i.line.to_string(),
+            ];
+            let _ = w.write_record(&row);
+        }
+    }
+    finish(w)
+}
+
+/// `departments.csv`: one row per department, with its aliases and 整体支出 table.
+pub fn departments_csv(book: &Book) -> String {
+    let mut w = writer();
+    let _ = w.write_record(DEPARTMENT_COLUMNS);
+    for d in &book.departments {
+        let row = vec![
+            neutralise(&book.slug),
+            neutralise(&d.name),
+            neutralise(d.code.as_deref().unwrap_or("")),
+            neutralise(&d.aliases.join("；")),
+            d.unnamed.to_string(),
+            neutralise(&d.source.file),
+            d.source.line.to_string(),
+            neutralise(d.contents.as_ref().map_or("", |c| c.text.as_str())),
+            d.contents
+                .as_ref()
+                .map_or(String::new(), |c| c.line.to_string()),
+            d.contents
+                .as_ref()
+                .and_then(|c| c.page)
+                .map_or(String::new(), |p| p.to_string()),
+            d.projects.len().to_string(),
+            d.overall.as_ref().map_or(String::new(), |o| {
+                neutralise(&serde_json::to_string(o).unwrap_or_default())
+            }),
+            neutralise(&d.notes),
+        ];
+        let _ = w.write_record(&row);
+    }
+    finish(w)
+}
+
+/// The whole book as JSON: everything the content holds, plus per-project findings
+/// when given.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BookJson {
+    pub format: String,
+    pub slug: String,
+    #[serde(flatten)]
+    pub meta: Book,
+    pub prose: String,
+    pub departments: Vec<DepartmentJson>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DepartmentJson {
+    pub slug: String,
+    #[serde(flatten)]
+    pub department: Department,
+    pub notes: String,
+    pub projects: Vec<ProjectJson>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ProjectJson {
+    pub slug: String,
+    #[serde(flatten)]
+    pub project: Project,
+    pub notes: String,
+}
+
+pub fn book_json_value(book: &Book) -> BookJson {
+    BookJson {
+        format: JSON_FORMAT.to_string(),
+        slug: book.slug.clone(),
+        meta: book.clone_meta(),
+        prose: book.prose.clone(),
+        departments: book
+            .departments
+            .iter()
+            .map(|d| DepartmentJson {
+                slug: d.slug.clone(),
+                department: d.without_projects(),
+                notes: d.notes.clone(),
+                projects: d
+                    .projects
+                    .iter()
+                    .map(|p| ProjectJson {
+                        slug: p.slug.clone(),
+                        project: p.clone(),
+                        notes: p.notes.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+impl BookJson {
+    pub fn into_book(self) -> Book {
+        let mut book = self.meta;
+        book.slug = self.slug;
+        book.prose = self.prose;
+        book.departments = self
+            .departments
+            .into_iter()
+            .map(|dj| {
+                let mut d = dj.department;
+                d.slug = dj.slug;
+                d.notes = dj.notes;
+                d.projects = dj
+                    .projects
+                    .into_iter()
+                    .map(|pj| {
+                        let mut p = pj.project;
+                        p.slug = pj.slug;
+                        p.notes = pj.notes;
+                        p
+                    })
+                    .collect();
+                d
+            })
+            .collect();
+        book
+    }
+}
+
+// ---- reading back -------------------------------------------------------------------
+
+/// A CSV as read: header → column index, and the records.
+pub struct Table {
+    pub name: String,
+    columns: std::collections::HashMap<String, usize>,
+    pub rows: Vec<(u32, csv::StringRecord)>,
+}
+
+impl Table {
+    pub fn parse(name: &str, bytes: &[u8]) -> Result<Table, (u32, String)> {
+        let text = std::str::from_utf8(bytes).map_err(|e| (1, format!("not UTF-8 text: {e}")))?;
+        let text = text.strip_prefix(BOM).unwrap_or(text);
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let header = r.headers().map_err(|e| (1, e.to_string()))?.clone();
+        let columns = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.to_string(), i))
+            .collect();
+        let mut rows = Vec::new();
+        for rec in r.records() {
+            let rec = rec.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line() as u32);
+                (line, format!("{e}"))
+            })?;
+            let line = rec.position().map_or(0, |p| p.line() as u32);
+            rows.push((line, rec));
+        }
+        Ok(Table {
+            name: name.to_string(),
+            columns,
+            rows,
+        })
+    }
+
+    pub fn has(&self, col: &str) -> bool {
+        self.columns.contains_key(col)
+    }
+
+    /// A text cell, un-neutralised; empty when the column is absent.
+    pub fn get(&self, rec: &csv::StringRecord, col: &str) -> String {
+        self.columns
+            .get(col)
+            .and_then(|&i| rec.get(i))
+            .map(unneutralise)
+            .unwrap_or_default()
+    }
+}
+
+/// Which download a CSV is, from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvKind {
+    Projects,
+    Indicators,
+    Departments,
+}
+
+pub fn csv_kind(t: &Table) -> Option<CsvKind> {
+    if t.has("level3") && t.has("value") {
+        Some(CsvKind::Indicators)
+    } else if t.has("total") && t.has("project") {
+        Some(CsvKind::Projects)
+    } else if t.has("aliases") && t.has("department") {
+        Some(CsvKind::Departments)
+    } else {
+        None
+    }
+}
+
+pub fn parse_amount(value: &str, raw: &str) -> Result<Amount, String> {
+    let value = value.trim();
+    let v = if value.is_empty() {
+        None
+    } else {
+        Some(
+            value
+                .parse::<rust_decimal::Decimal>()
+                .map_err(|_| format!("\"{value}\" is not an exact decimal amount"))?,
+        )
+    };
+    let raw = if raw.is_empty() {
+        v.map(|v| v.to_string()).unwrap_or_default()
+    } else {
+        raw.to_string()
+    };
+    Ok(Amount { value: v, raw })
+}
+
+pub fn parse_flags(s: &str) -> Result<Vec<ProjectFlag>, String> {
+    s.split(';')
+        .filter(|x| !x.trim().is_empty())
+        .map(|x| {
+            serde_json::from_value(serde_json::Value::String(x.trim().to_string()))
+                .map_err(|_| format!("unknown flag \"{x}\""))
+        })
+        .collect()
+}
+
+pub fn parse_kinds(s: &str) -> Result<Vec<FundKind>, String> {
+    s.split(';')
+        .filter(|x| !x.trim().is_empty())
+        .map(|x| {
+            serde_json::from_value(serde_json::Value::String(x.trim().to_string()))
+                .map_err(|_| format!("unknown fund row \"{x}\""))
+        })
+        .collect()
+}
+
+pub fn parse_level1(s: &str) -> Result<Option<Level1>, String> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    Level1::ALL
+        .iter()
+        .find(|c| c.label() == s)
+        .copied()
+        .map(Some)
+        .ok_or_else(|| format!("unknown 一级指标 category \"{s}\""))
+}
+
+pub fn parse_level2(s: &str) -> Result<Option<Level2>, String> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    Level2::ALL
+        .iter()
+        .find(|c| c.label() == s)
+        .copied()
+        .map(Some)
+        .ok_or_else(|| format!("unknown 二级指标 category \"{s}\""))
+}
+
+/// A project from a `projects.csv` row (indicators are joined in later).
+pub fn project_from_row(t: &Table, rec: &csv::StringRecord) -> Result<Project, String> {
+    let g = |c: &str| t.get(rec, c);
+    let num = |c: &str| -> Result<u32, String> {
+        let v = g(c);
+        if v.is_empty() {
+            Ok(0)
+        } else {
+            v.parse()
+                .map_err(|_| format!("column {c}: \"{v}\" is not a line number"))
+        }
+    };
+    let amount = |c: &str| {
+        parse_amount(&g(c), &g(&format!("{c}_raw"))).map_err(|e| format!("column {c}: {e}"))
+    };
+    let extra: Vec<FundRow> = {
+        let s = g("fund_extra");
+        if s.is_empty() {
+            Vec::new()
+        } else {
+            serde_json::from_str(&s).map_err(|e| format!("column fund_extra: {e}"))?
+        }
+    };
+    let funds = Funds {
+        total: amount("total")?,
+        fiscal: amount("fiscal")?,
+        fiscal_upper: amount("fiscal_upper")?,
+        fiscal_own: amount("fiscal_own")?,
+        carry_over: amount("carry_over")?,
+        other: amount("other")?,
+        carry_over_beside_fiscal: g("carry_over_beside_fiscal") == "true",
+        rows: parse_kinds(&g("fund_rows"))?,
+        line: num("funds_line")?,
+        extra,
+    };
+    let has_goal = match g("has_goal_field").as_str() {
+        "false" => false,
+        "true" => true,
+        _ => !g("goal").is_empty(),
+    };
+    Ok(Project {
+        slug: String::new(),
+        name: g("project"),
+        department: g("department_as_written"),
+        implementing_unit: g("implementing_unit"),
+        goal: if has_goal { Some(g("goal")) } else { None },
+        source: SourceRef {
+            file: g("source_file"),
+            line: num("source_line")?,
+            end_line: num("source_end_line")?,
+        },
+        flags: parse_flags(&g("flags"))?,
+        funds,
+        indicators: Vec::new(),
+        notes: g("notes"),
+    })
+}
+
+pub fn indicator_from_row(t: &Table, rec: &csv::StringRecord) -> Result<Indicator, String> {
+    let g = |c: &str| t.get(rec, c);
+    let line = g("line");
+    Ok(Indicator {
+        level1: g("level1"),
+        level1_category: parse_level1(&g("level1_category"))?,
+        level2: g("level2"),
+        level2_category: parse_level2(&g("level2_category"))?,
+        name: g("level3"),
+        value: g("value"),
+        line: if line.is_empty() {
+            0
+        } else {
+            line.parse()
+                .map_err(|_| format!("column line: \"{line}\" is not a line number"))?
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_restored() {
+        for s in [
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "＝1+1",
+            "\tx",
+        ] {
+            let n = neutralise(s);
+            assert!(n.starts_with('\''), "{s}");
+            assert_eq!(unneutralise(&n), s);
+        }
+        assert_eq!(neutralise("项目"), "项目");
+        assert_eq!(
+            unneutralise("'项目"),
+            "'项目",
+            "an apostrophe that is data stays"
+        );
+    }
+}
+
+/// Frictionless `datapackage.json` describing the downloads of a book. Amount fields
+/// carry the fiscal properties (currency CNY, factor 10000 for 万元, phase proposed for
+/// a draft); the book's metadata is kept under `jixiao` so a CSV re-import restores it.
+pub fn datapackage_json(book: &Book) -> String {
+    use serde_json::json;
+    let phase = match book.stage {
+        crate::model::Stage::Draft => "proposed",
+        crate::model::Stage::Final => "approved",
+    };
+    let amount_fields = [
+        "total",
+        "fiscal",
+        "fiscal_upper",
+        "fiscal_own",
+        "carry_over",
+        "other",
+    ];
+    let describe = |c: &str| -> serde_json::Value {
+        if amount_fields.contains(&c) {
+            json!({"name": c, "type": "number", "decimalChar": ".", "groupChar": "",
+                   "currency": "CNY", "factor": 10000, "unit": "万元", "direction": "expenditure", "phase": phase})
+        } else if c.ends_with("line")
+            || c == "indicators"
+            || c == "projects"
+            || c == "contents_page"
+        {
+            json!({"name": c, "type": "integer"})
+        } else if c == "carry_over_beside_fiscal" || c == "has_goal_field" || c == "unnamed" {
+            json!({"name": c, "type": "boolean"})
+        } else {
+            json!({"name": c, "type": "string"})
+        }
+    };
+    let resource = |name: &str, cols: &[&str], title: &str| {
+        json!({
+            "name": name,
+            "title": title,
+            "path": format!("{name}.csv"),
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8-sig",
+            "schema": {"fields": cols.iter().map(|c| describe(c)).collect::<Vec<_>>()}
+        })
+    };
+    let mut pkg = json!({
+        "profile": "tabular-data-package",
+        "name": book.slug,
+        "title": book.title,
+        "language": "zh-CN",
+        "resources": [
+            resource("projects", PROJECT_COLUMNS, "项目（每行一个项目，金额单位万元）"),
+            resource("indicators", INDICATOR_COLUMNS, "绩效指标（每行一条三级指标）"),
+            resource("departments", DEPARTMENT_COLUMNS, "部门（含别名与整体支出表）"),
+            {"name": book.slug, "title": "完整数据（JSON）", "path": format!("{}.json", book.slug),
+             "format": "json", "mediatype": "application/json", "profile": "data-resource"}
+        ],
+        "jixiao": book.clone_meta(),
+    });
+    if let Some(y) = book.year {
+        pkg["fiscalPeriod"] = json!({"start": format!("{y}-01-01"), "end": format!("{y}-12-31")});
+    }
+    serde_json::to_string_pretty(&pkg).unwrap_or_default()
+}
+
+/// `<book>.json`: everything in the book.
+pub fn book_json(book: &Book) -> String {
+    serde_json::to_string_pretty(&book_json_value(book)).unwrap_or_default()
+}

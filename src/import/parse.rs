@@ -352,16 +352,7 @@ impl Parser<'_> {
             {
                 Some(ProjectFlag::NoTitle)
             } else if cur.section == Section::Indicators
-                && !cur.is_overall()
-                && (labels::starts_funds_block(&first.key) || matches!(f, Some(Field::Department)))
-                && !row
-                    .non_empty()
-                    .any(|c| labels::level1(&c.key).is_some() || labels::level2(&c.key).is_some())
-            {
-                Some(ProjectFlag::Fragment)
-            } else if cur.section == Section::Indicators
-                && cur.satisfaction_seen
-                && row_level1(row).is_some_and(|l| l != Level1::Satisfaction)
+                && (funds_again(cur, row, first) || new_tree(cur, row))
             {
                 Some(ProjectFlag::Fragment)
             } else {
@@ -396,9 +387,27 @@ impl Parser<'_> {
     }
 }
 
+/// Funds or a department row after the indicator tree started: a new table's head.
+fn funds_again(cur: &Table, row: &Row, first: &Cell) -> bool {
+    !cur.is_overall()
+        && (labels::starts_funds_block(&first.key)
+            || labels::field(&first.key) == Some(Field::Department))
+        && !row
+            .non_empty()
+            .any(|c| labels::level1(&c.key).is_some() || labels::level2(&c.key).is_some())
+}
+
+/// A new 一级 block after the 满意度 block closed the tree: a headless fragment.
+fn new_tree(cur: &Table, row: &Row) -> bool {
+    cur.satisfaction_seen && row_level1(row).is_some_and(|l| l != Level1::Satisfaction)
+}
+
+static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^\d{4}年\d{1,2}月(\d{1,2}日)?$").expect("valid regex")
+});
+
 fn is_date(key: &str) -> bool {
-    let re = regex::Regex::new(r"^\d{4}年\d{1,2}月(\d{1,2}日)?$").expect("valid regex");
-    re.is_match(key)
+    DATE.is_match(key)
 }
 
 fn is_section_heading(key: &str) -> bool {
@@ -501,8 +510,11 @@ fn read_heading(t: &mut Table, row: &Row, ledger: &mut Ledger) {
 }
 
 /// Split a head row into (label, values) segments at every recognised label.
-fn segments(row: &Row) -> Vec<(Option<(&Cell, Field)>, Vec<&Cell>)> {
-    let mut segs: Vec<(Option<(&Cell, Field)>, Vec<&Cell>)> = Vec::new();
+/// A labelled run of cells in a head row: the label (if any) and the cells after it.
+type Segment<'a> = (Option<(&'a Cell, Field)>, Vec<&'a Cell>);
+
+fn segments(row: &Row) -> Vec<Segment<'_>> {
+    let mut segs: Vec<Segment<'_>> = Vec::new();
     for c in &row.cells {
         if c.is_empty() {
             continue;

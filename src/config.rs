@@ -17,6 +17,9 @@ pub struct Config {
     pub theme: Option<String>,
     #[serde(default, rename = "import")]
     pub imports: Vec<ImportSpec>,
+    /// `[check]`: which rules run, at what severity.
+    #[serde(default)]
+    pub check: crate::check::rules::Settings,
 }
 
 /// One `[[import]]` entry: the files of a book and the options given on import.

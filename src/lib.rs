@@ -4,6 +4,7 @@
 //! The flow is `load → analyse → render`, each step usable without the CLI.
 
 pub mod amount;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod csv_import;
@@ -11,6 +12,7 @@ pub mod import;
 pub mod markdown;
 pub mod model;
 pub mod opendata;
+pub mod site;
 pub mod site_init;
 pub mod slug;
 pub mod text;

@@ -24,6 +24,21 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Build the static site from book.toml, content/ and the theme.
+    Build {
+        /// Site folder (holds book.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder (default: <root>/public).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Absolute URL the site is served from (overrides book.toml and JIXIAO_BASE_URL).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print wall time per build phase.
+        #[arg(long)]
+        timings: bool,
+    },
     /// Import source documents (text exports of 绩效目标表, or jixiao CSV downloads) as one book.
     Import {
         /// Files to import, in document order.
@@ -70,6 +85,23 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Build { root, out, base_url, timings } => {
+            let out = out.unwrap_or_else(|| root.join("public"));
+            let opts = jixiao::site::BuildOptions { root, out: out.clone(), base_url, progress: true };
+            let stats = jixiao::site::build(&opts)?;
+            eprintln!(
+                "built {} pages ({} files, {:.1} MB; search index {:.0} KB) into {}",
+                stats.pages,
+                stats.files,
+                stats.bytes as f64 / 1e6,
+                stats.search_bytes as f64 / 1e3,
+                out.display()
+            );
+            if timings {
+                eprintln!("{}", stats.timings.report());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Init { dir } => {
             jixiao::site_init::init(&dir)?;
             eprintln!(

@@ -263,6 +263,9 @@ pub struct BookJson {
     pub meta: Book,
     pub prose: String,
     pub departments: Vec<DepartmentJson>,
+    /// Findings of the checks (written by the site; ignored on import).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<crate::check::Finding>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -306,6 +309,7 @@ pub fn book_json_value(book: &Book) -> BookJson {
                     .collect(),
             })
             .collect(),
+        findings: Vec::new(),
     }
 }
 
@@ -645,4 +649,35 @@ pub fn datapackage_json(book: &Book) -> String {
 /// `<book>.json`: everything in the book.
 pub fn book_json(book: &Book) -> String {
     serde_json::to_string_pretty(&book_json_value(book)).unwrap_or_default()
+}
+
+/// `<book>.json` with the findings of the checks.
+pub fn book_json_with_findings(book: &Book, findings: &crate::check::BookFindings) -> String {
+    let mut v = book_json_value(book);
+    v.findings = findings.all().cloned().collect();
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
+pub const FINDING_COLUMNS: &[&str] =
+    &["book", "department", "project", "rule", "severity", "title", "message", "file", "line"];
+
+/// `findings.csv`: one row per finding.
+pub fn findings_csv(findings: &crate::check::BookFindings) -> String {
+    let mut w = writer();
+    let _ = w.write_record(FINDING_COLUMNS);
+    for f in findings.all() {
+        let title = crate::check::rules::rule(&f.rule).map(|r| r.title).unwrap_or("");
+        let _ = w.write_record([
+            neutralise(&f.book),
+            neutralise(&f.department),
+            neutralise(&f.project),
+            f.rule.clone(),
+            f.severity.id().to_string(),
+            neutralise(title),
+            neutralise(&f.message),
+            neutralise(&f.file),
+            f.line.to_string(),
+        ]);
+    }
+    finish(w)
 }

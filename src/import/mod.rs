@@ -460,7 +460,7 @@ pub fn assign_slugs(departments: &mut [Department]) {
 
 /// The longest prefix ending in an administrative division (区, 市, 县…) that at least
 /// half of the names (and two or more) start with.
-fn shared_admin_prefix<'a>(names: impl Iterator<Item = &'a str>) -> String {
+pub fn shared_admin_prefix<'a>(names: impl Iterator<Item = &'a str>) -> String {
     let names: Vec<&str> = names.collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for n in &names {

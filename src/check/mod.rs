@@ -1,0 +1,129 @@
+//! Checks: each rule has an id, a severity, a neutral Chinese message, the official
+//! basis it rests on, and a place in the source. Findings are per project, per
+//! department and per book.
+
+pub mod rules;
+
+use crate::model::{Book, Department, Project};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One finding: what is missing or inconsistent, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub book: String,
+    pub department: String,
+    /// Department folder name (for links).
+    pub department_slug: String,
+    /// Empty for department- and book-level findings.
+    pub project: String,
+    pub project_slug: String,
+    pub message: String,
+    pub file: String,
+    pub line: u32,
+}
+
+/// The findings of a book, grouped as the site shows them.
+#[derive(Debug, Default, Clone)]
+pub struct BookFindings {
+    pub book_level: Vec<Finding>,
+    /// Per department (same order as the book): department-level findings.
+    pub departments: Vec<Vec<Finding>>,
+    /// Per department, per project.
+    pub projects: Vec<Vec<Vec<Finding>>>,
+}
+
+impl BookFindings {
+    pub fn all(&self) -> impl Iterator<Item = &Finding> {
+        self.book_level
+            .iter()
+            .chain(self.departments.iter().flatten())
+            .chain(self.projects.iter().flatten().flatten())
+    }
+}
+
+/// Context handed to every rule.
+pub struct Ctx<'a> {
+    pub book: &'a Book,
+    pub dept: &'a Department,
+    pub settings: &'a rules::Settings,
+}
+
+impl Ctx<'_> {
+    pub fn project_finding(&self, rule: &rules::Rule, p: &Project, line: u32, message: String) -> Finding {
+        Finding {
+            rule: rule.id.to_string(),
+            severity: self.settings.severity(rule),
+            book: self.book.slug.clone(),
+            department: self.dept.name.clone(),
+            department_slug: self.dept.slug.clone(),
+            project: p.name.clone(),
+            project_slug: p.slug.clone(),
+            message,
+            file: p.source.file.clone(),
+            line: if line == 0 { p.source.line } else { line },
+        }
+    }
+
+    pub fn department_finding(&self, rule: &rules::Rule, line: u32, message: String) -> Finding {
+        Finding {
+            rule: rule.id.to_string(),
+            severity: self.settings.severity(rule),
+            book: self.book.slug.clone(),
+            department: self.dept.name.clone(),
+            department_slug: self.dept.slug.clone(),
+            project: String::new(),
+            project_slug: String::new(),
+            message,
+            file: self.dept.overall.as_ref().map(|o| o.source.file.clone()).unwrap_or_else(|| self.dept.source.file.clone()),
+            line: if line == 0 { self.dept.source.line } else { line },
+        }
+    }
+}
+
+/// Run every enabled rule over a book.
+pub fn check_book(book: &Book, settings: &rules::Settings) -> BookFindings {
+    let mut out = BookFindings::default();
+    for dept in &book.departments {
+        let ctx = Ctx { book, dept, settings };
+        let mut per_project = Vec::with_capacity(dept.projects.len());
+        for p in &dept.projects {
+            let mut f = Vec::new();
+            rules::check_project(&ctx, p, &mut f);
+            f.sort_by(|a, b| (a.severity, a.line, &a.rule).cmp(&(b.severity, b.line, &b.rule)));
+            per_project.push(f);
+        }
+        let mut d = Vec::new();
+        rules::check_department(&ctx, &mut d);
+        out.departments.push(d);
+        out.projects.push(per_project);
+    }
+    out.book_level = rules::check_book_level(book, settings, &out);
+    out
+}

@@ -1,0 +1,342 @@
+//! SVG charts drawn with plotters. Label areas are measured here (plotters' own guess
+//! counts a CJK character as two em), text uses a Chinese font stack, every chart has a
+//! `<title>` and `<desc>`, and colours come from the Okabe–Ito palette, which stays
+//! distinguishable with colour-blindness. Each chart is followed on the page by a table
+//! of the same data.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+pub const FONT_STACK: &str = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
+
+/// Okabe–Ito colours.
+pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+pub const PINK: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+pub const GREY: RGBColor = RGBColor(0x88, 0x88, 0x88);
+pub const RULE: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
+
+/// Font size as plotters expects it for a given CSS pixel size (its SVG writer divides by 1.24).
+fn px(size: f64) -> f64 {
+    size * 1.24
+}
+
+/// Width of a text in pixels at `size`: CJK and full-width characters are one em,
+/// others a little over half.
+pub fn text_width(text: &str, size: f64) -> f64 {
+    text.chars()
+        .map(|c| {
+            if crate::text::is_han(c) || ('\u{3000}'..='\u{303F}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c) {
+                1.0
+            } else if c.is_ascii_uppercase() || c.is_ascii_digit() {
+                0.62
+            } else {
+                0.55
+            }
+        })
+        .sum::<f64>()
+        * size
+}
+
+fn style(size: f64, color: RGBColor) -> TextStyle<'static> {
+    TextStyle { font: (FONT_STACK, px(size)).into_font(), color: color.to_backend_color(), pos: Pos::default() }
+}
+
+/// A link area laid over a chart element (plotters draws shapes; links are ours).
+pub struct Hotspot {
+    pub x: i32,
+    pub y: i32,
+    pub w: i32,
+    pub h: i32,
+    pub href: String,
+    pub title: String,
+}
+
+/// Wrap plotters' SVG: accessible title/description, responsive sizing, link areas.
+fn finish(svg: String, id: &str, title: &str, desc: &str, hotspots: &[Hotspot]) -> String {
+    let esc = |s: &str| crate::site::escape_xml(s);
+    let body_start = svg.find('>').map(|i| i + 1).unwrap_or(0);
+    let (w, h) = svg_size(&svg);
+    let mut out = String::with_capacity(svg.len() + 512);
+    out.push_str(&format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" class=\"chart\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{}\">\n<title id=\"{id}-t\">{}</title>\n<desc id=\"{id}-d\">{}</desc>",
+        esc(FONT_STACK),
+        esc(title),
+        esc(desc)
+    ));
+    let body = &svg[body_start..];
+    let end = body.rfind("</svg>").unwrap_or(body.len());
+    out.push_str(&body[..end]);
+    for hs in hotspots {
+        out.push_str(&format!(
+            "<a href=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"transparent\" class=\"hot\"><title>{}</title></rect></a>\n",
+            esc(&hs.href),
+            hs.x,
+            hs.y,
+            hs.w.max(1),
+            hs.h.max(1),
+            esc(&hs.title)
+        ));
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn svg_size(svg: &str) -> (u32, u32) {
+    let grab = |attr: &str| -> u32 {
+        svg.find(&format!("{attr}=\""))
+            .and_then(|i| svg[i + attr.len() + 2..].split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (grab("width"), grab("height"))
+}
+
+/// One bar: label, value (for drawing), value as displayed, link.
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub value_text: String,
+    pub href: String,
+}
+
+/// Horizontal bars with the label above each bar, so long Chinese names stay readable
+/// at phone width without a label column.
+pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar], color: RGBColor) -> String {
+    let width: u32 = 640;
+    let row: u32 = 38;
+    let top: u32 = 8;
+    let height = top + row * bars.len().max(1) as u32 + 8;
+    let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
+    let value_room = bars.iter().map(|b| text_width(&b.value_text, 12.0)).fold(0.0, f64::max) + 10.0;
+    let bar_max = (width as f64 - 8.0 - value_room).max(40.0);
+    let mut svg = String::new();
+    let mut hotspots = Vec::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        for (i, b) in bars.iter().enumerate() {
+            let y = (top + row * i as u32) as i32;
+            let _ = root.draw(&Text::new(b.label.clone(), (4, y + 2), style(13.0, INK).pos(Pos::new(HPos::Left, VPos::Top))));
+            let w = if max > 0.0 { (b.value / max * bar_max).round() as i32 } else { 0 };
+            let by = y + 20;
+            let _ = root.draw(&Rectangle::new([(4, by), (4 + w.max(1), by + 12)], color.filled()));
+            let _ = root.draw(&Text::new(
+                b.value_text.clone(),
+                (4 + w.max(1) + 6, by + 6),
+                style(12.0, INK).pos(Pos::new(HPos::Left, VPos::Center)),
+            ));
+            if !b.href.is_empty() {
+                hotspots.push(Hotspot { x: 0, y, w: width as i32, h: row as i32, href: b.href.clone(), title: format!("{}：{}", b.label, b.value_text) });
+            }
+        }
+        let _ = root.present();
+    }
+    finish(svg, id, title, desc, &hotspots)
+}
+
+/// One stacked bar of parts (label, value, value text, colour).
+pub struct Stack {
+    pub label: String,
+    pub parts: Vec<(String, f64, String, RGBColor)>,
+}
+
+/// Horizontal 100% stacked bars with a legend under each.
+pub fn stacks(id: &str, title: &str, desc: &str, stacks: &[Stack]) -> String {
+    let width: u32 = 640;
+    let block: u32 = 86;
+    let height = 8 + block * stacks.len().max(1) as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        for (i, s) in stacks.iter().enumerate() {
+            let y = 8 + (block * i as u32) as i32;
+            let _ = root.draw(&Text::new(s.label.clone(), (4, y), style(13.0, INK).pos(Pos::new(HPos::Left, VPos::Top))));
+            let sum: f64 = s.parts.iter().map(|p| p.1).sum();
+            let mut x: f64 = 4.0;
+            let span = (width - 8) as f64;
+            for (_, v, _, c) in &s.parts {
+                let w = if sum > 0.0 { v / sum * span } else { 0.0 };
+                if w > 0.0 {
+                    let _ = root.draw(&Rectangle::new([(x.round() as i32, y + 20), ((x + w).round() as i32, y + 40)], c.filled()));
+                }
+                x += w;
+            }
+            if sum <= 0.0 {
+                let _ = root.draw(&Rectangle::new([(4, y + 20), (width as i32 - 4, y + 40)], RULE.filled()));
+            }
+            // Legend: swatch, name, amount.
+            let mut lx = 4.0;
+            let mut ly = y + 50;
+            for (name, _, text, c) in &s.parts {
+                let item = format!("{name} {text}");
+                let wdt = 16.0 + text_width(&item, 12.0) + 14.0;
+                if lx + wdt > width as f64 {
+                    lx = 4.0;
+                    ly += 18;
+                }
+                let _ = root.draw(&Rectangle::new([(lx as i32, ly + 2), (lx as i32 + 11, ly + 13)], c.filled()));
+                let _ = root.draw(&Text::new(item, (lx as i32 + 16, ly), style(12.0, INK).pos(Pos::new(HPos::Left, VPos::Top))));
+                lx += wdt;
+            }
+        }
+        let _ = root.present();
+    }
+    finish(svg, id, title, desc, &[])
+}
+
+/// Sequential blue ramp (light → dark) for shares 0..=1.
+fn ramp(v: f64) -> RGBColor {
+    let v = v.clamp(0.0, 1.0);
+    let lerp = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * v).round() as u8;
+    RGBColor(lerp(0xF3, 0x08), lerp(0xF7, 0x45), lerp(0xFB, 0x94))
+}
+
+/// A heat map: rows × columns of shares (0..=1, or None when the row has no projects).
+pub struct Heat {
+    pub columns: Vec<String>,
+    pub rows: Vec<(String, String, Vec<Option<f64>>)>,
+}
+
+pub fn heatmap(id: &str, title: &str, desc: &str, heat: &Heat) -> String {
+    let cell_w: u32 = 46;
+    let cell_h: u32 = 24;
+    let label_w = heat.rows.iter().map(|r| text_width(&r.0, 12.0)).fold(60.0, f64::max).min(300.0).ceil() as u32 + 12;
+    let head_h: u32 = 40;
+    let width = label_w + cell_w * heat.columns.len() as u32 + 8;
+    let height = head_h + cell_h * heat.rows.len().max(1) as u32 + 8;
+    let mut svg = String::new();
+    let mut hotspots = Vec::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        for (j, c) in heat.columns.iter().enumerate() {
+            let x = (label_w + cell_w * j as u32 + cell_w / 2) as i32;
+            // Long category names go on two lines.
+            let chars: Vec<char> = c.chars().collect();
+            let (a, b) = if chars.len() > 3 { (chars[..chars.len() / 2].iter().collect::<String>(), chars[chars.len() / 2..].iter().collect::<String>()) } else { (c.clone(), String::new()) };
+            let _ = root.draw(&Text::new(a, (x, 6), style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Top))));
+            if !b.is_empty() {
+                let _ = root.draw(&Text::new(b, (x, 21), style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Top))));
+            }
+        }
+        for (i, (label, href, cells)) in heat.rows.iter().enumerate() {
+            let y = (head_h + cell_h * i as u32) as i32;
+            let _ = root.draw(&Text::new(label.clone(), (label_w as i32 - 8, y + cell_h as i32 / 2), style(12.0, INK).pos(Pos::new(HPos::Right, VPos::Center))));
+            for (j, v) in cells.iter().enumerate() {
+                let x = (label_w + cell_w * j as u32) as i32;
+                let (fill, text) = match v {
+                    Some(v) => (ramp(*v), format!("{}", (v * 100.0).round() as i64)),
+                    None => (RULE, "—".to_string()),
+                };
+                let _ = root.draw(&Rectangle::new([(x + 1, y + 1), (x + cell_w as i32 - 1, y + cell_h as i32 - 1)], fill.filled()));
+                let dark = v.is_some_and(|v| v > 0.55);
+                let _ = root.draw(&Text::new(
+                    text,
+                    (x + cell_w as i32 / 2, y + cell_h as i32 / 2),
+                    style(11.0, if dark { WHITE } else { INK }).pos(Pos::new(HPos::Center, VPos::Center)),
+                ));
+            }
+            if !href.is_empty() {
+                hotspots.push(Hotspot { x: 0, y, w: width as i32, h: cell_h as i32, href: href.clone(), title: label.clone() });
+            }
+        }
+        let _ = root.present();
+    }
+    finish(svg, id, title, desc, &hotspots)
+}
+
+/// Vertical histogram with counts above bars, and a concentration curve beside it.
+pub fn histogram(id: &str, title: &str, desc: &str, buckets: &[(String, usize)]) -> String {
+    let width: u32 = 640;
+    let height: u32 = 240;
+    let n = buckets.len().max(1) as u32;
+    let plot_top = 24;
+    let plot_bottom = height as i32 - 48;
+    let slot = (width - 16) / n;
+    let max = buckets.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let _ = root.draw(&PathElement::new(vec![(8, plot_bottom), (width as i32 - 8, plot_bottom)], GREY));
+        for (i, (label, count)) in buckets.iter().enumerate() {
+            let x0 = 8 + (slot * i as u32) as i32;
+            let h = (*count as f64 / max * (plot_bottom - plot_top) as f64).round() as i32;
+            let _ = root.draw(&Rectangle::new([(x0 + 8, plot_bottom - h), (x0 + slot as i32 - 8, plot_bottom)], BLUE.filled()));
+            let _ = root.draw(&Text::new(count.to_string(), (x0 + slot as i32 / 2, plot_bottom - h - 4), style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Bottom))));
+            // Bucket labels on two lines: the range, then the unit.
+            let (range, unit) = label.split_once(' ').unwrap_or((label.as_str(), ""));
+            let _ = root.draw(&Text::new(range.to_string(), (x0 + slot as i32 / 2, plot_bottom + 6), style(11.0, INK).pos(Pos::new(HPos::Center, VPos::Top))));
+            let _ = root.draw(&Text::new(unit.to_string(), (x0 + slot as i32 / 2, plot_bottom + 22), style(11.0, GREY).pos(Pos::new(HPos::Center, VPos::Top))));
+        }
+        let _ = root.present();
+    }
+    finish(svg, id, title, desc, &[])
+}
+
+/// Concentration curve: share of money (y) held by the largest x% of projects.
+pub fn concentration(id: &str, title: &str, desc: &str, curve: &[(f64, f64)]) -> String {
+    let width: u32 = 640;
+    let height: u32 = 300;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(52)
+            .build_cartesian_2d(0.0..100.0, 0.0..100.0);
+        if let Ok(mut chart) = chart {
+            let _ = chart
+                .configure_mesh()
+                .x_desc("项目（按金额从大到小，累计占比 %）")
+                .y_desc("资金累计占比 %")
+                .axis_desc_style(style(12.0, INK))
+                .label_style(style(11.0, INK))
+                .light_line_style(RULE.mix(0.5))
+                .x_labels(6)
+                .y_labels(6)
+                .draw();
+            let _ = chart.draw_series(LineSeries::new(vec![(0.0, 0.0), (100.0, 100.0)], GREY.stroke_width(1)));
+            let _ = chart.draw_series(LineSeries::new(curve.iter().copied(), VERMILLION.stroke_width(3)));
+        }
+        let _ = root.present();
+    }
+    finish(svg, id, title, desc, &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_chinese_as_one_em() {
+        assert_eq!(text_width("财政局", 10.0), 30.0);
+        assert!(text_width("abc", 10.0) < 20.0);
+    }
+
+    #[test]
+    fn charts_are_accessible_escaped_svg() {
+        let svg = bars(
+            "c1",
+            "各部门资金",
+            "说明",
+            &[Bar { label: "<script>甲</script>".into(), value: 2.0, value_text: "2.00".into(), href: "a.html?x=1&y=2".into() }],
+            BLUE,
+        );
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.contains("<title id=\"c1-t\">各部门资金</title>"));
+        assert!(svg.contains("&lt;script&gt;甲&lt;/script&gt;"));
+        assert!(!svg.contains("<script>"));
+        assert!(svg.contains("href=\"a.html?x=1&amp;y=2\""));
+        assert!(svg.contains("Noto Sans CJK SC"));
+        assert_eq!(svg.matches("<svg").count(), 1);
+    }
+}

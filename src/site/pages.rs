@@ -1,0 +1,855 @@
+//! Page contexts and rendering. Each page gets only what it shows.
+
+use super::analyse::{self, DeptRow, ProjectRow, Sums, amount_text, percent};
+use super::charts;
+use super::search::{Doc, IndexBuilder};
+use super::{OutFile, Site};
+use crate::amount::format_wan;
+use crate::check::{BookFindings, Finding, rules};
+use crate::model::{Book, Department, FundKind, Indicator, Level1, Level2, Project, Stage};
+use anyhow::{Result, anyhow};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+}
+
+#[derive(Serialize)]
+struct BookMeta {
+    slug: String,
+    title: String,
+    year: Option<u16>,
+    stage_label: &'static str,
+    draft: bool,
+    region: String,
+    issuer: String,
+    date: String,
+    unit: String,
+    sources: Vec<String>,
+}
+
+fn book_meta(b: &Book) -> BookMeta {
+    BookMeta {
+        slug: b.slug.clone(),
+        title: b.title.clone(),
+        year: b.year,
+        stage_label: b.stage.label(),
+        draft: b.stage == Stage::Draft,
+        region: b.region.clone(),
+        issuer: b.issuer.clone(),
+        date: b.date.clone(),
+        unit: b.unit.clone(),
+        sources: b.sources.iter().map(|s| s.file.clone()).collect(),
+    }
+}
+
+/// Context shared by every page: the site, the way back to the root, the canonical URL.
+fn base(site: &Site, path: &str) -> tera::Context {
+    let depth = path.matches('/').count();
+    let mut ctx = tera::Context::new();
+    ctx.insert(
+        "site",
+        &SiteCtx {
+            title: &site.config.title,
+            description: &site.config.description,
+            base_url: &site.config.base_url,
+            language: &site.config.language,
+        },
+    );
+    ctx.insert("root", &"../".repeat(depth));
+    ctx.insert("path", path);
+    ctx.insert("canonical", &format!("{}{}", site.config.base_url, path));
+    ctx
+}
+
+/// Breadcrumbs: (label, link relative to the page); the last has no link.
+fn crumbs(ctx: &mut tera::Context, items: &[(&str, &str)]) {
+    let root = ctx.get("root").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let mut list: Vec<(String, String)> = vec![("首页".into(), format!("{root}index.html"))];
+    list.extend(items.iter().map(|(l, h)| (l.to_string(), h.to_string())));
+    ctx.insert("crumbs", &list);
+}
+
+fn render(tera: &tera::Tera, name: &str, ctx: &tera::Context, path: &str) -> Result<OutFile> {
+    let html = tera.render(name, ctx).map_err(|e| anyhow!("rendering {path} with {name}: {}", super::theme::tera_error_chain(&e)))?;
+    Ok(OutFile { path: path.to_string(), bytes: html.into_bytes() })
+}
+
+pub fn book_path(b: &Book) -> String {
+    format!("{}/index.html", b.slug)
+}
+pub fn dept_path(b: &Book, d: &Department) -> String {
+    format!("{}/{}/index.html", b.slug, d.slug)
+}
+pub fn project_path(b: &Book, d: &Department, p: &Project) -> String {
+    format!("{}/{}/{}.html", b.slug, d.slug, p.slug)
+}
+
+enum Job {
+    Home,
+    Book(usize),
+    Department(usize, usize),
+    Project(usize, usize, usize),
+    Findings(usize),
+    Print(usize),
+    ImportReport(usize),
+    Search,
+    Guide,
+    Rules,
+    NotFound,
+    Page(usize),
+}
+
+pub fn render_all(site: &Site, findings: &[BookFindings], tera: &tera::Tera) -> Result<(Vec<OutFile>, Duration)> {
+    let mut jobs = vec![Job::Home, Job::Search, Job::Guide, Job::Rules, Job::NotFound];
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    for (bi, b) in site.books.iter().enumerate() {
+        jobs.push(Job::Book(bi));
+        jobs.push(Job::Findings(bi));
+        jobs.push(Job::Print(bi));
+        jobs.push(Job::ImportReport(bi));
+        for (di, d) in b.departments.iter().enumerate() {
+            jobs.push(Job::Department(bi, di));
+            jobs.extend((0..d.projects.len()).map(|pi| Job::Project(bi, di, pi)));
+        }
+    }
+    let chart_time = Mutex::new(Duration::ZERO);
+    let files: Result<Vec<OutFile>> = jobs
+        .par_iter()
+        .map(|job| match job {
+            Job::Home => home(site, findings, tera),
+            Job::Book(bi) => {
+                let (file, spent) = book_page(site, *bi, &findings[*bi], tera)?;
+                if let Ok(mut t) = chart_time.lock() {
+                    *t += spent;
+                }
+                Ok(file)
+            }
+            Job::Department(bi, di) => department_page(site, *bi, *di, &findings[*bi], tera),
+            Job::Project(bi, di, pi) => project_page(site, *bi, *di, *pi, &findings[*bi], tera),
+            Job::Findings(bi) => findings_page(site, *bi, &findings[*bi], tera),
+            Job::Print(bi) => print_page(site, *bi, &findings[*bi], tera),
+            Job::ImportReport(bi) => import_report_page(site, *bi, tera),
+            Job::Search => {
+                let mut ctx = base(site, "search.html");
+                crumbs(&mut ctx, &[("搜索", "")]);
+                render(tera, "search.html", &ctx, "search.html")
+            }
+            Job::Guide => {
+                let mut ctx = base(site, "guide.html");
+                crumbs(&mut ctx, &[("如何阅读", "")]);
+                render(tera, "guide.html", &ctx, "guide.html")
+            }
+            Job::Rules => rules_page(site, tera),
+            Job::NotFound => {
+                let mut ctx = base(site, "404.html");
+                // Served at any depth: links must be absolute.
+                ctx.insert("root", &site.config.base_url);
+                render(tera, "404.html", &ctx, "404.html")
+            }
+            Job::Page(i) => {
+                let (slug, title, md) = &site.pages[*i];
+                let path = format!("{slug}.html");
+                let mut ctx = base(site, &path);
+                ctx.insert("title", title);
+                crumbs(&mut ctx, &[(title, "")]);
+                ctx.insert("body_html", &crate::markdown::render(md));
+                render(tera, "page.html", &ctx, &path)
+            }
+        })
+        .collect();
+    let spent = chart_time.into_inner().unwrap_or_default();
+    Ok((files?, spent))
+}
+
+#[derive(Serialize)]
+struct BookCard {
+    meta: BookMeta,
+    total_text: String,
+    departments: usize,
+    projects: usize,
+    indicators: usize,
+    findings: usize,
+    unreadable: usize,
+}
+
+fn book_sums(b: &Book) -> Sums {
+    let mut s = Sums::default();
+    for (_, p) in b.projects() {
+        s.add(p);
+    }
+    s
+}
+
+fn home(site: &Site, findings: &[BookFindings], tera: &tera::Tera) -> Result<OutFile> {
+    let mut ctx = base(site, "index.html");
+    let cards: Vec<BookCard> = site
+        .books
+        .iter()
+        .zip(findings)
+        .map(|(b, f)| {
+            let sums = book_sums(b);
+            BookCard {
+                meta: book_meta(b),
+                total_text: format_wan(sums.total),
+                departments: b.departments.len(),
+                projects: b.project_count(),
+                indicators: b.projects().map(|(_, p)| p.indicators.iter().filter(|i| i.is_set()).count()).sum(),
+                findings: f.all().count(),
+                unreadable: sums.total_unreadable,
+            }
+        })
+        .collect();
+    ctx.insert("books", &cards);
+    let pages: Vec<(String, String)> = site.pages.iter().map(|(s, t, _)| (format!("{s}.html"), t.clone())).collect();
+    ctx.insert("pages", &pages);
+    render(tera, "index.html", &ctx, "index.html")
+}
+
+/// Department names without the administrative prefix the book's departments share,
+/// for chart labels (the full name is in the table and the link title).
+fn short_names(b: &Book) -> Vec<String> {
+    let prefix = crate::import::shared_admin_prefix(b.departments.iter().filter(|d| !d.unnamed).map(|d| d.name.as_str()));
+    b.departments
+        .iter()
+        .map(|d| d.name.strip_prefix(prefix.as_str()).filter(|r| r.chars().count() >= 2).unwrap_or(&d.name).to_string())
+        .collect()
+}
+
+#[derive(Serialize)]
+struct SourceRow {
+    label: &'static str,
+    text: String,
+    share: String,
+}
+
+#[derive(Serialize)]
+struct CoverageRow {
+    slug: String,
+    name: String,
+    projects: usize,
+    cells: Vec<String>,
+}
+
+fn book_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) -> Result<(OutFile, Duration)> {
+    let b = &site.books[bi];
+    let path = book_path(b);
+    let mut ctx = base(site, &path);
+    let sums = book_sums(b);
+    let dept_counts: Vec<usize> = (0..b.departments.len())
+        .map(|di| f.departments[di].len() + f.projects[di].iter().map(|x| x.len()).sum::<usize>())
+        .collect();
+    let rows: Vec<DeptRow> = b.departments.iter().zip(&dept_counts).map(|(d, n)| analyse::dept_row(d, sums.total, *n)).collect();
+    let gaps = analyse::gap_rows(b, f);
+    let sizes = analyse::size_stats(b);
+    let short = short_names(b);
+
+    let t = Instant::now();
+    // Spending per department, largest first.
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&x, &y| rows[y].total.cmp(&rows[x].total).then(x.cmp(&y)));
+    let bars: Vec<charts::Bar> = order
+        .iter()
+        .map(|&i| charts::Bar {
+            label: short[i].clone(),
+            value: analyse::decimal_f64(rows[i].total),
+            value_text: format!("{} 万元", rows[i].total_text),
+            href: format!("{}/index.html", rows[i].slug),
+        })
+        .collect();
+    let spending = charts::bars(
+        "spending",
+        "各部门项目资金（万元）",
+        &format!("{} 个部门的项目资金合计，按金额从大到小排列；数据见下表。", rows.len()),
+        &bars,
+        charts::BLUE,
+    );
+    let c = |v: Decimal| analyse::decimal_f64(v);
+    let other_total = sums.other;
+    let fiscal_rest = (sums.total - sums.fiscal - sums.other).max(Decimal::ZERO);
+    let mut source_parts = vec![
+        ("财政拨款".to_string(), c(sums.fiscal), format_wan(sums.fiscal), charts::BLUE),
+        ("其他资金".to_string(), c(other_total), format_wan(other_total), charts::ORANGE),
+    ];
+    if !fiscal_rest.is_zero() {
+        source_parts.push(("未分列来源".to_string(), c(fiscal_rest), format_wan(fiscal_rest), charts::RULE));
+    }
+    let mut stacks = vec![charts::Stack { label: "资金来源".into(), parts: source_parts }];
+    let has_parts = !(sums.fiscal_upper + sums.fiscal_own).is_zero() || !sums.carry_over.is_zero();
+    if has_parts {
+        stacks.push(charts::Stack {
+            label: "财政拨款构成".into(),
+            parts: vec![
+                ("上级补助".into(), c(sums.fiscal_upper), format_wan(sums.fiscal_upper), charts::SKY),
+                ("本级安排".into(), c(sums.fiscal_own), format_wan(sums.fiscal_own), charts::GREEN),
+                ("结转资金".into(), c(sums.carry_over), format_wan(sums.carry_over), charts::PINK),
+            ],
+        });
+    }
+    let sources_chart = charts::stacks("sources", "资金来源（万元）", "财政拨款与其他资金的构成；数据见下表。", &stacks);
+    let heat = charts::Heat {
+        columns: Level2::ALL.iter().map(|c| c.label().to_string()).collect(),
+        rows: rows
+            .iter()
+            .zip(&short)
+            .map(|(r, s)| {
+                let cells = r.coverage.iter().map(|&n| (r.projects > 0).then(|| n as f64 / r.projects as f64)).collect();
+                (s.clone(), format!("{}/index.html", r.slug), cells)
+            })
+            .collect(),
+    };
+    let coverage_chart = charts::heatmap(
+        "coverage",
+        "指标覆盖：设置了各类二级指标的项目占比（%）",
+        "行是部门，列是二级指标类别，格中数字是该部门设置了这类指标的项目所占百分比；数据见下表。",
+        &heat,
+    );
+    let gap_bars: Vec<charts::Bar> = gaps
+        .iter()
+        .map(|g| charts::Bar {
+            label: format!("{}（{}）", g.title, g.severity_label),
+            value: g.projects as f64,
+            value_text: format!("{} 个项目（{}）", g.projects, g.share_text),
+            href: format!("findings.html#rule-{}", anchor(&g.rule)),
+        })
+        .collect();
+    let gaps_chart = charts::bars(
+        "gaps",
+        "完整性缺口：涉及的项目数",
+        "每一行是一项检查规则，条形长度是涉及的项目数；点击可查看具体项目。",
+        &gap_bars,
+        charts::VERMILLION,
+    );
+    let hist = charts::histogram("sizes", "项目金额分布（个）", "各金额区间的项目数量；数据见下表。", &sizes.buckets);
+    let conc = charts::concentration(
+        "concentration",
+        "资金集中度",
+        "横轴是按金额从大到小排列的项目累计占比，纵轴是这些项目的资金累计占比；对角线表示平均分配。",
+        &sizes.curve,
+    );
+    let chart_time = t.elapsed();
+
+    let source_rows = vec![
+        SourceRow { label: "项目资金合计", text: format_wan(sums.total), share: "100.0%".into() },
+        SourceRow { label: "财政拨款", text: format_wan(sums.fiscal), share: percent(sums.fiscal, sums.total) },
+        SourceRow { label: "其中：上级补助", text: format_wan(sums.fiscal_upper), share: percent(sums.fiscal_upper, sums.total) },
+        SourceRow { label: "其中：本级安排", text: format_wan(sums.fiscal_own), share: percent(sums.fiscal_own, sums.total) },
+        SourceRow { label: "结转资金", text: format_wan(sums.carry_over), share: percent(sums.carry_over, sums.total) },
+        SourceRow { label: "其他资金", text: format_wan(sums.other), share: percent(sums.other, sums.total) },
+    ];
+    let coverage_rows: Vec<CoverageRow> = rows
+        .iter()
+        .map(|r| CoverageRow {
+            slug: r.slug.clone(),
+            name: r.name.clone(),
+            projects: r.projects,
+            cells: r.coverage.iter().map(|&n| percent(Decimal::from(n), Decimal::from(r.projects))).collect(),
+        })
+        .collect();
+
+    crumbs(&mut ctx, &[(&b.title, "")]);
+    ctx.insert("book", &book_meta(b));
+    ctx.insert("draft", &(b.stage == Stage::Draft));
+    ctx.insert("total_text", &format_wan(sums.total));
+    ctx.insert("fiscal_text", &format_wan(sums.fiscal));
+    ctx.insert("other_text", &format_wan(sums.other));
+    ctx.insert("unreadable", &sums.total_unreadable);
+    ctx.insert("missing", &sums.total_missing);
+    ctx.insert("projects", &b.project_count());
+    ctx.insert("indicators", &b.projects().map(|(_, p)| p.indicators.iter().filter(|i| i.is_set()).count()).sum::<usize>());
+    ctx.insert("findings", &f.all().count());
+    ctx.insert("departments", &rows);
+    ctx.insert("categories", &Level2::ALL.iter().map(|c| c.label()).collect::<Vec<_>>());
+    ctx.insert("source_rows", &source_rows);
+    ctx.insert("coverage_rows", &coverage_rows);
+    ctx.insert("gaps", &gaps);
+    ctx.insert("sizes", &sizes);
+    ctx.insert("prose_html", &crate::markdown::render(&b.prose));
+    ctx.insert("chart_spending", &spending);
+    ctx.insert("chart_sources", &sources_chart);
+    ctx.insert("chart_coverage", &coverage_chart);
+    ctx.insert("chart_gaps", &gaps_chart);
+    ctx.insert("chart_sizes", &hist);
+    ctx.insert("chart_concentration", &conc);
+    ctx.insert("book_findings", &f.book_level.iter().map(finding_view).collect::<Vec<_>>());
+    Ok((render(tera, "book.html", &ctx, &path)?, chart_time))
+}
+
+/// URL fragment for a rule id (`coverage.quality` → `coverage-quality`).
+pub fn anchor(rule: &str) -> String {
+    rule.replace('.', "-")
+}
+
+#[derive(Serialize)]
+struct FindingView {
+    rule: String,
+    anchor: String,
+    title: String,
+    severity: &'static str,
+    severity_label: &'static str,
+    message: String,
+    department: String,
+    department_slug: String,
+    project: String,
+    project_slug: String,
+    file: String,
+    line: u32,
+}
+
+fn finding_view(f: &Finding) -> FindingView {
+    FindingView {
+        rule: f.rule.clone(),
+        anchor: anchor(&f.rule),
+        title: rules::rule(&f.rule).map(|r| r.title).unwrap_or("").to_string(),
+        severity: f.severity.id(),
+        severity_label: f.severity.label(),
+        message: f.message.clone(),
+        department: f.department.clone(),
+        department_slug: f.department_slug.clone(),
+        project: f.project.clone(),
+        project_slug: f.project_slug.clone(),
+        file: f.file.clone(),
+        line: f.line,
+    }
+}
+
+#[derive(Serialize)]
+struct DeptMeta {
+    slug: String,
+    name: String,
+    code: String,
+    aliases: Vec<String>,
+    unnamed: bool,
+    contents_page: Option<u32>,
+    source_file: String,
+    source_line: u32,
+    notes_html: String,
+}
+
+fn dept_meta(d: &Department) -> DeptMeta {
+    DeptMeta {
+        slug: d.slug.clone(),
+        name: d.name.clone(),
+        code: d.code.clone().unwrap_or_default(),
+        aliases: d.aliases.clone(),
+        unnamed: d.unnamed,
+        contents_page: d.contents.as_ref().and_then(|c| c.page),
+        source_file: d.source.file.clone(),
+        source_line: d.source.line,
+        notes_html: crate::markdown::render(&d.notes),
+    }
+}
+
+/// One row of an indicator tree with the rowspans of its merged cells.
+#[derive(Serialize)]
+pub struct TreeRow {
+    level1: Option<(String, usize)>,
+    level2: Option<(String, usize)>,
+    name: String,
+    value: String,
+    line: u32,
+    empty: bool,
+}
+
+fn level1_text(i: &Indicator) -> String {
+    if !i.level1.is_empty() {
+        i.level1.clone()
+    } else {
+        i.level1_category.map(|c: Level1| format!("{}指标（未写明）", c.label())).unwrap_or_default()
+    }
+}
+
+fn level2_text(i: &Indicator) -> String {
+    if !i.level2.is_empty() {
+        i.level2.clone()
+    } else {
+        i.level2_category.map(|c| format!("{}指标（未写明）", c.label())).unwrap_or_default()
+    }
+}
+
+pub fn tree(indicators: &[Indicator]) -> Vec<TreeRow> {
+    let mut rows: Vec<TreeRow> = indicators
+        .iter()
+        .map(|i| TreeRow {
+            level1: None,
+            level2: None,
+            name: i.name.clone(),
+            value: i.value.clone(),
+            line: i.line,
+            empty: !i.is_set(),
+        })
+        .collect();
+    let key1 = |i: &Indicator| (level1_text(i), i.level1_category);
+    let key2 = |i: &Indicator| (key1(i), level2_text(i), i.level2_category);
+    let mut start = 0;
+    while start < indicators.len() {
+        let mut end = start + 1;
+        while end < indicators.len() && key1(&indicators[end]) == key1(&indicators[start]) {
+            end += 1;
+        }
+        rows[start].level1 = Some((level1_text(&indicators[start]), end - start));
+        let mut s2 = start;
+        while s2 < end {
+            let mut e2 = s2 + 1;
+            while e2 < end && key2(&indicators[e2]) == key2(&indicators[s2]) {
+                e2 += 1;
+            }
+            rows[s2].level2 = Some((level2_text(&indicators[s2]), e2 - s2));
+            s2 = e2;
+        }
+        start = end;
+    }
+    rows
+}
+
+#[derive(Serialize)]
+struct OverallView {
+    title: String,
+    name_as_written: String,
+    source_file: String,
+    source_line: u32,
+    tasks: Vec<(String, String)>,
+    goal: Option<String>,
+    amounts: Vec<(String, String)>,
+    tree: Vec<TreeRow>,
+}
+
+fn department_page(site: &Site, bi: usize, di: usize, f: &BookFindings, tera: &tera::Tera) -> Result<OutFile> {
+    let b = &site.books[bi];
+    let d = &b.departments[di];
+    let path = dept_path(b, d);
+    let mut ctx = base(site, &path);
+    let rows: Vec<ProjectRow> = d.projects.iter().enumerate().map(|(pi, p)| analyse::project_row(p, &f.projects[di][pi])).collect();
+    let mut sums = Sums::default();
+    for p in &d.projects {
+        sums.add(p);
+    }
+    let row = analyse::dept_row(d, sums.total, 0);
+    let coverage: Vec<(String, String)> = Level2::ALL
+        .iter()
+        .zip(&row.coverage)
+        .map(|(c, n)| (c.label().to_string(), percent(Decimal::from(*n), Decimal::from(d.projects.len()))))
+        .collect();
+    let overall = d.overall.as_ref().map(|o| OverallView {
+        title: o.title.clone(),
+        name_as_written: o.name_as_written.clone(),
+        source_file: o.source.file.clone(),
+        source_line: o.source.line,
+        tasks: o.tasks.iter().map(|t| (t.name.clone(), t.content.clone())).collect(),
+        goal: o.goal.clone(),
+        amounts: o.amounts.iter().map(|a| (a.label.clone(), amount_text(&a.amount))).collect(),
+        tree: tree(&o.indicators),
+    });
+    let mut all: Vec<FindingView> = f.departments[di].iter().map(finding_view).collect();
+    all.extend(f.projects[di].iter().flatten().map(finding_view));
+    crumbs(&mut ctx, &[(&b.title, "../index.html"), (&d.name, "")]);
+    ctx.insert("book", &book_meta(b));
+    ctx.insert("draft", &(b.stage == Stage::Draft));
+    ctx.insert("dept", &dept_meta(d));
+    ctx.insert("projects", &rows);
+    ctx.insert("total_text", &format_wan(sums.total));
+    ctx.insert("fiscal_text", &format_wan(sums.fiscal));
+    ctx.insert("other_text", &format_wan(sums.other));
+    ctx.insert("categories", &Level2::ALL.iter().map(|c| c.label()).collect::<Vec<_>>());
+    ctx.insert("coverage", &coverage);
+    ctx.insert("overall", &overall);
+    ctx.insert("findings", &all);
+    render(tera, "department.html", &ctx, &path)
+}
+
+#[derive(Serialize)]
+struct FundLine {
+    label: String,
+    text: String,
+    raw: String,
+    /// The cell was written differently from the figure shown (units, separators).
+    raw_differs: bool,
+    unreadable: bool,
+    extra: bool,
+}
+
+fn fund_lines(p: &Project) -> Vec<FundLine> {
+    let f = &p.funds;
+    let label = |k: FundKind| -> String {
+        match k {
+            FundKind::Total => "年度资金总额".into(),
+            FundKind::Fiscal if f.carry_over_beside_fiscal => "其中：当年财政拨款".into(),
+            FundKind::Fiscal => "其中：财政拨款".into(),
+            FundKind::FiscalUpper => "　其中：上级补助".into(),
+            FundKind::FiscalOwn => "　　　本级安排".into(),
+            FundKind::CarryOver if f.carry_over_beside_fiscal => "上年结转资金".into(),
+            FundKind::CarryOver => "　　　结转资金".into(),
+            FundKind::Other => "其他资金".into(),
+            other => other.label().into(),
+        }
+    };
+    let kinds: Vec<FundKind> = if f.rows.is_empty() { vec![FundKind::Total, FundKind::Fiscal, FundKind::Other] } else { f.rows.clone() };
+    let mut out: Vec<FundLine> = kinds
+        .iter()
+        .filter_map(|k| f.get(*k).map(|a| (k, a)))
+        .map(|(k, a)| FundLine {
+            label: label(*k),
+            text: amount_text(a),
+            raw: a.raw.clone(),
+            raw_differs: a.value.is_some_and(|v| v.to_string() != a.raw),
+            unreadable: a.is_unreadable(),
+            extra: false,
+        })
+        .collect();
+    for e in &f.extra {
+        out.push(FundLine {
+            label: e.label.clone(),
+            text: amount_text(&e.amount),
+            raw: e.amount.raw.clone(),
+            raw_differs: false,
+            unreadable: e.amount.is_unreadable(),
+            extra: true,
+        });
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct ProjectView {
+    name: String,
+    slug: String,
+    department_as_written: String,
+    implementing_unit: String,
+    flags: Vec<&'static str>,
+    funds: Vec<FundLine>,
+    /// The form has a goal field (its text may be empty).
+    goal_field: bool,
+    goal: String,
+    tree: Vec<TreeRow>,
+    source_file: String,
+    source_line: u32,
+    source_end_line: u32,
+    notes_html: String,
+    categories: Vec<(String, bool)>,
+    total_text: String,
+}
+
+fn project_view(p: &Project) -> ProjectView {
+    let cats = rules::categories(p);
+    ProjectView {
+        name: p.name.clone(),
+        slug: p.slug.clone(),
+        department_as_written: p.department.clone(),
+        implementing_unit: p.implementing_unit.clone(),
+        flags: p.flags.iter().map(|f| f.label()).collect(),
+        funds: fund_lines(p),
+        goal_field: p.goal.is_some(),
+        goal: p.goal.clone().unwrap_or_default(),
+        tree: tree(&p.indicators),
+        source_file: p.source.file.clone(),
+        source_line: p.source.line,
+        source_end_line: p.source.end_line,
+        notes_html: crate::markdown::render(&p.notes),
+        categories: Level2::ALL.iter().map(|c| (c.label().to_string(), cats.contains(c))).collect(),
+        total_text: amount_text(&p.funds.total),
+    }
+}
+
+fn project_page(site: &Site, bi: usize, di: usize, pi: usize, f: &BookFindings, tera: &tera::Tera) -> Result<OutFile> {
+    let b = &site.books[bi];
+    let d = &b.departments[di];
+    let p = &d.projects[pi];
+    let path = project_path(b, d, p);
+    let mut ctx = base(site, &path);
+    crumbs(&mut ctx, &[(&b.title, "../index.html"), (&d.name, "index.html"), (&p.name, "")]);
+    ctx.insert("book", &book_meta(b));
+    ctx.insert("draft", &(b.stage == Stage::Draft));
+    ctx.insert("dept", &dept_meta(d));
+    ctx.insert("project", &project_view(p));
+    ctx.insert("findings", &f.projects[di][pi].iter().map(finding_view).collect::<Vec<_>>());
+    let link = |q: &Project| (format!("{}.html", q.slug), q.name.clone());
+    ctx.insert("prev", &pi.checked_sub(1).map(|i| link(&d.projects[i])));
+    ctx.insert("next", &d.projects.get(pi + 1).map(link));
+    render(tera, "project.html", &ctx, &path)
+}
+
+#[derive(Serialize)]
+struct RuleGroup {
+    id: String,
+    anchor: String,
+    title: String,
+    severity: &'static str,
+    severity_label: &'static str,
+    items: Vec<FindingView>,
+}
+
+fn findings_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) -> Result<OutFile> {
+    let b = &site.books[bi];
+    let path = format!("{}/findings.html", b.slug);
+    let mut ctx = base(site, &path);
+    let groups: Vec<RuleGroup> = rules::RULES
+        .iter()
+        .filter_map(|r| {
+            let items: Vec<FindingView> = f.all().filter(|x| x.rule == r.id).map(finding_view).collect();
+            (!items.is_empty()).then(|| RuleGroup {
+                id: r.id.to_string(),
+                anchor: anchor(r.id),
+                title: r.title.to_string(),
+                severity: r.severity.id(),
+                severity_label: r.severity.label(),
+                items,
+            })
+        })
+        .collect();
+    let depts: Vec<(String, String)> = b.departments.iter().map(|d| (d.slug.clone(), d.name.clone())).collect();
+    crumbs(&mut ctx, &[(&b.title, "index.html"), ("检查发现", "")]);
+    ctx.insert("book", &book_meta(b));
+    ctx.insert("draft", &(b.stage == Stage::Draft));
+    ctx.insert("groups", &groups);
+    ctx.insert("departments", &depts);
+    ctx.insert("total", &f.all().count());
+    render(tera, "findings.html", &ctx, &path)
+}
+
+#[derive(Serialize)]
+struct RuleView {
+    id: String,
+    anchor: String,
+    title: &'static str,
+    severity_label: &'static str,
+    severity: &'static str,
+    basis: &'static str,
+    explain: &'static str,
+}
+
+fn rules_page(site: &Site, tera: &tera::Tera) -> Result<OutFile> {
+    let mut ctx = base(site, "rules.html");
+    let list: Vec<RuleView> = rules::RULES
+        .iter()
+        .map(|r| RuleView {
+            id: r.id.to_string(),
+            anchor: anchor(r.id),
+            title: r.title,
+            severity_label: site.config.check.severity(r).label(),
+            severity: site.config.check.severity(r).id(),
+            basis: r.basis,
+            explain: r.explain,
+        })
+        .collect();
+    crumbs(&mut ctx, &[("检查规则", "")]);
+    ctx.insert("rules", &list);
+    render(tera, "rules.html", &ctx, "rules.html")
+}
+
+#[derive(Serialize)]
+struct PrintDept {
+    meta: DeptMeta,
+    total_text: String,
+    projects: Vec<ProjectView>,
+}
+
+fn print_page(site: &Site, bi: usize, _f: &BookFindings, tera: &tera::Tera) -> Result<OutFile> {
+    let b = &site.books[bi];
+    let path = format!("{}/print.html", b.slug);
+    let mut ctx = base(site, &path);
+    let sums = book_sums(b);
+    let depts: Vec<PrintDept> = b
+        .departments
+        .iter()
+        .map(|d| {
+            let mut s = Sums::default();
+            for p in &d.projects {
+                s.add(p);
+            }
+            PrintDept { meta: dept_meta(d), total_text: format_wan(s.total), projects: d.projects.iter().map(project_view).collect() }
+        })
+        .collect();
+    ctx.insert("book", &book_meta(b));
+    ctx.insert("draft", &(b.stage == Stage::Draft));
+    ctx.insert("total_text", &format_wan(sums.total));
+    ctx.insert("projects", &b.project_count());
+    ctx.insert("departments", &depts);
+    ctx.insert("prose_html", &crate::markdown::render(&b.prose));
+    render(tera, "print.html", &ctx, &path)
+}
+
+fn import_report_page(site: &Site, bi: usize, tera: &tera::Tera) -> Result<OutFile> {
+    let b = &site.books[bi];
+    let path = format!("{}/import-report.html", b.slug);
+    let mut ctx = base(site, &path);
+    let md = std::fs::read_to_string(site.root.join("content").join(&b.slug).join(crate::content::IMPORT_REPORT)).unwrap_or_default();
+    ctx.insert("book", &book_meta(b));
+    ctx.insert("draft", &(b.stage == Stage::Draft));
+    crumbs(&mut ctx, &[(&b.title, "index.html"), ("导入报告", "")]);
+    ctx.insert("title", &format!("导入报告 · {}", b.title));
+    ctx.insert("body_html", &crate::markdown::render(&md));
+    render(tera, "page.html", &ctx, &path)
+}
+
+/// The search index over every book: departments, projects, indicator names and values.
+pub fn search_index(site: &Site) -> Vec<OutFile> {
+    let mut ix = IndexBuilder::default();
+    for b in &site.books {
+        for d in &b.departments {
+            let mut fields: Vec<(&str, u32)> = vec![(&d.name, 10)];
+            fields.extend(d.aliases.iter().map(|a| (a.as_str(), 5)));
+            ix.add(
+                Doc { title: d.name.clone(), url: dept_path(b, d), kind: "部门".into(), sub: format!("{} · {} 个项目", b.title, d.projects.len()) },
+                &fields,
+            );
+            for p in &d.projects {
+                let mut fields: Vec<(&str, u32)> = vec![(&p.name, 10), (&d.name, 2)];
+                for i in &p.indicators {
+                    fields.push((&i.name, 1));
+                    fields.push((&i.value, 1));
+                }
+                ix.add(
+                    Doc {
+                        title: p.name.clone(),
+                        url: project_path(b, d, p),
+                        kind: "项目".into(),
+                        sub: format!("{} · {} · {} 万元", b.title, d.name, amount_text(&p.funds.total)),
+                    },
+                    &fields,
+                );
+            }
+        }
+    }
+    ix.files().into_iter().map(|(path, s)| OutFile { path, bytes: s.into_bytes() }).collect()
+}
+
+/// Open-data downloads of one book under `<book>/data/`.
+pub fn downloads(b: &Book, f: &BookFindings) -> Vec<OutFile> {
+    let dir = format!("{}/data", b.slug);
+    vec![
+        OutFile { path: format!("{dir}/projects.csv"), bytes: crate::opendata::projects_csv(b).into_bytes() },
+        OutFile { path: format!("{dir}/indicators.csv"), bytes: crate::opendata::indicators_csv(b).into_bytes() },
+        OutFile { path: format!("{dir}/departments.csv"), bytes: crate::opendata::departments_csv(b).into_bytes() },
+        OutFile { path: format!("{dir}/findings.csv"), bytes: crate::opendata::findings_csv(f).into_bytes() },
+        OutFile { path: format!("{dir}/{}.json", b.slug), bytes: crate::opendata::book_json_with_findings(b, f).into_bytes() },
+        OutFile { path: format!("{dir}/datapackage.json"), bytes: crate::opendata::datapackage_json(b).into_bytes() },
+    ]
+}
+
+pub fn sitemap(site: &Site) -> String {
+    let mut urls = vec!["index.html".to_string(), "search.html".into(), "guide.html".into(), "rules.html".into()];
+    urls.extend(site.pages.iter().map(|(s, _, _)| format!("{s}.html")));
+    for b in &site.books {
+        urls.push(book_path(b));
+        urls.push(format!("{}/findings.html", b.slug));
+        urls.push(format!("{}/print.html", b.slug));
+        for d in &b.departments {
+            urls.push(dept_path(b, d));
+            urls.extend(d.projects.iter().map(|p| project_path(b, d, p)));
+        }
+    }
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in urls {
+        s.push_str(&format!("  <url><loc>{}</loc></url>\n", super::escape_xml(&format!("{}{}", site.config.base_url, u))));
+    }
+    s.push_str("</urlset>\n");
+    s
+}

@@ -85,9 +85,19 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { root, out, base_url, timings } => {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            timings,
+        } => {
             let out = out.unwrap_or_else(|| root.join("public"));
-            let opts = jixiao::site::BuildOptions { root, out: out.clone(), base_url, progress: true };
+            let opts = jixiao::site::BuildOptions {
+                root,
+                out: out.clone(),
+                base_url,
+                progress: true,
+            };
             let stats = jixiao::site::build(&opts)?;
             eprintln!(
                 "built {} pages ({} files, {:.1} MB; search index {:.0} KB) into {}",

@@ -83,7 +83,60 @@ pub fn render(md: &str) -> String {
         other => other,
     });
     let mut out = String::new();
-    html::push_html(&mut out, parser);
+    html::push_html(&mut out, cjk_strong(parser).into_iter());
+    out
+}
+
+/// CommonMark's flanking rules leave `**（括号）**` unemphasised when full-width
+/// punctuation sits inside the delimiters next to a Han character. Text events that still
+/// hold a `**…**` pair after parsing get it turned into strong emphasis here.
+fn cjk_strong<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    use pulldown_cmark::{CowStr, Tag, TagEnd};
+    let mut out: Vec<Event<'a>> = Vec::new();
+    let mut text = String::new();
+    let flush = |text: &mut String, out: &mut Vec<Event<'a>>| {
+        if text.is_empty() {
+            return;
+        }
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("**") {
+            // Only the case CommonMark gets wrong: full-width punctuation at an edge.
+            let fw = |c: char| {
+                ('\u{3000}'..='\u{303F}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+            };
+            let Some(len) = rest[start + 2..].find("**").filter(|&l| {
+                let inner = &rest[start + 2..start + 2 + l];
+                l > 0
+                    && (inner.chars().next().is_some_and(fw)
+                        || inner.chars().last().is_some_and(fw))
+            }) else {
+                break;
+            };
+            if start > 0 {
+                out.push(Event::Text(CowStr::from(rest[..start].to_string())));
+            }
+            out.push(Event::Start(Tag::Strong));
+            out.push(Event::Text(CowStr::from(
+                rest[start + 2..start + 2 + len].to_string(),
+            )));
+            out.push(Event::End(TagEnd::Strong));
+            rest = &rest[start + 2 + len + 2..];
+        }
+        if !rest.is_empty() {
+            out.push(Event::Text(CowStr::from(rest.to_string())));
+        }
+        text.clear();
+    };
+    for ev in events {
+        match ev {
+            Event::Text(t) => text.push_str(&t),
+            other => {
+                flush(&mut text, &mut out);
+                out.push(other);
+            }
+        }
+    }
+    flush(&mut text, &mut out);
     out
 }
 
@@ -117,6 +170,24 @@ mod tests {
         assert!(
             html.contains("1. 生活补助：50元*181天=9050；&lt;p&gt;标签&lt;/p&gt; [链接] _x_"),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn bold_next_to_full_width_punctuation() {
+        assert_eq!(
+            render("本站**（示例）**公开"),
+            "<p>本站<strong>（示例）</strong>公开</p>\n"
+        );
+        assert_eq!(
+            render("**加粗**和*强调*"),
+            "<p><strong>加粗</strong>和<em>强调</em></p>\n"
+        );
+        assert_eq!(render("`**不变**`"), "<p><code>**不变**</code></p>\n");
+        assert_eq!(
+            render(&escape_line("原文a**b**c")),
+            "<p>原文a**b**c</p>\n",
+            "escaped text stays literal"
         );
     }
 

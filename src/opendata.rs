@@ -658,15 +658,26 @@ pub fn book_json_with_findings(book: &Book, findings: &crate::check::BookFinding
     serde_json::to_string_pretty(&v).unwrap_or_default()
 }
 
-pub const FINDING_COLUMNS: &[&str] =
-    &["book", "department", "project", "rule", "severity", "title", "message", "file", "line"];
+pub const FINDING_COLUMNS: &[&str] = &[
+    "book",
+    "department",
+    "project",
+    "rule",
+    "severity",
+    "title",
+    "message",
+    "file",
+    "line",
+];
 
 /// `findings.csv`: one row per finding.
 pub fn findings_csv(findings: &crate::check::BookFindings) -> String {
     let mut w = writer();
     let _ = w.write_record(FINDING_COLUMNS);
     for f in findings.all() {
-        let title = crate::check::rules::rule(&f.rule).map(|r| r.title).unwrap_or("");
+        let title = crate::check::rules::rule(&f.rule)
+            .map(|r| r.title)
+            .unwrap_or("");
         let _ = w.write_record([
             neutralise(&f.book),
             neutralise(&f.department),

@@ -76,7 +76,13 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn project_finding(&self, rule: &rules::Rule, p: &Project, line: u32, message: String) -> Finding {
+    pub fn project_finding(
+        &self,
+        rule: &rules::Rule,
+        p: &Project,
+        line: u32,
+        message: String,
+    ) -> Finding {
         Finding {
             rule: rule.id.to_string(),
             severity: self.settings.severity(rule),
@@ -101,8 +107,17 @@ impl Ctx<'_> {
             project: String::new(),
             project_slug: String::new(),
             message,
-            file: self.dept.overall.as_ref().map(|o| o.source.file.clone()).unwrap_or_else(|| self.dept.source.file.clone()),
-            line: if line == 0 { self.dept.source.line } else { line },
+            file: self
+                .dept
+                .overall
+                .as_ref()
+                .map(|o| o.source.file.clone())
+                .unwrap_or_else(|| self.dept.source.file.clone()),
+            line: if line == 0 {
+                self.dept.source.line
+            } else {
+                line
+            },
         }
     }
 }
@@ -111,7 +126,11 @@ impl Ctx<'_> {
 pub fn check_book(book: &Book, settings: &rules::Settings) -> BookFindings {
     let mut out = BookFindings::default();
     for dept in &book.departments {
-        let ctx = Ctx { book, dept, settings };
+        let ctx = Ctx {
+            book,
+            dept,
+            settings,
+        };
         let mut per_project = Vec::with_capacity(dept.projects.len());
         for p in &dept.projects {
             let mut f = Vec::new();

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// 财政部 财预〔2021〕101号《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》.
-pub const BASIS_101: &str = "财预〔2021〕101号《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》";
+pub const BASIS_101: &str =
+    "财预〔2021〕101号《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》";
 /// The local form the table was filled in on.
 pub const BASIS_FORM: &str = "本地区《部门（单位）预算项目支出绩效目标表》填报要求";
 
@@ -126,7 +127,10 @@ pub struct Settings {
 
 impl Settings {
     pub fn enabled(&self, rule: &Rule) -> bool {
-        !self.disable.iter().any(|d| rule.id == d || (d.ends_with('.') && rule.id.starts_with(d.as_str())))
+        !self
+            .disable
+            .iter()
+            .any(|d| rule.id == d || (d.ends_with('.') && rule.id.starts_with(d.as_str())))
     }
 
     pub fn severity(&self, rule: &Rule) -> Severity {
@@ -149,16 +153,35 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
     if f.total.is_missing() {
         push("funds.total-missing", f.line, "未填写年度资金总额".into());
     } else if f.total.is_unreadable() {
-        push("funds.total-unreadable", f.line, format!("年度资金总额“{}”无法识别为金额", f.total.raw));
+        push(
+            "funds.total-unreadable",
+            f.line,
+            format!("年度资金总额“{}”无法识别为金额", f.total.raw),
+        );
     }
     if p.flags.contains(&ProjectFlag::PlaceholderName) {
-        push("structure.no-name", p.source.line, "表格未填写项目名称".into());
+        push(
+            "structure.no-name",
+            p.source.line,
+            "表格未填写项目名称".into(),
+        );
     }
     if ctx.dept.unnamed {
-        push("structure.no-department", p.source.line, "表格未填写部门（单位）".into());
+        push(
+            "structure.no-department",
+            p.source.line,
+            "表格未填写部门（单位）".into(),
+        );
     }
-    if p.goal.as_deref().is_some_and(|g| crate::model::is_placeholder(g)) {
-        push("structure.no-goal", p.source.line, "总体目标一栏为空".into());
+    if p.goal
+        .as_deref()
+        .is_some_and(|g| crate::model::is_placeholder(g))
+    {
+        push(
+            "structure.no-goal",
+            p.source.line,
+            "总体目标一栏为空".into(),
+        );
     }
     let set = categories(p);
     if p.indicators.is_empty() && p.flags.contains(&ProjectFlag::Fragment) {
@@ -171,33 +194,65 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
     if !has(Level2::Cost) {
         push("coverage.cost", p.source.line, "未设置成本指标".into());
     }
-    if ![Level2::Economic, Level2::Social, Level2::Ecological, Level2::Sustainability].iter().any(|c| has(*c)) {
-        push("coverage.benefit", p.source.line, "未设置任何效益指标".into());
+    if ![
+        Level2::Economic,
+        Level2::Social,
+        Level2::Ecological,
+        Level2::Sustainability,
+    ]
+    .iter()
+    .any(|c| has(*c))
+    {
+        push(
+            "coverage.benefit",
+            p.source.line,
+            "未设置任何效益指标".into(),
+        );
     }
     if !has(Level2::Quality) {
         push("coverage.quality", p.source.line, "未设置质量指标".into());
     }
     if !has(Level2::Timeliness) {
-        push("coverage.timeliness", p.source.line, "未设置时效指标".into());
+        push(
+            "coverage.timeliness",
+            p.source.line,
+            "未设置时效指标".into(),
+        );
     }
     if !has(Level2::Satisfaction) {
-        push("coverage.satisfaction", p.source.line, "未设置满意度指标".into());
+        push(
+            "coverage.satisfaction",
+            p.source.line,
+            "未设置满意度指标".into(),
+        );
     }
 }
 
 /// The 二级 categories a project sets (with a name or value that is not a placeholder).
 pub fn categories(p: &Project) -> std::collections::BTreeSet<Level2> {
-    p.indicators.iter().filter(|i| i.is_set()).filter_map(|i| i.level2_category).collect()
+    p.indicators
+        .iter()
+        .filter(|i| i.is_set())
+        .filter_map(|i| i.level2_category)
+        .collect()
 }
 
 pub fn check_department(_ctx: &Ctx<'_>, _out: &mut Vec<Finding>) {}
 
-pub fn check_book_level(book: &Book, settings: &super::rules::Settings, _found: &BookFindings) -> Vec<Finding> {
+pub fn check_book_level(
+    book: &Book,
+    settings: &super::rules::Settings,
+    _found: &BookFindings,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let rule = r("structure.form-without-goal");
     let without_goal = book.projects().filter(|(_, p)| p.goal.is_none()).count();
     if settings.enabled(rule) && without_goal > 0 {
-        let first = book.projects().find(|(_, p)| p.goal.is_none()).map(|(_, p)| p.source.clone()).unwrap_or_default();
+        let first = book
+            .projects()
+            .find(|(_, p)| p.goal.is_none())
+            .map(|(_, p)| p.source.clone())
+            .unwrap_or_default();
         out.push(Finding {
             rule: rule.id.into(),
             severity: settings.severity(rule),

@@ -50,7 +50,11 @@ pub fn percent(part: Decimal, whole: Decimal) -> String {
 }
 
 pub fn share(part: usize, whole: usize) -> Decimal {
-    if whole == 0 { Decimal::ZERO } else { Decimal::from(part) / Decimal::from(whole) }
+    if whole == 0 {
+        Decimal::ZERO
+    } else {
+        Decimal::from(part) / Decimal::from(whole)
+    }
 }
 
 /// One department as the overview lists it.
@@ -109,8 +113,13 @@ pub fn project_row(p: &Project, findings: &[crate::check::Finding]) -> ProjectRo
         categories: Level2::ALL.iter().map(|c| cats.contains(c)).collect(),
         categories_set: cats.len(),
         findings: findings.len(),
-        errors: findings.iter().filter(|f| f.severity == Severity::Error).count(),
-        placeholder: p.flags.contains(&crate::model::ProjectFlag::PlaceholderName),
+        errors: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count(),
+        placeholder: p
+            .flags
+            .contains(&crate::model::ProjectFlag::PlaceholderName),
     }
 }
 
@@ -132,7 +141,11 @@ pub fn dept_row(d: &Department, book_total: Decimal, findings: usize) -> DeptRow
         code: d.code.clone().unwrap_or_default(),
         unnamed: d.unnamed,
         projects: d.projects.len(),
-        indicators: d.projects.iter().map(|p| p.indicators.iter().filter(|i| i.is_set()).count()).sum(),
+        indicators: d
+            .projects
+            .iter()
+            .map(|p| p.indicators.iter().filter(|i| i.is_set()).count())
+            .sum(),
         total: sums.total,
         total_text: format_wan(sums.total),
         share_text: percent(sums.total, book_total),
@@ -158,7 +171,12 @@ pub fn gap_rows(book: &Book, findings: &BookFindings) -> Vec<GapRow> {
     rules::RULES
         .iter()
         .filter_map(|r| {
-            let count = findings.projects.iter().flatten().filter(|fs| fs.iter().any(|f| f.rule == r.id)).count();
+            let count = findings
+                .projects
+                .iter()
+                .flatten()
+                .filter(|fs| fs.iter().any(|f| f.rule == r.id))
+                .count();
             (count > 0).then(|| GapRow {
                 rule: r.id.to_string(),
                 title: r.title.to_string(),
@@ -187,7 +205,10 @@ pub struct SizeStats {
 }
 
 pub fn size_stats(book: &Book) -> SizeStats {
-    let mut totals: Vec<Decimal> = book.projects().filter_map(|(_, p)| p.funds.total.value).collect();
+    let mut totals: Vec<Decimal> = book
+        .projects()
+        .filter_map(|(_, p)| p.funds.total.value)
+        .collect();
     totals.sort_by(|a, b| b.cmp(a));
     let sum: Decimal = totals.iter().copied().sum();
     let n = totals.len();
@@ -199,7 +220,11 @@ pub fn size_stats(book: &Book) -> SizeStats {
     let top = if n == 0 {
         Vec::new()
     } else {
-        vec![top_share(1, 10, "最大的 10%"), top_share(1, 4, "最大的 25%"), top_share(1, 2, "最大的 50%")]
+        vec![
+            top_share(1, 10, "最大的 10%"),
+            top_share(1, 4, "最大的 25%"),
+            top_share(1, 2, "最大的 50%"),
+        ]
     };
     let edges: [(Decimal, &str); 7] = [
         (Decimal::from(1), "1 万元以下"),
@@ -212,7 +237,10 @@ pub fn size_stats(book: &Book) -> SizeStats {
     ];
     let mut buckets: Vec<(String, usize)> = edges.iter().map(|(_, l)| (l.to_string(), 0)).collect();
     for t in &totals {
-        let i = edges.iter().position(|(e, _)| t < e).unwrap_or(edges.len() - 1);
+        let i = edges
+            .iter()
+            .position(|(e, _)| t < e)
+            .unwrap_or(edges.len() - 1);
         buckets[i].1 += 1;
     }
     let mut curve = Vec::with_capacity(n + 1);
@@ -221,13 +249,24 @@ pub fn size_stats(book: &Book) -> SizeStats {
     for (i, t) in totals.iter().enumerate() {
         acc += *t;
         let x = (i + 1) as f64 * 100.0 / n as f64;
-        let y = if sum.is_zero() { 0.0 } else { decimal_f64(acc * Decimal::from(100) / sum) };
+        let y = if sum.is_zero() {
+            0.0
+        } else {
+            decimal_f64(acc * Decimal::from(100) / sum)
+        };
         curve.push((x, y));
     }
     SizeStats {
         counted: n,
-        largest_text: totals.first().map(|d| format_wan(*d)).unwrap_or_else(|| "—".into()),
-        median_text: if n == 0 { "—".into() } else { format_wan(round2(totals[n / 2])) },
+        largest_text: totals
+            .first()
+            .map(|d| format_wan(*d))
+            .unwrap_or_else(|| "—".into()),
+        median_text: if n == 0 {
+            "—".into()
+        } else {
+            format_wan(round2(totals[n / 2]))
+        },
         top,
         buckets,
         curve,

@@ -7,7 +7,8 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-pub const FONT_STACK: &str = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
+pub const FONT_STACK: &str =
+    "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
 
 /// Okabe–Ito colours.
 pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
@@ -30,7 +31,10 @@ fn px(size: f64) -> f64 {
 pub fn text_width(text: &str, size: f64) -> f64 {
     text.chars()
         .map(|c| {
-            if crate::text::is_han(c) || ('\u{3000}'..='\u{303F}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c) {
+            if crate::text::is_han(c)
+                || ('\u{3000}'..='\u{303F}').contains(&c)
+                || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+            {
                 1.0
             } else if c.is_ascii_uppercase() || c.is_ascii_digit() {
                 0.62
@@ -43,7 +47,11 @@ pub fn text_width(text: &str, size: f64) -> f64 {
 }
 
 fn style(size: f64, color: RGBColor) -> TextStyle<'static> {
-    TextStyle { font: (FONT_STACK, px(size)).into_font(), color: color.to_backend_color(), pos: Pos::default() }
+    TextStyle {
+        font: (FONT_STACK, px(size)).into_font(),
+        color: color.to_backend_color(),
+        pos: Pos::default(),
+    }
 }
 
 /// A link area laid over a chart element (plotters draws shapes; links are ours).
@@ -107,12 +115,17 @@ pub struct Bar {
 /// Horizontal bars with the label above each bar, so long Chinese names stay readable
 /// at phone width without a label column.
 pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar], color: RGBColor) -> String {
-    let width: u32 = 640;
-    let row: u32 = 38;
+    // Narrow on purpose: at phone width it is shown nearly 1:1, so labels stay legible.
+    let width: u32 = 440;
+    let row: u32 = 40;
     let top: u32 = 8;
     let height = top + row * bars.len().max(1) as u32 + 8;
     let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
-    let value_room = bars.iter().map(|b| text_width(&b.value_text, 12.0)).fold(0.0, f64::max) + 10.0;
+    let value_room = bars
+        .iter()
+        .map(|b| text_width(&b.value_text, 13.0))
+        .fold(0.0, f64::max)
+        + 10.0;
     let bar_max = (width as f64 - 8.0 - value_room).max(40.0);
     let mut svg = String::new();
     let mut hotspots = Vec::new();
@@ -121,17 +134,35 @@ pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar], color: RGBColor) ->
         let _ = root.fill(&WHITE);
         for (i, b) in bars.iter().enumerate() {
             let y = (top + row * i as u32) as i32;
-            let _ = root.draw(&Text::new(b.label.clone(), (4, y + 2), style(13.0, INK).pos(Pos::new(HPos::Left, VPos::Top))));
-            let w = if max > 0.0 { (b.value / max * bar_max).round() as i32 } else { 0 };
-            let by = y + 20;
-            let _ = root.draw(&Rectangle::new([(4, by), (4 + w.max(1), by + 12)], color.filled()));
+            let _ = root.draw(&Text::new(
+                b.label.clone(),
+                (4, y + 2),
+                style(14.0, INK).pos(Pos::new(HPos::Left, VPos::Top)),
+            ));
+            let w = if max > 0.0 {
+                (b.value / max * bar_max).round() as i32
+            } else {
+                0
+            };
+            let by = y + 22;
+            let _ = root.draw(&Rectangle::new(
+                [(4, by), (4 + w.max(1), by + 12)],
+                color.filled(),
+            ));
             let _ = root.draw(&Text::new(
                 b.value_text.clone(),
                 (4 + w.max(1) + 6, by + 6),
-                style(12.0, INK).pos(Pos::new(HPos::Left, VPos::Center)),
+                style(13.0, INK).pos(Pos::new(HPos::Left, VPos::Center)),
             ));
             if !b.href.is_empty() {
-                hotspots.push(Hotspot { x: 0, y, w: width as i32, h: row as i32, href: b.href.clone(), title: format!("{}：{}", b.label, b.value_text) });
+                hotspots.push(Hotspot {
+                    x: 0,
+                    y,
+                    w: width as i32,
+                    h: row as i32,
+                    href: b.href.clone(),
+                    title: format!("{}：{}", b.label, b.value_text),
+                });
             }
         }
         let _ = root.present();
@@ -156,19 +187,29 @@ pub fn stacks(id: &str, title: &str, desc: &str, stacks: &[Stack]) -> String {
         let _ = root.fill(&WHITE);
         for (i, s) in stacks.iter().enumerate() {
             let y = 8 + (block * i as u32) as i32;
-            let _ = root.draw(&Text::new(s.label.clone(), (4, y), style(13.0, INK).pos(Pos::new(HPos::Left, VPos::Top))));
+            let _ = root.draw(&Text::new(
+                s.label.clone(),
+                (4, y),
+                style(13.0, INK).pos(Pos::new(HPos::Left, VPos::Top)),
+            ));
             let sum: f64 = s.parts.iter().map(|p| p.1).sum();
             let mut x: f64 = 4.0;
             let span = (width - 8) as f64;
             for (_, v, _, c) in &s.parts {
                 let w = if sum > 0.0 { v / sum * span } else { 0.0 };
                 if w > 0.0 {
-                    let _ = root.draw(&Rectangle::new([(x.round() as i32, y + 20), ((x + w).round() as i32, y + 40)], c.filled()));
+                    let _ = root.draw(&Rectangle::new(
+                        [(x.round() as i32, y + 20), ((x + w).round() as i32, y + 40)],
+                        c.filled(),
+                    ));
                 }
                 x += w;
             }
             if sum <= 0.0 {
-                let _ = root.draw(&Rectangle::new([(4, y + 20), (width as i32 - 4, y + 40)], RULE.filled()));
+                let _ = root.draw(&Rectangle::new(
+                    [(4, y + 20), (width as i32 - 4, y + 40)],
+                    RULE.filled(),
+                ));
             }
             // Legend: swatch, name, amount.
             let mut lx = 4.0;
@@ -180,8 +221,15 @@ pub fn stacks(id: &str, title: &str, desc: &str, stacks: &[Stack]) -> String {
                     lx = 4.0;
                     ly += 18;
                 }
-                let _ = root.draw(&Rectangle::new([(lx as i32, ly + 2), (lx as i32 + 11, ly + 13)], c.filled()));
-                let _ = root.draw(&Text::new(item, (lx as i32 + 16, ly), style(12.0, INK).pos(Pos::new(HPos::Left, VPos::Top))));
+                let _ = root.draw(&Rectangle::new(
+                    [(lx as i32, ly + 2), (lx as i32 + 11, ly + 13)],
+                    c.filled(),
+                ));
+                let _ = root.draw(&Text::new(
+                    item,
+                    (lx as i32 + 16, ly),
+                    style(12.0, INK).pos(Pos::new(HPos::Left, VPos::Top)),
+                ));
                 lx += wdt;
             }
         }
@@ -199,14 +247,22 @@ fn ramp(v: f64) -> RGBColor {
 
 /// A heat map: rows × columns of shares (0..=1, or None when the row has no projects).
 pub struct Heat {
-    pub columns: Vec<String>,
+    /// Column headings, each on up to two lines.
+    pub columns: Vec<(String, String)>,
     pub rows: Vec<(String, String, Vec<Option<f64>>)>,
 }
 
 pub fn heatmap(id: &str, title: &str, desc: &str, heat: &Heat) -> String {
-    let cell_w: u32 = 46;
-    let cell_h: u32 = 24;
-    let label_w = heat.rows.iter().map(|r| text_width(&r.0, 12.0)).fold(60.0, f64::max).min(300.0).ceil() as u32 + 12;
+    let cell_w: u32 = 52;
+    let cell_h: u32 = 28;
+    let label_w = heat
+        .rows
+        .iter()
+        .map(|r| text_width(&r.0, 12.0))
+        .fold(60.0, f64::max)
+        .min(300.0)
+        .ceil() as u32
+        + 12;
     let head_h: u32 = 40;
     let width = label_w + cell_w * heat.columns.len() as u32 + 8;
     let height = head_h + cell_h * heat.rows.len().max(1) as u32 + 8;
@@ -217,33 +273,57 @@ pub fn heatmap(id: &str, title: &str, desc: &str, heat: &Heat) -> String {
         let _ = root.fill(&WHITE);
         for (j, c) in heat.columns.iter().enumerate() {
             let x = (label_w + cell_w * j as u32 + cell_w / 2) as i32;
-            // Long category names go on two lines.
-            let chars: Vec<char> = c.chars().collect();
-            let (a, b) = if chars.len() > 3 { (chars[..chars.len() / 2].iter().collect::<String>(), chars[chars.len() / 2..].iter().collect::<String>()) } else { (c.clone(), String::new()) };
-            let _ = root.draw(&Text::new(a, (x, 6), style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Top))));
+            let (a, b) = c.clone();
+            let _ = root.draw(&Text::new(
+                a,
+                (x, 6),
+                style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Top)),
+            ));
             if !b.is_empty() {
-                let _ = root.draw(&Text::new(b, (x, 21), style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Top))));
+                let _ = root.draw(&Text::new(
+                    b,
+                    (x, 21),
+                    style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Top)),
+                ));
             }
         }
         for (i, (label, href, cells)) in heat.rows.iter().enumerate() {
             let y = (head_h + cell_h * i as u32) as i32;
-            let _ = root.draw(&Text::new(label.clone(), (label_w as i32 - 8, y + cell_h as i32 / 2), style(12.0, INK).pos(Pos::new(HPos::Right, VPos::Center))));
+            let _ = root.draw(&Text::new(
+                label.clone(),
+                (label_w as i32 - 8, y + cell_h as i32 / 2),
+                style(12.0, INK).pos(Pos::new(HPos::Right, VPos::Center)),
+            ));
             for (j, v) in cells.iter().enumerate() {
                 let x = (label_w + cell_w * j as u32) as i32;
                 let (fill, text) = match v {
                     Some(v) => (ramp(*v), format!("{}", (v * 100.0).round() as i64)),
                     None => (RULE, "—".to_string()),
                 };
-                let _ = root.draw(&Rectangle::new([(x + 1, y + 1), (x + cell_w as i32 - 1, y + cell_h as i32 - 1)], fill.filled()));
+                let _ = root.draw(&Rectangle::new(
+                    [
+                        (x + 1, y + 1),
+                        (x + cell_w as i32 - 1, y + cell_h as i32 - 1),
+                    ],
+                    fill.filled(),
+                ));
                 let dark = v.is_some_and(|v| v > 0.55);
                 let _ = root.draw(&Text::new(
                     text,
                     (x + cell_w as i32 / 2, y + cell_h as i32 / 2),
-                    style(11.0, if dark { WHITE } else { INK }).pos(Pos::new(HPos::Center, VPos::Center)),
+                    style(11.0, if dark { WHITE } else { INK })
+                        .pos(Pos::new(HPos::Center, VPos::Center)),
                 ));
             }
             if !href.is_empty() {
-                hotspots.push(Hotspot { x: 0, y, w: width as i32, h: cell_h as i32, href: href.clone(), title: label.clone() });
+                hotspots.push(Hotspot {
+                    x: 0,
+                    y,
+                    w: width as i32,
+                    h: cell_h as i32,
+                    href: href.clone(),
+                    title: label.clone(),
+                });
             }
         }
         let _ = root.present();
@@ -264,16 +344,37 @@ pub fn histogram(id: &str, title: &str, desc: &str, buckets: &[(String, usize)])
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         let _ = root.fill(&WHITE);
-        let _ = root.draw(&PathElement::new(vec![(8, plot_bottom), (width as i32 - 8, plot_bottom)], GREY));
+        let _ = root.draw(&PathElement::new(
+            vec![(8, plot_bottom), (width as i32 - 8, plot_bottom)],
+            GREY,
+        ));
         for (i, (label, count)) in buckets.iter().enumerate() {
             let x0 = 8 + (slot * i as u32) as i32;
             let h = (*count as f64 / max * (plot_bottom - plot_top) as f64).round() as i32;
-            let _ = root.draw(&Rectangle::new([(x0 + 8, plot_bottom - h), (x0 + slot as i32 - 8, plot_bottom)], BLUE.filled()));
-            let _ = root.draw(&Text::new(count.to_string(), (x0 + slot as i32 / 2, plot_bottom - h - 4), style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Bottom))));
+            let _ = root.draw(&Rectangle::new(
+                [
+                    (x0 + 8, plot_bottom - h),
+                    (x0 + slot as i32 - 8, plot_bottom),
+                ],
+                BLUE.filled(),
+            ));
+            let _ = root.draw(&Text::new(
+                count.to_string(),
+                (x0 + slot as i32 / 2, plot_bottom - h - 4),
+                style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Bottom)),
+            ));
             // Bucket labels on two lines: the range, then the unit.
             let (range, unit) = label.split_once(' ').unwrap_or((label.as_str(), ""));
-            let _ = root.draw(&Text::new(range.to_string(), (x0 + slot as i32 / 2, plot_bottom + 6), style(11.0, INK).pos(Pos::new(HPos::Center, VPos::Top))));
-            let _ = root.draw(&Text::new(unit.to_string(), (x0 + slot as i32 / 2, plot_bottom + 22), style(11.0, GREY).pos(Pos::new(HPos::Center, VPos::Top))));
+            let _ = root.draw(&Text::new(
+                range.to_string(),
+                (x0 + slot as i32 / 2, plot_bottom + 6),
+                style(11.0, INK).pos(Pos::new(HPos::Center, VPos::Top)),
+            ));
+            let _ = root.draw(&Text::new(
+                unit.to_string(),
+                (x0 + slot as i32 / 2, plot_bottom + 22),
+                style(11.0, GREY).pos(Pos::new(HPos::Center, VPos::Top)),
+            ));
         }
         let _ = root.present();
     }
@@ -304,8 +405,14 @@ pub fn concentration(id: &str, title: &str, desc: &str, curve: &[(f64, f64)]) ->
                 .x_labels(6)
                 .y_labels(6)
                 .draw();
-            let _ = chart.draw_series(LineSeries::new(vec![(0.0, 0.0), (100.0, 100.0)], GREY.stroke_width(1)));
-            let _ = chart.draw_series(LineSeries::new(curve.iter().copied(), VERMILLION.stroke_width(3)));
+            let _ = chart.draw_series(LineSeries::new(
+                vec![(0.0, 0.0), (100.0, 100.0)],
+                GREY.stroke_width(1),
+            ));
+            let _ = chart.draw_series(LineSeries::new(
+                curve.iter().copied(),
+                VERMILLION.stroke_width(3),
+            ));
         }
         let _ = root.present();
     }
@@ -328,7 +435,12 @@ mod tests {
             "c1",
             "各部门资金",
             "说明",
-            &[Bar { label: "<script>甲</script>".into(), value: 2.0, value_text: "2.00".into(), href: "a.html?x=1&y=2".into() }],
+            &[Bar {
+                label: "<script>甲</script>".into(),
+                value: 2.0,
+                value_text: "2.00".into(),
+                href: "a.html?x=1&y=2".into(),
+            }],
             BLUE,
         );
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));

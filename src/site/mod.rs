@@ -77,12 +77,22 @@ impl Timings {
     }
 
     pub fn report(&self) -> String {
-        let total: Duration = self.phases.iter().map(|p| p.1).sum();
+        // Indented phases are parts of the one above and not added again.
+        let total: Duration = self
+            .phases
+            .iter()
+            .filter(|p| !p.0.starts_with(' '))
+            .map(|p| p.1)
+            .sum();
         let mut s = String::new();
         for (n, d) in &self.phases {
             s.push_str(&format!("  {n:<14} {:>9.1} ms\n", d.as_secs_f64() * 1000.0));
         }
-        s.push_str(&format!("  {:<14} {:>9.1} ms", "total", total.as_secs_f64() * 1000.0));
+        s.push_str(&format!(
+            "  {:<14} {:>9.1} ms",
+            "total",
+            total.as_secs_f64() * 1000.0
+        ));
         s
     }
 }
@@ -129,18 +139,26 @@ pub fn load(root: &Path) -> Result<Site> {
             .collect();
         files.sort();
         for f in files {
-            let slug = f.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+            let slug = f
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
             if !crate::slug::is_valid(&slug) || crate::slug::RESERVED.contains(&slug.as_str()) {
-                bail!("{}: page file names must be a-z, 0-9 and '-' and not one of the site's own pages", f.display());
+                bail!(
+                    "{}: page file names must be a-z, 0-9 and '-' and not one of the site's own pages",
+                    f.display()
+                );
             }
-            let text = std::fs::read_to_string(&f).with_context(|| format!("{}: cannot read", f.display()))?;
+            let text = std::fs::read_to_string(&f)
+                .with_context(|| format!("{}: cannot read", f.display()))?;
             let (title, body) = match crate::content::split(&text) {
                 Some((front, body)) => {
                     #[derive(serde::Deserialize)]
                     struct Front {
                         title: String,
                     }
-                    let fm: Front = toml::from_str(front).map_err(|e| anyhow::anyhow!("{}: {}", f.display(), e.message()))?;
+                    let fm: Front = toml::from_str(front)
+                        .map_err(|e| anyhow::anyhow!("{}: {}", f.display(), e.message()))?;
                     (fm.title, body.to_string())
                 }
                 None => (slug.clone(), text.clone()),
@@ -148,15 +166,29 @@ pub fn load(root: &Path) -> Result<Site> {
             pages.push((slug, title, body));
         }
     }
-    Ok(Site { root: root.to_path_buf(), config, books, pages })
+    Ok(Site {
+        root: root.to_path_buf(),
+        config,
+        books,
+        pages,
+    })
 }
 
 /// The base URL in force: `--base-url`, else `JIXIAO_BASE_URL` (CI previews), else
 /// book.toml. Always ends in `/`.
 pub fn base_url(config: &Config, cli: Option<&str>) -> String {
-    let env = std::env::var("JIXIAO_BASE_URL").ok().filter(|s| !s.trim().is_empty());
-    let url = cli.map(str::to_string).or(env).unwrap_or_else(|| config.base_url.clone());
-    if url.ends_with('/') { url } else { format!("{url}/") }
+    let env = std::env::var("JIXIAO_BASE_URL")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
+    let url = cli
+        .map(str::to_string)
+        .or(env)
+        .unwrap_or_else(|| config.base_url.clone());
+    if url.ends_with('/') {
+        url
+    } else {
+        format!("{url}/")
+    }
 }
 
 /// Build the whole site into `opts.out`.
@@ -168,7 +200,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
     let (tera, statics) = theme::load(&opts.root, site.config.theme.as_deref())?;
     let t = timings.add("load", t);
 
-    let findings: Vec<BookFindings> = site.books.par_iter().map(|b| check::check_book(b, &site.config.check)).collect();
+    let findings: Vec<BookFindings> = site
+        .books
+        .par_iter()
+        .map(|b| check::check_book(b, &site.config.check))
+        .collect();
     let t = timings.add("analyse", t);
 
     let mut files: Vec<OutFile> = Vec::new();
@@ -185,23 +221,46 @@ pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
     t = timings.add("search index", t);
 
     // Downloads and static files.
-    files.par_extend(site.books.par_iter().zip(findings.par_iter()).flat_map_iter(|(b, f)| pages::downloads(b, f)));
+    files.par_extend(
+        site.books
+            .par_iter()
+            .zip(findings.par_iter())
+            .flat_map_iter(|(b, f)| pages::downloads(b, f)),
+    );
     for (name, bytes) in statics {
-        files.push(OutFile { path: format!("static/{name}"), bytes });
+        files.push(OutFile {
+            path: format!("static/{name}"),
+            bytes,
+        });
     }
-    files.push(OutFile { path: "sitemap.xml".into(), bytes: pages::sitemap(&site).into_bytes() });
+    files.push(OutFile {
+        path: "sitemap.xml".into(),
+        bytes: pages::sitemap(&site).into_bytes(),
+    });
     let t = timings.add("downloads", t);
 
     let bytes = write_atomically(&opts.out, &files)?;
     timings.add("write", t);
-    Ok(BuildStats { pages, files: files.len(), bytes, search_bytes, timings })
+    Ok(BuildStats {
+        pages,
+        files: files.len(),
+        bytes,
+        search_bytes,
+        timings,
+    })
 }
 
 /// Write every file into a new folder next to `out`, then swap it in.
 fn write_atomically(out: &Path, files: &[OutFile]) -> Result<u64> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
-    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
     let pid = std::process::id();
     let tmp = parent.join(format!(".{name}.new-{pid}"));
     if tmp.exists() {
@@ -209,7 +268,10 @@ fn write_atomically(out: &Path, files: &[OutFile]) -> Result<u64> {
     }
     let result: Result<u64> = (|| {
         // Folders first (sequential, few), then files in parallel.
-        let mut dirs: Vec<PathBuf> = files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| tmp.join(p))).collect();
+        let mut dirs: Vec<PathBuf> = files
+            .iter()
+            .filter_map(|f| Path::new(&f.path).parent().map(|p| tmp.join(p)))
+            .collect();
         dirs.sort();
         dirs.dedup();
         std::fs::create_dir_all(&tmp)?;
@@ -250,7 +312,9 @@ pub fn safe_join(base: &Path, rel: &str) -> Result<PathBuf> {
     let ok = !rel.is_empty()
         && !rel.starts_with('/')
         && !rel.contains('\\')
-        && rel.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+        && rel
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..");
     if !ok {
         bail!("refusing to write outside the output folder: {rel}");
     }

@@ -72,15 +72,27 @@ fn base(site: &Site, path: &str) -> tera::Context {
 
 /// Breadcrumbs: (label, link relative to the page); the last has no link.
 fn crumbs(ctx: &mut tera::Context, items: &[(&str, &str)]) {
-    let root = ctx.get("root").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let root = ctx
+        .get("root")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
     let mut list: Vec<(String, String)> = vec![("首页".into(), format!("{root}index.html"))];
     list.extend(items.iter().map(|(l, h)| (l.to_string(), h.to_string())));
     ctx.insert("crumbs", &list);
 }
 
 fn render(tera: &tera::Tera, name: &str, ctx: &tera::Context, path: &str) -> Result<OutFile> {
-    let html = tera.render(name, ctx).map_err(|e| anyhow!("rendering {path} with {name}: {}", super::theme::tera_error_chain(&e)))?;
-    Ok(OutFile { path: path.to_string(), bytes: html.into_bytes() })
+    let html = tera.render(name, ctx).map_err(|e| {
+        anyhow!(
+            "rendering {path} with {name}: {}",
+            super::theme::tera_error_chain(&e)
+        )
+    })?;
+    Ok(OutFile {
+        path: path.to_string(),
+        bytes: html.into_bytes(),
+    })
 }
 
 pub fn book_path(b: &Book) -> String {
@@ -108,8 +120,18 @@ enum Job {
     Page(usize),
 }
 
-pub fn render_all(site: &Site, findings: &[BookFindings], tera: &tera::Tera) -> Result<(Vec<OutFile>, Duration)> {
-    let mut jobs = vec![Job::Home, Job::Search, Job::Guide, Job::Rules, Job::NotFound];
+pub fn render_all(
+    site: &Site,
+    findings: &[BookFindings],
+    tera: &tera::Tera,
+) -> Result<(Vec<OutFile>, Duration)> {
+    let mut jobs = vec![
+        Job::Home,
+        Job::Search,
+        Job::Guide,
+        Job::Rules,
+        Job::NotFound,
+    ];
     jobs.extend((0..site.pages.len()).map(Job::Page));
     for (bi, b) in site.books.iter().enumerate() {
         jobs.push(Job::Book(bi));
@@ -202,14 +224,21 @@ fn home(site: &Site, findings: &[BookFindings], tera: &tera::Tera) -> Result<Out
                 total_text: format_wan(sums.total),
                 departments: b.departments.len(),
                 projects: b.project_count(),
-                indicators: b.projects().map(|(_, p)| p.indicators.iter().filter(|i| i.is_set()).count()).sum(),
+                indicators: b
+                    .projects()
+                    .map(|(_, p)| p.indicators.iter().filter(|i| i.is_set()).count())
+                    .sum(),
                 findings: f.all().count(),
                 unreadable: sums.total_unreadable,
             }
         })
         .collect();
     ctx.insert("books", &cards);
-    let pages: Vec<(String, String)> = site.pages.iter().map(|(s, t, _)| (format!("{s}.html"), t.clone())).collect();
+    let pages: Vec<(String, String)> = site
+        .pages
+        .iter()
+        .map(|(s, t, _)| (format!("{s}.html"), t.clone()))
+        .collect();
     ctx.insert("pages", &pages);
     render(tera, "index.html", &ctx, "index.html")
 }
@@ -217,10 +246,21 @@ fn home(site: &Site, findings: &[BookFindings], tera: &tera::Tera) -> Result<Out
 /// Department names without the administrative prefix the book's departments share,
 /// for chart labels (the full name is in the table and the link title).
 fn short_names(b: &Book) -> Vec<String> {
-    let prefix = crate::import::shared_admin_prefix(b.departments.iter().filter(|d| !d.unnamed).map(|d| d.name.as_str()));
+    let prefix = crate::import::shared_admin_prefix(
+        b.departments
+            .iter()
+            .filter(|d| !d.unnamed)
+            .map(|d| d.name.as_str()),
+    );
     b.departments
         .iter()
-        .map(|d| d.name.strip_prefix(prefix.as_str()).filter(|r| r.chars().count() >= 2).unwrap_or(&d.name).to_string())
+        .map(|d| {
+            d.name
+                .strip_prefix(prefix.as_str())
+                .filter(|r| r.chars().count() >= 2)
+                .unwrap_or(&d.name)
+                .to_string()
+        })
         .collect()
 }
 
@@ -239,7 +279,12 @@ struct CoverageRow {
     cells: Vec<String>,
 }
 
-fn book_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) -> Result<(OutFile, Duration)> {
+fn book_page(
+    site: &Site,
+    bi: usize,
+    f: &BookFindings,
+    tera: &tera::Tera,
+) -> Result<(OutFile, Duration)> {
     let b = &site.books[bi];
     let path = book_path(b);
     let mut ctx = base(site, &path);
@@ -247,7 +292,12 @@ fn book_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) -> Res
     let dept_counts: Vec<usize> = (0..b.departments.len())
         .map(|di| f.departments[di].len() + f.projects[di].iter().map(|x| x.len()).sum::<usize>())
         .collect();
-    let rows: Vec<DeptRow> = b.departments.iter().zip(&dept_counts).map(|(d, n)| analyse::dept_row(d, sums.total, *n)).collect();
+    let rows: Vec<DeptRow> = b
+        .departments
+        .iter()
+        .zip(&dept_counts)
+        .map(|(d, n)| analyse::dept_row(d, sums.total, *n))
+        .collect();
     let gaps = analyse::gap_rows(b, f);
     let sizes = analyse::size_stats(b);
     let short = short_names(b);
@@ -268,7 +318,10 @@ fn book_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) -> Res
     let spending = charts::bars(
         "spending",
         "各部门项目资金（万元）",
-        &format!("{} 个部门的项目资金合计，按金额从大到小排列；数据见下表。", rows.len()),
+        &format!(
+            "{} 个部门的项目资金合计，按金额从大到小排列；数据见下表。",
+            rows.len()
+        ),
         &bars,
         charts::BLUE,
     );
@@ -276,32 +329,84 @@ fn book_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) -> Res
     let other_total = sums.other;
     let fiscal_rest = (sums.total - sums.fiscal - sums.other).max(Decimal::ZERO);
     let mut source_parts = vec![
-        ("财政拨款".to_string(), c(sums.fiscal), format_wan(sums.fiscal), charts::BLUE),
-        ("其他资金".to_string(), c(other_total), format_wan(other_total), charts::ORANGE),
+        (
+            "财政拨款".to_string(),
+            c(sums.fiscal),
+            format_wan(sums.fiscal),
+            charts::BLUE,
+        ),
+        (
+            "其他资金".to_string(),
+            c(other_total),
+            format_wan(other_total),
+            charts::ORANGE,
+        ),
     ];
     if !fiscal_rest.is_zero() {
-        source_parts.push(("未分列来源".to_string(), c(fiscal_rest), format_wan(fiscal_rest), charts::RULE));
+        source_parts.push((
+            "未分列来源".to_string(),
+            c(fiscal_rest),
+            format_wan(fiscal_rest),
+            charts::RULE,
+        ));
     }
-    let mut stacks = vec![charts::Stack { label: "资金来源".into(), parts: source_parts }];
+    let mut stacks = vec![charts::Stack {
+        label: "资金来源".into(),
+        parts: source_parts,
+    }];
     let has_parts = !(sums.fiscal_upper + sums.fiscal_own).is_zero() || !sums.carry_over.is_zero();
     if has_parts {
         stacks.push(charts::Stack {
             label: "财政拨款构成".into(),
             parts: vec![
-                ("上级补助".into(), c(sums.fiscal_upper), format_wan(sums.fiscal_upper), charts::SKY),
-                ("本级安排".into(), c(sums.fiscal_own), format_wan(sums.fiscal_own), charts::GREEN),
-                ("结转资金".into(), c(sums.carry_over), format_wan(sums.carry_over), charts::PINK),
+                (
+                    "上级补助".into(),
+                    c(sums.fiscal_upper),
+                    format_wan(sums.fiscal_upper),
+                    charts::SKY,
+                ),
+                (
+                    "本级安排".into(),
+                    c(sums.fiscal_own),
+                    format_wan(sums.fiscal_own),
+                    charts::GREEN,
+                ),
+                (
+                    "结转资金".into(),
+                    c(sums.carry_over),
+                    format_wan(sums.carry_over),
+                    charts::PINK,
+                ),
             ],
         });
     }
-    let sources_chart = charts::stacks("sources", "资金来源（万元）", "财政拨款与其他资金的构成；数据见下表。", &stacks);
+    let sources_chart = charts::stacks(
+        "sources",
+        "资金来源（万元）",
+        "财政拨款与其他资金的构成；数据见下表。",
+        &stacks,
+    );
     let heat = charts::Heat {
-        columns: Level2::ALL.iter().map(|c| c.label().to_string()).collect(),
+        columns: Level2::ALL
+            .iter()
+            .map(|c| match c.label() {
+                "服务对象满意度" => ("服务对象".to_string(), "满意度".to_string()),
+                "可持续影响" => ("可持续".to_string(), "影响".to_string()),
+                l if l.chars().count() == 4 => {
+                    (l.chars().take(2).collect(), l.chars().skip(2).collect())
+                }
+                l => (l.to_string(), String::new()),
+            })
+            .collect(),
         rows: rows
             .iter()
             .zip(&short)
             .map(|(r, s)| {
-                let cells = r.coverage.iter().map(|&n| (r.projects > 0).then(|| n as f64 / r.projects as f64)).collect();
+                let cells = r
+                    .coverage
+                    .iter()
+                    .map(|&n| (r.projects > 0).then(|| n as f64 / r.projects as f64))
+                    .collect();
                 (s.clone(), format!("{}/index.html", r.slug), cells)
             })
             .collect(),
@@ -328,7 +433,12 @@ fn book_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) -> Res
         &gap_bars,
         charts::VERMILLION,
     );
-    let hist = charts::histogram("sizes", "项目金额分布（个）", "各金额区间的项目数量；数据见下表。", &sizes.buckets);
+    let hist = charts::histogram(
+        "sizes",
+        "项目金额分布（个）",
+        "各金额区间的项目数量；数据见下表。",
+        &sizes.buckets,
+    );
     let conc = charts::concentration(
         "concentration",
         "资金集中度",
@@ -338,12 +448,36 @@ fn book_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) -> Res
     let chart_time = t.elapsed();
 
     let source_rows = vec![
-        SourceRow { label: "项目资金合计", text: format_wan(sums.total), share: "100.0%".into() },
-        SourceRow { label: "财政拨款", text: format_wan(sums.fiscal), share: percent(sums.fiscal, sums.total) },
-        SourceRow { label: "其中：上级补助", text: format_wan(sums.fiscal_upper), share: percent(sums.fiscal_upper, sums.total) },
-        SourceRow { label: "其中：本级安排", text: format_wan(sums.fiscal_own), share: percent(sums.fiscal_own, sums.total) },
-        SourceRow { label: "结转资金", text: format_wan(sums.carry_over), share: percent(sums.carry_over, sums.total) },
-        SourceRow { label: "其他资金", text: format_wan(sums.other), share: percent(sums.other, sums.total) },
+        SourceRow {
+            label: "项目资金合计",
+            text: format_wan(sums.total),
+            share: "100.0%".into(),
+        },
+        SourceRow {
+            label: "财政拨款",
+            text: format_wan(sums.fiscal),
+            share: percent(sums.fiscal, sums.total),
+        },
+        SourceRow {
+            label: "其中：上级补助",
+            text: format_wan(sums.fiscal_upper),
+            share: percent(sums.fiscal_upper, sums.total),
+        },
+        SourceRow {
+            label: "其中：本级安排",
+            text: format_wan(sums.fiscal_own),
+            share: percent(sums.fiscal_own, sums.total),
+        },
+        SourceRow {
+            label: "结转资金",
+            text: format_wan(sums.carry_over),
+            share: percent(sums.carry_over, sums.total),
+        },
+        SourceRow {
+            label: "其他资金",
+            text: format_wan(sums.other),
+            share: percent(sums.other, sums.total),
+        },
     ];
     let coverage_rows: Vec<CoverageRow> = rows
         .iter()
@@ -351,7 +485,11 @@ fn book_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) -> Res
             slug: r.slug.clone(),
             name: r.name.clone(),
             projects: r.projects,
-            cells: r.coverage.iter().map(|&n| percent(Decimal::from(n), Decimal::from(r.projects))).collect(),
+            cells: r
+                .coverage
+                .iter()
+                .map(|&n| percent(Decimal::from(n), Decimal::from(r.projects)))
+                .collect(),
         })
         .collect();
 
@@ -364,10 +502,18 @@ fn book_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) -> Res
     ctx.insert("unreadable", &sums.total_unreadable);
     ctx.insert("missing", &sums.total_missing);
     ctx.insert("projects", &b.project_count());
-    ctx.insert("indicators", &b.projects().map(|(_, p)| p.indicators.iter().filter(|i| i.is_set()).count()).sum::<usize>());
+    ctx.insert(
+        "indicators",
+        &b.projects()
+            .map(|(_, p)| p.indicators.iter().filter(|i| i.is_set()).count())
+            .sum::<usize>(),
+    );
     ctx.insert("findings", &f.all().count());
     ctx.insert("departments", &rows);
-    ctx.insert("categories", &Level2::ALL.iter().map(|c| c.label()).collect::<Vec<_>>());
+    ctx.insert(
+        "categories",
+        &Level2::ALL.iter().map(|c| c.label()).collect::<Vec<_>>(),
+    );
     ctx.insert("source_rows", &source_rows);
     ctx.insert("coverage_rows", &coverage_rows);
     ctx.insert("gaps", &gaps);
@@ -379,7 +525,10 @@ fn book_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) -> Res
     ctx.insert("chart_gaps", &gaps_chart);
     ctx.insert("chart_sizes", &hist);
     ctx.insert("chart_concentration", &conc);
-    ctx.insert("book_findings", &f.book_level.iter().map(finding_view).collect::<Vec<_>>());
+    ctx.insert(
+        "book_findings",
+        &f.book_level.iter().map(finding_view).collect::<Vec<_>>(),
+    );
     Ok((render(tera, "book.html", &ctx, &path)?, chart_time))
 }
 
@@ -408,7 +557,10 @@ fn finding_view(f: &Finding) -> FindingView {
     FindingView {
         rule: f.rule.clone(),
         anchor: anchor(&f.rule),
-        title: rules::rule(&f.rule).map(|r| r.title).unwrap_or("").to_string(),
+        title: rules::rule(&f.rule)
+            .map(|r| r.title)
+            .unwrap_or("")
+            .to_string(),
         severity: f.severity.id(),
         severity_label: f.severity.label(),
         message: f.message.clone(),
@@ -463,7 +615,9 @@ fn level1_text(i: &Indicator) -> String {
     if !i.level1.is_empty() {
         i.level1.clone()
     } else {
-        i.level1_category.map(|c: Level1| format!("{}指标（未写明）", c.label())).unwrap_or_default()
+        i.level1_category
+            .map(|c: Level1| format!("{}指标（未写明）", c.label()))
+            .unwrap_or_default()
     }
 }
 
@@ -471,7 +625,9 @@ fn level2_text(i: &Indicator) -> String {
     if !i.level2.is_empty() {
         i.level2.clone()
     } else {
-        i.level2_category.map(|c| format!("{}指标（未写明）", c.label())).unwrap_or_default()
+        i.level2_category
+            .map(|c| format!("{}指标（未写明）", c.label()))
+            .unwrap_or_default()
     }
 }
 
@@ -522,12 +678,23 @@ struct OverallView {
     tree: Vec<TreeRow>,
 }
 
-fn department_page(site: &Site, bi: usize, di: usize, f: &BookFindings, tera: &tera::Tera) -> Result<OutFile> {
+fn department_page(
+    site: &Site,
+    bi: usize,
+    di: usize,
+    f: &BookFindings,
+    tera: &tera::Tera,
+) -> Result<OutFile> {
     let b = &site.books[bi];
     let d = &b.departments[di];
     let path = dept_path(b, d);
     let mut ctx = base(site, &path);
-    let rows: Vec<ProjectRow> = d.projects.iter().enumerate().map(|(pi, p)| analyse::project_row(p, &f.projects[di][pi])).collect();
+    let rows: Vec<ProjectRow> = d
+        .projects
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| analyse::project_row(p, &f.projects[di][pi]))
+        .collect();
     let mut sums = Sums::default();
     for p in &d.projects {
         sums.add(p);
@@ -536,16 +703,29 @@ fn department_page(site: &Site, bi: usize, di: usize, f: &BookFindings, tera: &t
     let coverage: Vec<(String, String)> = Level2::ALL
         .iter()
         .zip(&row.coverage)
-        .map(|(c, n)| (c.label().to_string(), percent(Decimal::from(*n), Decimal::from(d.projects.len()))))
+        .map(|(c, n)| {
+            (
+                c.label().to_string(),
+                percent(Decimal::from(*n), Decimal::from(d.projects.len())),
+            )
+        })
         .collect();
     let overall = d.overall.as_ref().map(|o| OverallView {
         title: o.title.clone(),
         name_as_written: o.name_as_written.clone(),
         source_file: o.source.file.clone(),
         source_line: o.source.line,
-        tasks: o.tasks.iter().map(|t| (t.name.clone(), t.content.clone())).collect(),
+        tasks: o
+            .tasks
+            .iter()
+            .map(|t| (t.name.clone(), t.content.clone()))
+            .collect(),
         goal: o.goal.clone(),
-        amounts: o.amounts.iter().map(|a| (a.label.clone(), amount_text(&a.amount))).collect(),
+        amounts: o
+            .amounts
+            .iter()
+            .map(|a| (a.label.clone(), amount_text(&a.amount)))
+            .collect(),
         tree: tree(&o.indicators),
     });
     let mut all: Vec<FindingView> = f.departments[di].iter().map(finding_view).collect();
@@ -558,7 +738,10 @@ fn department_page(site: &Site, bi: usize, di: usize, f: &BookFindings, tera: &t
     ctx.insert("total_text", &format_wan(sums.total));
     ctx.insert("fiscal_text", &format_wan(sums.fiscal));
     ctx.insert("other_text", &format_wan(sums.other));
-    ctx.insert("categories", &Level2::ALL.iter().map(|c| c.label()).collect::<Vec<_>>());
+    ctx.insert(
+        "categories",
+        &Level2::ALL.iter().map(|c| c.label()).collect::<Vec<_>>(),
+    );
     ctx.insert("coverage", &coverage);
     ctx.insert("overall", &overall);
     ctx.insert("findings", &all);
@@ -568,6 +751,8 @@ fn department_page(site: &Site, bi: usize, di: usize, f: &BookFindings, tera: &t
 #[derive(Serialize)]
 struct FundLine {
     label: String,
+    /// 0 for the total, 1 for its parts, 2 for the parts of 财政拨款.
+    indent: u8,
     text: String,
     raw: String,
     /// The cell was written differently from the figure shown (units, separators).
@@ -578,35 +763,45 @@ struct FundLine {
 
 fn fund_lines(p: &Project) -> Vec<FundLine> {
     let f = &p.funds;
-    let label = |k: FundKind| -> String {
+    // (label, indent level) as the official form lays the rows out.
+    let label = |k: FundKind| -> (String, u8) {
         match k {
-            FundKind::Total => "年度资金总额".into(),
-            FundKind::Fiscal if f.carry_over_beside_fiscal => "其中：当年财政拨款".into(),
-            FundKind::Fiscal => "其中：财政拨款".into(),
-            FundKind::FiscalUpper => "　其中：上级补助".into(),
-            FundKind::FiscalOwn => "　　　本级安排".into(),
-            FundKind::CarryOver if f.carry_over_beside_fiscal => "上年结转资金".into(),
-            FundKind::CarryOver => "　　　结转资金".into(),
-            FundKind::Other => "其他资金".into(),
-            other => other.label().into(),
+            FundKind::Total => ("年度资金总额".into(), 0),
+            FundKind::Fiscal if f.carry_over_beside_fiscal => ("其中：当年财政拨款".into(), 1),
+            FundKind::Fiscal => ("其中：财政拨款".into(), 1),
+            FundKind::FiscalUpper => ("其中：上级补助".into(), 2),
+            FundKind::FiscalOwn => ("本级安排".into(), 2),
+            FundKind::CarryOver if f.carry_over_beside_fiscal => ("上年结转资金".into(), 1),
+            FundKind::CarryOver => ("结转资金".into(), 2),
+            FundKind::Other => ("其他资金".into(), 1),
+            other => (other.label().into(), 1),
         }
     };
-    let kinds: Vec<FundKind> = if f.rows.is_empty() { vec![FundKind::Total, FundKind::Fiscal, FundKind::Other] } else { f.rows.clone() };
+    let kinds: Vec<FundKind> = if f.rows.is_empty() {
+        vec![FundKind::Total, FundKind::Fiscal, FundKind::Other]
+    } else {
+        f.rows.clone()
+    };
     let mut out: Vec<FundLine> = kinds
         .iter()
         .filter_map(|k| f.get(*k).map(|a| (k, a)))
-        .map(|(k, a)| FundLine {
-            label: label(*k),
-            text: amount_text(a),
-            raw: a.raw.clone(),
-            raw_differs: a.value.is_some_and(|v| v.to_string() != a.raw),
-            unreadable: a.is_unreadable(),
-            extra: false,
+        .map(|(k, a)| {
+            let (label, indent) = label(*k);
+            FundLine {
+                label,
+                indent,
+                text: amount_text(a),
+                raw: a.raw.clone(),
+                raw_differs: a.value.is_some_and(|v| v.to_string() != a.raw),
+                unreadable: a.is_unreadable(),
+                extra: false,
+            }
         })
         .collect();
     for e in &f.extra {
         out.push(FundLine {
             label: e.label.clone(),
+            indent: 1,
             text: amount_text(&e.amount),
             raw: e.amount.raw.clone(),
             raw_differs: false,
@@ -653,23 +848,46 @@ fn project_view(p: &Project) -> ProjectView {
         source_line: p.source.line,
         source_end_line: p.source.end_line,
         notes_html: crate::markdown::render(&p.notes),
-        categories: Level2::ALL.iter().map(|c| (c.label().to_string(), cats.contains(c))).collect(),
+        categories: Level2::ALL
+            .iter()
+            .map(|c| (c.label().to_string(), cats.contains(c)))
+            .collect(),
         total_text: amount_text(&p.funds.total),
     }
 }
 
-fn project_page(site: &Site, bi: usize, di: usize, pi: usize, f: &BookFindings, tera: &tera::Tera) -> Result<OutFile> {
+fn project_page(
+    site: &Site,
+    bi: usize,
+    di: usize,
+    pi: usize,
+    f: &BookFindings,
+    tera: &tera::Tera,
+) -> Result<OutFile> {
     let b = &site.books[bi];
     let d = &b.departments[di];
     let p = &d.projects[pi];
     let path = project_path(b, d, p);
     let mut ctx = base(site, &path);
-    crumbs(&mut ctx, &[(&b.title, "../index.html"), (&d.name, "index.html"), (&p.name, "")]);
+    crumbs(
+        &mut ctx,
+        &[
+            (&b.title, "../index.html"),
+            (&d.name, "index.html"),
+            (&p.name, ""),
+        ],
+    );
     ctx.insert("book", &book_meta(b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
     ctx.insert("dept", &dept_meta(d));
     ctx.insert("project", &project_view(p));
-    ctx.insert("findings", &f.projects[di][pi].iter().map(finding_view).collect::<Vec<_>>());
+    ctx.insert(
+        "findings",
+        &f.projects[di][pi]
+            .iter()
+            .map(finding_view)
+            .collect::<Vec<_>>(),
+    );
     let link = |q: &Project| (format!("{}.html", q.slug), q.name.clone());
     ctx.insert("prev", &pi.checked_sub(1).map(|i| link(&d.projects[i])));
     ctx.insert("next", &d.projects.get(pi + 1).map(link));
@@ -693,7 +911,11 @@ fn findings_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) ->
     let groups: Vec<RuleGroup> = rules::RULES
         .iter()
         .filter_map(|r| {
-            let items: Vec<FindingView> = f.all().filter(|x| x.rule == r.id).map(finding_view).collect();
+            let items: Vec<FindingView> = f
+                .all()
+                .filter(|x| x.rule == r.id)
+                .map(finding_view)
+                .collect();
             (!items.is_empty()).then(|| RuleGroup {
                 id: r.id.to_string(),
                 anchor: anchor(r.id),
@@ -704,7 +926,11 @@ fn findings_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) ->
             })
         })
         .collect();
-    let depts: Vec<(String, String)> = b.departments.iter().map(|d| (d.slug.clone(), d.name.clone())).collect();
+    let depts: Vec<(String, String)> = b
+        .departments
+        .iter()
+        .map(|d| (d.slug.clone(), d.name.clone()))
+        .collect();
     crumbs(&mut ctx, &[(&b.title, "index.html"), ("检查发现", "")]);
     ctx.insert("book", &book_meta(b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
@@ -764,7 +990,11 @@ fn print_page(site: &Site, bi: usize, _f: &BookFindings, tera: &tera::Tera) -> R
             for p in &d.projects {
                 s.add(p);
             }
-            PrintDept { meta: dept_meta(d), total_text: format_wan(s.total), projects: d.projects.iter().map(project_view).collect() }
+            PrintDept {
+                meta: dept_meta(d),
+                total_text: format_wan(s.total),
+                projects: d.projects.iter().map(project_view).collect(),
+            }
         })
         .collect();
     ctx.insert("book", &book_meta(b));
@@ -780,7 +1010,13 @@ fn import_report_page(site: &Site, bi: usize, tera: &tera::Tera) -> Result<OutFi
     let b = &site.books[bi];
     let path = format!("{}/import-report.html", b.slug);
     let mut ctx = base(site, &path);
-    let md = std::fs::read_to_string(site.root.join("content").join(&b.slug).join(crate::content::IMPORT_REPORT)).unwrap_or_default();
+    let md = std::fs::read_to_string(
+        site.root
+            .join("content")
+            .join(&b.slug)
+            .join(crate::content::IMPORT_REPORT),
+    )
+    .unwrap_or_default();
     ctx.insert("book", &book_meta(b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
     crumbs(&mut ctx, &[(&b.title, "index.html"), ("导入报告", "")]);
@@ -797,7 +1033,12 @@ pub fn search_index(site: &Site) -> Vec<OutFile> {
             let mut fields: Vec<(&str, u32)> = vec![(&d.name, 10)];
             fields.extend(d.aliases.iter().map(|a| (a.as_str(), 5)));
             ix.add(
-                Doc { title: d.name.clone(), url: dept_path(b, d), kind: "部门".into(), sub: format!("{} · {} 个项目", b.title, d.projects.len()) },
+                Doc {
+                    title: d.name.clone(),
+                    url: dept_path(b, d),
+                    kind: "部门".into(),
+                    sub: format!("{} · {} 个项目", b.title, d.projects.len()),
+                },
                 &fields,
             );
             for p in &d.projects {
@@ -811,31 +1052,65 @@ pub fn search_index(site: &Site) -> Vec<OutFile> {
                         title: p.name.clone(),
                         url: project_path(b, d, p),
                         kind: "项目".into(),
-                        sub: format!("{} · {} · {} 万元", b.title, d.name, amount_text(&p.funds.total)),
+                        sub: format!(
+                            "{} · {} · {} 万元",
+                            b.title,
+                            d.name,
+                            amount_text(&p.funds.total)
+                        ),
                     },
                     &fields,
                 );
             }
         }
     }
-    ix.files().into_iter().map(|(path, s)| OutFile { path, bytes: s.into_bytes() }).collect()
+    ix.files()
+        .into_iter()
+        .map(|(path, s)| OutFile {
+            path,
+            bytes: s.into_bytes(),
+        })
+        .collect()
 }
 
 /// Open-data downloads of one book under `<book>/data/`.
 pub fn downloads(b: &Book, f: &BookFindings) -> Vec<OutFile> {
     let dir = format!("{}/data", b.slug);
     vec![
-        OutFile { path: format!("{dir}/projects.csv"), bytes: crate::opendata::projects_csv(b).into_bytes() },
-        OutFile { path: format!("{dir}/indicators.csv"), bytes: crate::opendata::indicators_csv(b).into_bytes() },
-        OutFile { path: format!("{dir}/departments.csv"), bytes: crate::opendata::departments_csv(b).into_bytes() },
-        OutFile { path: format!("{dir}/findings.csv"), bytes: crate::opendata::findings_csv(f).into_bytes() },
-        OutFile { path: format!("{dir}/{}.json", b.slug), bytes: crate::opendata::book_json_with_findings(b, f).into_bytes() },
-        OutFile { path: format!("{dir}/datapackage.json"), bytes: crate::opendata::datapackage_json(b).into_bytes() },
+        OutFile {
+            path: format!("{dir}/projects.csv"),
+            bytes: crate::opendata::projects_csv(b).into_bytes(),
+        },
+        OutFile {
+            path: format!("{dir}/indicators.csv"),
+            bytes: crate::opendata::indicators_csv(b).into_bytes(),
+        },
+        OutFile {
+            path: format!("{dir}/departments.csv"),
+            bytes: crate::opendata::departments_csv(b).into_bytes(),
+        },
+        OutFile {
+            path: format!("{dir}/findings.csv"),
+            bytes: crate::opendata::findings_csv(f).into_bytes(),
+        },
+        OutFile {
+            path: format!("{dir}/{}.json", b.slug),
+            bytes: crate::opendata::book_json_with_findings(b, f).into_bytes(),
+        },
+        OutFile {
+            path: format!("{dir}/datapackage.json"),
+            bytes: crate::opendata::datapackage_json(b).into_bytes(),
+        },
     ]
 }
 
 pub fn sitemap(site: &Site) -> String {
-    let mut urls = vec!["index.html".to_string(), "search.html".into(), "guide.html".into(), "rules.html".into()];
+    let mut urls = vec![
+        "index.html".to_string(),
+        "search.html".into(),
+        "guide.html".into(),
+        "rules.html".into(),
+    ];
     urls.extend(site.pages.iter().map(|(s, _, _)| format!("{s}.html")));
     for b in &site.books {
         urls.push(book_path(b));
@@ -846,9 +1121,14 @@ pub fn sitemap(site: &Site) -> String {
             urls.extend(d.projects.iter().map(|p| project_path(b, d, p)));
         }
     }
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for u in urls {
-        s.push_str(&format!("  <url><loc>{}</loc></url>\n", super::escape_xml(&format!("{}{}", site.config.base_url, u))));
+        s.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            super::escape_xml(&format!("{}{}", site.config.base_url, u))
+        ));
     }
     s.push_str("</urlset>\n");
     s

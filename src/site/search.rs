@@ -94,10 +94,15 @@ impl IndexBuilder {
 
     /// Write the index as files `(path relative to site root, contents)`.
     pub fn files(&self) -> Vec<(String, String)> {
-        let total_bytes: usize = self.postings.iter().map(|(t, p)| t.len() + p.len() * 8).sum();
+        let total_bytes: usize = self
+            .postings
+            .iter()
+            .map(|(t, p)| t.len() + p.len() * 8)
+            .sum();
         // Aim for shards of about 24 KB.
         let shards = (total_bytes / 24_000).clamp(1, 4096) as u32;
-        let mut by_shard: Vec<BTreeMap<&str, Vec<[u32; 2]>>> = vec![BTreeMap::new(); shards as usize];
+        let mut by_shard: Vec<BTreeMap<&str, Vec<[u32; 2]>>> =
+            vec![BTreeMap::new(); shards as usize];
         for (token, posts) in &self.postings {
             let s = (fnv1a(token) % shards) as usize;
             by_shard[s].insert(token, posts.iter().map(|(d, w)| [*d, *w]).collect());
@@ -111,11 +116,33 @@ impl IndexBuilder {
             ),
         ));
         for (i, shard) in by_shard.iter().enumerate() {
-            files.push((format!("search/t{i}.js"), format!("jixiaoSearch.shard({i},{});\n", crate::site::json_for_script(shard))));
+            files.push((
+                format!("search/t{i}.js"),
+                format!(
+                    "jixiaoSearch.shard({i},{});\n",
+                    crate::site::json_for_script(shard)
+                ),
+            ));
         }
         for (i, block) in self.docs.chunks(DOC_BLOCK).enumerate() {
-            let rows: Vec<[&str; 4]> = block.iter().map(|d| [d.title.as_str(), d.url.as_str(), d.kind.as_str(), d.sub.as_str()]).collect();
-            files.push((format!("search/d{i}.js"), format!("jixiaoSearch.docs({i},{});\n", crate::site::json_for_script(&rows))));
+            let rows: Vec<[&str; 4]> = block
+                .iter()
+                .map(|d| {
+                    [
+                        d.title.as_str(),
+                        d.url.as_str(),
+                        d.kind.as_str(),
+                        d.sub.as_str(),
+                    ]
+                })
+                .collect();
+            files.push((
+                format!("search/d{i}.js"),
+                format!(
+                    "jixiaoSearch.docs({i},{});\n",
+                    crate::site::json_for_script(&rows)
+                ),
+            ));
         }
         files
     }
@@ -137,7 +164,15 @@ mod tests {
     #[test]
     fn shards_are_script_files_safe_from_markup() {
         let mut b = IndexBuilder::default();
-        b.add(Doc { title: "</script><b>x".into(), url: "a.html".into(), kind: "项目".into(), sub: String::new() }, &[("体检费", 1)]);
+        b.add(
+            Doc {
+                title: "</script><b>x".into(),
+                url: "a.html".into(),
+                kind: "项目".into(),
+                sub: String::new(),
+            },
+            &[("体检费", 1)],
+        );
         let files = b.files();
         assert!(files.iter().all(|(_, c)| !c.contains("</script")));
         assert!(files.iter().any(|(p, _)| p == "search/manifest.js"));

@@ -73,7 +73,16 @@
         var top = ranked.slice(0, 50);
         var blocks = Array.from(new Set(top.map(function (r) { return Math.floor(r[0] / m.block); })));
         return Promise.all(blocks.map(getDocs)).then(function () {
-          return { total: ranked.length, hits: top.map(function (r) { var d = docs[Math.floor(r[0] / m.block)][r[0] % m.block]; return { title: d[0], url: d[1], kind: d[2], sub: d[3] }; }) };
+          var folded = q.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+          var hits = top.map(function (r) {
+            var d = docs[Math.floor(r[0] / m.block)][r[0] % m.block];
+            var t = d[0].normalize("NFKC").toLowerCase();
+            // Whole-phrase matches in the title first, shorter titles before longer.
+            var bonus = t === folded ? 1000 : (t.indexOf(folded) >= 0 ? 100 : 0);
+            return { title: d[0], url: d[1], kind: d[2], sub: d[3], rank: r[1] + bonus - t.length / 100 };
+          });
+          hits.sort(function (a, b) { return b.rank - a.rank; });
+          return { total: ranked.length, hits: hits };
         });
       });
     });

@@ -173,10 +173,7 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
             "表格未填写部门（单位）".into(),
         );
     }
-    if p.goal
-        .as_deref()
-        .is_some_and(|g| crate::model::is_placeholder(g))
-    {
+    if p.goal.as_deref().is_some_and(crate::model::is_placeholder) {
         push(
             "structure.no-goal",
             p.source.line,

@@ -208,7 +208,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
     let t = timings.add("analyse", t);
 
     let mut files: Vec<OutFile> = Vec::new();
-    let (rendered, chart_time) = pages::render_all(&site, &findings, &tera)?;
+    let (rendered, chart_time) = pages::render_all(&site, &findings, &tera, opts.progress)?;
     let pages = rendered.len();
     files.extend(rendered);
     let mut t = timings.add("render", t);

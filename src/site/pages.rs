@@ -124,6 +124,7 @@ pub fn render_all(
     site: &Site,
     findings: &[BookFindings],
     tera: &tera::Tera,
+    progress: bool,
 ) -> Result<(Vec<OutFile>, Duration)> {
     let mut jobs = vec![
         Job::Home,
@@ -144,8 +145,19 @@ pub fn render_all(
         }
     }
     let chart_time = Mutex::new(Duration::ZERO);
+    // Progress on long builds: a line per tenth, on a terminal only.
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = jobs.len();
+    let show = progress && total >= 5000 && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let tick = || {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if show && n.is_multiple_of((total / 10).max(1)) {
+            eprintln!("  rendered {n}/{total} pages");
+        }
+    };
     let files: Result<Vec<OutFile>> = jobs
         .par_iter()
+        .inspect(|_| tick())
         .map(|job| match job {
             Job::Home => home(site, findings, tera),
             Job::Book(bi) => {

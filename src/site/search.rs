@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// Documents per document block.
-pub const DOC_BLOCK: usize = 400;
+pub const DOC_BLOCK: usize = 100;
 
 pub fn tokens(text: &str) -> Vec<String> {
     let folded: String = text.nfkc().collect::<String>().to_lowercase();
@@ -99,8 +99,8 @@ impl IndexBuilder {
             .iter()
             .map(|(t, p)| t.len() + p.len() * 8)
             .sum();
-        // Aim for shards of about 24 KB.
-        let shards = (total_bytes / 24_000).clamp(1, 4096) as u32;
+        // Aim for shards of about 12 KB of postings, so a query loads tens of KB.
+        let shards = (total_bytes / 12_000).clamp(1, 8192) as u32;
         let mut by_shard: Vec<BTreeMap<&str, Vec<[u32; 2]>>> =
             vec![BTreeMap::new(); shards as usize];
         for (token, posts) in &self.postings {

@@ -38,7 +38,10 @@ macro_rules! embed_static {
 pub const STATIC: &[(&str, &str)] = embed_static!("style.css", "print.css", "site.js", "search.js");
 
 /// Load templates: the embedded theme, then the site's theme over it.
-pub fn load(root: &Path, theme: Option<&str>) -> Result<(tera::Tera, Vec<(String, Vec<u8>)>)> {
+/// Static files: (path under `static/`, bytes).
+pub type StaticFiles = Vec<(String, Vec<u8>)>;
+
+pub fn load(root: &Path, theme: Option<&str>) -> Result<(tera::Tera, StaticFiles)> {
     let mut templates: HashMap<String, String> = HashMap::new();
     for (name, body) in TEMPLATES {
         templates.insert(format!("jixiao/{name}"), body.to_string());

@@ -60,7 +60,7 @@ fn default_language() -> String {
 
 /// Parse `book.toml`; errors name the file, line and column.
 pub fn parse(path: &std::path::Path, text: &str) -> anyhow::Result<Config> {
-    toml::from_str(text).map_err(|e| {
+    let config: Config = toml::from_str(text).map_err(|e| {
         let (line, col) = e
             .span()
             .map(|s| {
@@ -72,7 +72,12 @@ pub fn parse(path: &std::path::Path, text: &str) -> anyhow::Result<Config> {
             })
             .unwrap_or((1, 1));
         anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message())
-    })
+    })?;
+    config
+        .check
+        .validate()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(config)
 }
 
 pub fn load(path: &std::path::Path) -> anyhow::Result<Config> {

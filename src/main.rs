@@ -39,6 +39,20 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Check every book against the rules; exit 1 when a finding reaches the failing severity.
+    Check {
+        /// Site folder (holds book.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: jixiao::check::report::Format,
+        /// Fail on warnings too (default: only on errors).
+        #[arg(long)]
+        strict: bool,
+        /// Lowest severity listed: error, warning or info (default: all).
+        #[arg(long, value_parser = parse_severity, default_value = "info")]
+        show: jixiao::check::Severity,
+    },
     /// Import source documents (text exports of 绩效目标表, or jixiao CSV downloads) as one book.
     Import {
         /// Files to import, in document order.
@@ -69,6 +83,16 @@ fn parse_stage(s: &str) -> Result<Stage, String> {
         "draft" | "草案" => Ok(Stage::Draft),
         "final" | "正式" => Ok(Stage::Final),
         _ => Err("expected draft or final".into()),
+    }
+}
+
+fn parse_severity(s: &str) -> Result<jixiao::check::Severity, String> {
+    use jixiao::check::Severity;
+    match s {
+        "error" => Ok(Severity::Error),
+        "warning" => Ok(Severity::Warning),
+        "info" => Ok(Severity::Info),
+        _ => Err("expected error, warning or info".into()),
     }
 }
 
@@ -111,6 +135,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("{}", stats.timings.report());
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            root,
+            format,
+            strict,
+            show,
+        } => {
+            use jixiao::check::report;
+            let site = jixiao::site::load(&root)?;
+            let findings: Vec<_> = site
+                .books
+                .iter()
+                .map(|b| jixiao::check::check_book(b, &site.config.check))
+                .collect();
+            let checked: Vec<report::Checked<'_>> = site
+                .books
+                .iter()
+                .zip(&findings)
+                .map(|(book, findings)| report::Checked { book, findings })
+                .collect();
+            let shown = match format {
+                report::Format::Text => report::text(&checked, show),
+                report::Format::Json => report::json(&checked, show),
+                report::Format::Github => report::github(&checked, show, &root),
+            };
+            print!("{shown}");
+            Ok(ExitCode::from(report::exit_code(&checked, strict)))
         }
         Command::Init { dir } => {
             jixiao::site_init::init(&dir)?;

@@ -408,3 +408,38 @@ fn headless_chromium_loads_pages_and_searches_in_chinese() {
         "the query 体检 finds the project 体检费"
     );
 }
+
+#[test]
+fn gaps_chart_reaches_the_projects_behind_each_bar_in_two_clicks() {
+    let site = fixture_site();
+    let out = site.path().join("public");
+    build_into(site.path(), &out);
+    let overview = page(&out, "demo/index.html");
+    let gaps = &overview[overview.find("id=\"gaps\"").unwrap()..];
+    let gaps = &gaps[..gaps.find("</section>").unwrap()];
+    // Click 1: a bar of the chart (an SVG link) opens the rule's section of the findings page.
+    let svg = &gaps[gaps.find("<svg").unwrap()..gaps.find("</svg>").unwrap()];
+    let bars: BTreeSet<String> = attrs(svg, "href")
+        .into_iter()
+        .filter(|h| h.starts_with("findings.html#rule-"))
+        .collect();
+    assert!(bars.len() >= 5, "{bars:?}");
+    let findings = page(&out, "demo/findings.html");
+    for href in &bars {
+        let id = href.trim_start_matches("findings.html#");
+        let at = findings
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} missing"));
+        let section = &findings[at..];
+        let section = &section[..section.find("</section>").unwrap_or(section.len())];
+        // Click 2: the section links to the project pages it concerns.
+        let projects: Vec<String> = attrs(section, "href")
+            .into_iter()
+            .filter(|h| h.ends_with(".html") && h.matches('/').count() == 1)
+            .collect();
+        assert!(!projects.is_empty(), "{id} lists no project");
+        for p in projects {
+            assert!(out.join("demo").join(&p).is_file(), "{p}");
+        }
+    }
+}

@@ -2,7 +2,9 @@
 //! basis it rests on, and a place in the source. Findings are per project, per
 //! department and per book.
 
+pub mod report;
 pub mod rules;
+pub mod values;
 
 use crate::model::{Book, Department, Project};
 use serde::{Deserialize, Serialize};

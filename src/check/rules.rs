@@ -1,140 +1,382 @@
 //! The rules. Messages are neutral: they say what is missing or does not add up, not
-//! who is at fault.
+//! who is at fault. Each rule names the official basis it rests on.
 
+use super::values;
 use super::{BookFindings, Ctx, Finding, Severity};
-use crate::model::{Book, Level2, Project, ProjectFlag};
+use crate::model::{
+    Book, FundKind, Indicator, Level1, Level2, Project, ProjectFlag, is_placeholder,
+};
+use rust_decimal::Decimal;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// 财政部 财预〔2021〕101号《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》.
 pub const BASIS_101: &str =
-    "财预〔2021〕101号《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》";
+    "财政部 财预〔2021〕101号《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》";
 /// The local form the table was filled in on.
-pub const BASIS_FORM: &str = "本地区《部门（单位）预算项目支出绩效目标表》填报要求";
+pub const BASIS_FORM: &str =
+    "本地区《部门（单位）预算项目支出绩效目标表》的填报要求（表中各栏的勾稽关系）";
 
 pub struct Rule {
     pub id: &'static str,
     pub severity: Severity,
-    /// Short Chinese title (used in charts and filters).
+    /// Short Chinese title (charts, filters).
     pub title: &'static str,
     pub basis: &'static str,
-    /// Plain-Chinese explanation shown on the rules page.
+    /// Plain-Chinese explanation for the rules page.
     pub explain: &'static str,
 }
 
+macro_rules! rule {
+    ($id:literal, $sev:ident, $title:literal, $basis:expr, $explain:literal) => {
+        Rule {
+            id: $id,
+            severity: Severity::$sev,
+            title: $title,
+            basis: $basis,
+            explain: $explain,
+        }
+    };
+}
+
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "funds.total-missing",
-        severity: Severity::Error,
-        title: "未填年度资金总额",
-        basis: BASIS_FORM,
-        explain: "绩效目标表应填写项目的年度资金总额（万元）。没有总额，就无法核对资金来源，也无法与成本指标比较。",
-    },
-    Rule {
-        id: "funds.total-unreadable",
-        severity: Severity::Error,
-        title: "资金总额无法识别",
-        basis: BASIS_FORM,
-        explain: "年度资金总额单元格中的文字不是一个可确认的金额（例如“35.9816.49”）。网站照录原文，不作猜测，需由编制单位核实。",
-    },
-    Rule {
-        id: "structure.no-name",
-        severity: Severity::Warning,
-        title: "未填项目名称",
-        basis: BASIS_FORM,
-        explain: "表格没有“项目名称”一栏或该栏为空，网站以占位名称显示。",
-    },
-    Rule {
-        id: "structure.no-department",
-        severity: Severity::Warning,
-        title: "未注明部门",
-        basis: BASIS_FORM,
-        explain: "表格没有填写部门（单位），网站把它归入“未注明部门”。",
-    },
-    Rule {
-        id: "structure.no-goal",
-        severity: Severity::Warning,
-        title: "未填总体目标",
-        basis: BASIS_101,
-        explain: "表格设有“总体目标”一栏但内容为空。总体目标应概括项目在一定期限内预期达到的产出和效果。",
-    },
-    Rule {
-        id: "structure.form-without-goal",
-        severity: Severity::Info,
-        title: "表样未设总体目标栏",
-        basis: BASIS_101,
-        explain: "本册使用的表样没有单独的“总体目标”栏，整册只提示一次，不逐个项目计入。",
-    },
-    Rule {
-        id: "coverage.quantity",
-        severity: Severity::Warning,
-        title: "缺少数量指标",
-        basis: BASIS_101,
-        explain: "产出指标中的数量指标属于核心指标，反映预计提供的公共产品和服务数量。",
-    },
-    Rule {
-        id: "coverage.cost",
-        severity: Severity::Warning,
-        title: "缺少成本指标",
-        basis: BASIS_101,
-        explain: "财预〔2021〕101号把成本指标列为一级指标，要求反映项目的经济成本等。",
-    },
-    Rule {
-        id: "coverage.benefit",
-        severity: Severity::Warning,
-        title: "缺少效益指标",
-        basis: BASIS_101,
-        explain: "至少应设置一项效益指标（经济、社会、生态效益或可持续影响），反映项目实施的效果。",
-    },
-    Rule {
-        id: "coverage.quality",
-        severity: Severity::Info,
-        title: "缺少质量指标",
-        basis: BASIS_101,
-        explain: "质量指标反映提供的公共产品和服务达到的标准和水平，一般应当设置。",
-    },
-    Rule {
-        id: "coverage.timeliness",
-        severity: Severity::Info,
-        title: "缺少时效指标",
-        basis: BASIS_101,
-        explain: "时效指标反映完成产出的时间要求，一般应当设置。",
-    },
-    Rule {
-        id: "coverage.satisfaction",
-        severity: Severity::Info,
-        title: "缺少满意度指标",
-        basis: BASIS_101,
-        explain: "满意度指标反映服务对象对项目实施效果的认可程度，一般应当设置。",
-    },
+    rule!(
+        "funds.total-missing",
+        Error,
+        "未填年度资金总额",
+        BASIS_FORM,
+        "绩效目标表应填写项目的年度资金总额（万元）。没有总额，就无法核对资金来源，也无法与成本指标比较。"
+    ),
+    rule!(
+        "funds.total-unreadable",
+        Error,
+        "资金总额无法识别",
+        BASIS_FORM,
+        "年度资金总额单元格中的文字不是一个可确认的金额（例如“35.9816.49”）。网站照录原文，不作猜测，需由编制单位核实。"
+    ),
+    rule!(
+        "funds.unreadable",
+        Error,
+        "资金栏金额无法识别",
+        BASIS_FORM,
+        "财政拨款、其他资金等栏中的文字不是一个可确认的金额。网站照录原文，不作猜测。"
+    ),
+    rule!(
+        "funds.sum-total",
+        Error,
+        "资金来源合计不等于总额",
+        BASIS_FORM,
+        "年度资金总额应等于财政拨款与其他资金之和（表样把结转资金与当年财政拨款并列时，也计入结转资金）。"
+    ),
+    rule!(
+        "funds.sum-fiscal",
+        Error,
+        "财政拨款不等于其构成之和",
+        BASIS_FORM,
+        "财政拨款应等于上级补助、本级安排和结转资金之和。"
+    ),
+    rule!(
+        "funds.duplicate-row",
+        Warning,
+        "资金栏标签重复",
+        BASIS_FORM,
+        "同一张表中同一个资金栏目（如“2025年结转资金”）出现了两次，通常是另一栏的标签写错了，需核对哪一行才是该栏的金额。"
+    ),
+    rule!(
+        "overall.inconsistent",
+        Error,
+        "部门整体支出表自身不平衡",
+        BASIS_FORM,
+        "部门整体支出绩效目标表中，收入合计应等于各来源之和，并等于支出合计；基本支出合计应等于人员经费与公用经费之和。"
+    ),
+    rule!(
+        "overall.projects",
+        Warning,
+        "整体支出表与项目表合计不符",
+        BASIS_FORM,
+        "部门整体支出表列出的项目支出，应与本册中该部门各项目表的资金总额之和一致；不一致时可能有项目表缺失或金额有误。"
+    ),
+    rule!(
+        "structure.no-name",
+        Warning,
+        "未填项目名称",
+        BASIS_FORM,
+        "表格没有“项目名称”一栏或该栏为空，网站以占位名称显示。"
+    ),
+    rule!(
+        "structure.no-department",
+        Warning,
+        "未注明部门",
+        BASIS_FORM,
+        "表格没有填写部门（单位），网站把它归入“未注明部门”。"
+    ),
+    rule!(
+        "structure.no-goal",
+        Warning,
+        "未填总体目标",
+        BASIS_101,
+        "表格设有“总体目标”一栏但内容为空。总体目标应概括项目在一定期限内预期达到的产出和效果。"
+    ),
+    rule!(
+        "structure.form-without-goal",
+        Info,
+        "表样未设总体目标栏",
+        BASIS_101,
+        "本册使用的表样没有单独的“总体目标”栏，整册只提示一次，不逐个项目计入。"
+    ),
+    rule!(
+        "structure.misplaced-level2",
+        Warning,
+        "二级指标放错一级指标",
+        BASIS_101,
+        "二级指标应归入相应的一级指标：数量、质量、时效属于产出指标，经济成本等属于成本指标，经济、社会、生态效益和可持续影响属于效益指标，服务对象满意度属于满意度指标（部分地方表样把成本指标列在“项目完成”下，这种情况不计入）。"
+    ),
+    rule!(
+        "coverage.quantity",
+        Warning,
+        "缺少数量指标",
+        BASIS_101,
+        "产出指标中的数量指标属于核心指标，反映预计提供的公共产品和服务数量。"
+    ),
+    rule!(
+        "coverage.cost",
+        Warning,
+        "缺少成本指标",
+        BASIS_101,
+        "财预〔2021〕101号把成本指标列为一级指标，要求反映项目的经济成本等。"
+    ),
+    rule!(
+        "coverage.benefit",
+        Warning,
+        "缺少效益指标",
+        BASIS_101,
+        "至少应设置一项效益指标（经济、社会、生态效益或可持续影响），反映项目实施的效果。"
+    ),
+    rule!(
+        "coverage.quality",
+        Info,
+        "缺少质量指标",
+        BASIS_101,
+        "质量指标反映提供的公共产品和服务达到的标准和水平，一般应当设置。"
+    ),
+    rule!(
+        "coverage.timeliness",
+        Info,
+        "缺少时效指标",
+        BASIS_101,
+        "时效指标反映完成产出的时间要求，一般应当设置。"
+    ),
+    rule!(
+        "coverage.satisfaction",
+        Info,
+        "缺少满意度指标",
+        BASIS_101,
+        "满意度指标反映服务对象对项目实施效果的认可程度，一般应当设置。"
+    ),
+    rule!(
+        "values.empty",
+        Warning,
+        "指标值为空",
+        BASIS_101,
+        "指标已列出但指标值为空或只填了“/”“无”等占位符，无法据以评价。"
+    ),
+    rule!(
+        "values.empty-optional",
+        Info,
+        "效益类指标留空",
+        BASIS_101,
+        "表样预先列出的经济、生态效益或可持续影响指标没有填写。不适用时可以删去该行，适用时应当填写。"
+    ),
+    rule!(
+        "values.not-quantified",
+        Warning,
+        "指标值未量化",
+        BASIS_101,
+        "数量、时效和成本指标应当用数字表述（数量多少、何时完成、花费多少），以便事后核对。"
+    ),
+    rule!(
+        "values.rate-without-sign",
+        Info,
+        "比率目标未写比较符号",
+        BASIS_101,
+        "比率类目标一般写明“≥”“≤”或“=”，说明是下限、上限还是确数。"
+    ),
+    rule!(
+        "values.bare-number",
+        Info,
+        "数字没有单位",
+        BASIS_101,
+        "只写数字不写单位（如“7”“19”），读者无法判断是人、次、万元还是年份。"
+    ),
+    rule!(
+        "values.restates-name",
+        Warning,
+        "指标值重复指标名称",
+        BASIS_101,
+        "指标值只是重复了指标名称（如“确保用车安全 / 确保用车安全”），没有给出可衡量的目标。"
+    ),
+    rule!(
+        "values.vague",
+        Info,
+        "表述缺少衡量标准",
+        BASIS_101,
+        "指标值只写了方向（如“有效提高”“明显改善”），没有数量、比率或等级，事后难以评价。"
+    ),
+    rule!(
+        "values.percent-not-rate",
+        Info,
+        "非比率指标使用百分比",
+        BASIS_101,
+        "指标名称不是比率（如“促进经开区高质量发展”），指标值却是百分比，含义不清。"
+    ),
+    rule!(
+        "values.money-as-output",
+        Warning,
+        "以资金额作为产出数量",
+        BASIS_101,
+        "数量指标应反映提供的产品和服务数量，花了多少钱属于成本指标。"
+    ),
+    rule!(
+        "cost.exceeds-funds",
+        Error,
+        "成本指标金额超过项目资金",
+        BASIS_101,
+        "成本指标中写明的金额合计超过了项目的年度资金总额，两者至少有一个需要核对。"
+    ),
+    rule!(
+        "cost.arithmetic",
+        Warning,
+        "指标值中的算式不成立",
+        BASIS_101,
+        "指标值中写出的算式（如“2人×4月×12000元=9.6万元”）计算结果与所写结果不一致。"
+    ),
+    rule!(
+        "time.outside-year",
+        Warning,
+        "时效超出预算年度",
+        BASIS_101,
+        "时效指标中的年份不是本册的预算年度，项目完成时间或期间需要核对。"
+    ),
+    rule!(
+        "satisfaction.no-sign",
+        Info,
+        "满意度未写比较符号",
+        BASIS_101,
+        "满意度目标一般写成“≥90%”这样的下限，便于与调查结果比较。"
+    ),
+    rule!(
+        "satisfaction.hundred",
+        Info,
+        "满意度目标为100%",
+        BASIS_101,
+        "满意度调查几乎不可能得到100%，这样的目标难以用调查结果核实。"
+    ),
+    rule!(
+        "duplicate.indicator",
+        Warning,
+        "同一指标重复",
+        BASIS_101,
+        "同一项目中，相同的二级指标、指标名称和指标值出现了不止一次。"
+    ),
+    rule!(
+        "duplicate.boilerplate",
+        Info,
+        "多个项目使用相同表述",
+        BASIS_101,
+        "同一句指标值或总体目标出现在许多项目中，可能是套用的模板文字，未针对项目填写。"
+    ),
 ];
 
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
-/// `[check]` in book.toml: which rules run and at what severity.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `[check]` in book.toml: which rules run, at what severity, with which thresholds.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    /// Rule ids (or prefixes like `coverage.`) that do not run.
+    /// Rule ids (or prefixes ending in `.`, like `values.`) that do not run.
     #[serde(default)]
     pub disable: Vec<String>,
     /// Severity overrides: `"coverage.quality" = "warning"`.
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
+    /// A text repeated in at least this many projects is reported as boilerplate.
+    #[serde(default = "default_boilerplate")]
+    pub boilerplate_min_projects: usize,
+    /// Allowed difference (万元) when sums are compared.
+    #[serde(default)]
+    pub tolerance: Decimal,
+    /// Per-book (per-form) settings: `[check.book.xiqu-2026] disable = [...]`.
+    #[serde(default)]
+    pub book: BTreeMap<String, BookSettings>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookSettings {
+    #[serde(default)]
+    pub disable: Vec<String>,
+}
+
+fn default_boilerplate() -> usize {
+    8
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            disable: Vec::new(),
+            severity: BTreeMap::new(),
+            boilerplate_min_projects: default_boilerplate(),
+            tolerance: Decimal::ZERO,
+            book: BTreeMap::new(),
+        }
+    }
+}
+
+fn listed(list: &[String], id: &str) -> bool {
+    list.iter()
+        .any(|d| id == d || (d.ends_with('.') && id.starts_with(d.as_str())))
 }
 
 impl Settings {
     pub fn enabled(&self, rule: &Rule) -> bool {
-        !self
-            .disable
-            .iter()
-            .any(|d| rule.id == d || (d.ends_with('.') && rule.id.starts_with(d.as_str())))
+        !listed(&self.disable, rule.id)
+    }
+
+    pub fn enabled_for(&self, book: &str, rule: &Rule) -> bool {
+        self.enabled(rule)
+            && !self
+                .book
+                .get(book)
+                .is_some_and(|b| listed(&b.disable, rule.id))
     }
 
     pub fn severity(&self, rule: &Rule) -> Severity {
         self.severity.get(rule.id).copied().unwrap_or(rule.severity)
+    }
+
+    /// Reject unknown rule ids in book.toml, so a typo does not silently disable nothing.
+    pub fn validate(&self) -> Result<(), String> {
+        let known = |id: &str| {
+            RULES
+                .iter()
+                .any(|r| r.id == id || (id.ends_with('.') && r.id.starts_with(id)))
+        };
+        let lists = self
+            .disable
+            .iter()
+            .chain(self.book.values().flat_map(|b| b.disable.iter()))
+            .chain(self.severity.keys());
+        for id in lists {
+            if !known(id) {
+                return Err(format!(
+                    "[check] names an unknown rule \"{id}\"; see rules.html for the list"
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -142,14 +384,75 @@ fn r(id: &str) -> &'static Rule {
     rule(id).unwrap_or_else(|| panic!("rule {id} is registered"))
 }
 
+/// The 二级 categories a project sets (with a name or value that is not a placeholder).
+pub fn categories(p: &Project) -> BTreeSet<Level2> {
+    p.indicators
+        .iter()
+        .filter(|i| i.is_set())
+        .filter_map(|i| i.level2_category)
+        .collect()
+}
+
+/// Completeness: of the elements the form asks for (name, department, total, goal where
+/// the form has one, 数量, 质量, 时效, 成本, an 效益, 满意度), the share present, 0–100.
+pub fn completeness(p: &Project, dept_named: bool) -> u8 {
+    let cats = categories(p);
+    let mut have = 0;
+    let mut want = 0;
+    let mut count = |ok: bool| {
+        want += 1;
+        if ok {
+            have += 1;
+        }
+    };
+    count(!p.flags.contains(&ProjectFlag::PlaceholderName));
+    count(dept_named);
+    count(p.funds.total.value.is_some());
+    if let Some(g) = &p.goal {
+        count(!is_placeholder(g));
+    }
+    for c in [
+        Level2::Quantity,
+        Level2::Quality,
+        Level2::Timeliness,
+        Level2::Cost,
+        Level2::Satisfaction,
+    ] {
+        count(cats.contains(&c));
+    }
+    count(
+        [
+            Level2::Economic,
+            Level2::Social,
+            Level2::Ecological,
+            Level2::Sustainability,
+        ]
+        .iter()
+        .any(|c| cats.contains(c)),
+    );
+    ((have * 100 + want / 2) / want.max(1)) as u8
+}
+
+fn add(a: &crate::amount::Amount) -> Decimal {
+    a.value.unwrap_or(Decimal::ZERO)
+}
+
+fn w(d: Decimal) -> String {
+    crate::amount::format_wan(d)
+}
+
 pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
+    let book = ctx.book.slug.as_str();
     let mut push = |id: &str, line: u32, msg: String| {
         let rule = r(id);
-        if ctx.settings.enabled(rule) {
+        if ctx.settings.enabled_for(book, rule) {
             out.push(ctx.project_finding(rule, p, line, msg));
         }
     };
     let f = &p.funds;
+    let tol = ctx.settings.tolerance;
+
+    // Funds.
     if f.total.is_missing() {
         push("funds.total-missing", f.line, "未填写年度资金总额".into());
     } else if f.total.is_unreadable() {
@@ -159,6 +462,91 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
             format!("年度资金总额“{}”无法识别为金额", f.total.raw),
         );
     }
+    for k in [
+        FundKind::Fiscal,
+        FundKind::FiscalUpper,
+        FundKind::FiscalOwn,
+        FundKind::CarryOver,
+        FundKind::Other,
+    ] {
+        if let Some(a) = f.get(k) {
+            if a.is_unreadable() {
+                push(
+                    "funds.unreadable",
+                    f.line,
+                    format!("“{}”一栏“{}”无法识别为金额", k.label(), a.raw),
+                );
+            }
+        }
+    }
+    let readable = |k: FundKind| f.get(k).is_some_and(|a| !a.is_unreadable());
+    if let Some(total) = f.total.value {
+        if f.fiscal.value.is_some() && readable(FundKind::Other) && readable(FundKind::CarryOver) {
+            let carry = if f.carry_over_beside_fiscal {
+                add(&f.carry_over)
+            } else {
+                Decimal::ZERO
+            };
+            let sum = add(&f.fiscal) + add(&f.other) + carry;
+            if (sum - total).abs() > tol {
+                push(
+                    "funds.sum-total",
+                    f.line,
+                    format!(
+                        "年度资金总额 {} 万元，财政拨款与其他资金{}之和为 {} 万元",
+                        w(total),
+                        if f.carry_over_beside_fiscal {
+                            "、结转资金"
+                        } else {
+                            ""
+                        },
+                        w(sum)
+                    ),
+                );
+            }
+        }
+    }
+    let has_parts = [FundKind::FiscalUpper, FundKind::FiscalOwn]
+        .iter()
+        .any(|k| f.rows.contains(k));
+    if let (Some(fiscal), true, false) = (f.fiscal.value, has_parts, f.carry_over_beside_fiscal) {
+        if readable(FundKind::FiscalUpper)
+            && readable(FundKind::FiscalOwn)
+            && readable(FundKind::CarryOver)
+        {
+            let sum = add(&f.fiscal_upper) + add(&f.fiscal_own) + add(&f.carry_over);
+            if (sum - fiscal).abs() > tol {
+                push(
+                    "funds.sum-fiscal",
+                    f.line,
+                    format!(
+                        "财政拨款 {} 万元，上级补助、本级安排与结转资金之和为 {} 万元",
+                        w(fiscal),
+                        w(sum)
+                    ),
+                );
+            }
+        }
+    }
+    for e in &f.extra {
+        if f.rows.contains(&e.kind) {
+            push(
+                "funds.duplicate-row",
+                e.line,
+                format!(
+                    "资金栏“{}”在表中出现两次（第二次金额 {}）",
+                    e.label,
+                    if e.amount.raw.is_empty() {
+                        "为空".to_string()
+                    } else {
+                        e.amount.raw.clone()
+                    }
+                ),
+            );
+        }
+    }
+
+    // Structure.
     if p.flags.contains(&ProjectFlag::PlaceholderName) {
         push(
             "structure.no-name",
@@ -173,95 +561,462 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
             "表格未填写部门（单位）".into(),
         );
     }
-    if p.goal.as_deref().is_some_and(crate::model::is_placeholder) {
+    if p.goal.as_deref().is_some_and(is_placeholder) {
         push(
             "structure.no-goal",
             p.source.line,
             "总体目标一栏为空".into(),
         );
     }
-    let set = categories(p);
-    if p.indicators.is_empty() && p.flags.contains(&ProjectFlag::Fragment) {
+    for i in &p.indicators {
+        if let (Some(l1), Some(l2)) = (i.level1_category, i.level2_category) {
+            let old_form_cost = l1 == Level1::Output
+                && l2 == Level2::Cost
+                && crate::import::labels::level1(&crate::text::label_key(&i.level1))
+                    .is_some_and(|x| x.1);
+            if !i.level1.is_empty() && l2.parent() != l1 && !old_form_cost {
+                push(
+                    "structure.misplaced-level2",
+                    i.line,
+                    format!("二级指标“{}”列在一级指标“{}”下", i.level2, i.level1),
+                );
+            }
+        }
+    }
+
+    // Coverage (a headless fragment has no tree to judge).
+    let cats = categories(p);
+    if !(p.flags.contains(&ProjectFlag::Fragment) && p.indicators.is_empty()) {
+        let has = |c: Level2| cats.contains(&c);
+        if !has(Level2::Quantity) {
+            push("coverage.quantity", p.source.line, "未设置数量指标".into());
+        }
+        if !has(Level2::Cost) {
+            push("coverage.cost", p.source.line, "未设置成本指标".into());
+        }
+        if ![
+            Level2::Economic,
+            Level2::Social,
+            Level2::Ecological,
+            Level2::Sustainability,
+        ]
+        .iter()
+        .any(|c| has(*c))
+        {
+            push(
+                "coverage.benefit",
+                p.source.line,
+                "未设置任何效益指标".into(),
+            );
+        }
+        if !has(Level2::Quality) {
+            push("coverage.quality", p.source.line, "未设置质量指标".into());
+        }
+        if !has(Level2::Timeliness) {
+            push(
+                "coverage.timeliness",
+                p.source.line,
+                "未设置时效指标".into(),
+            );
+        }
+        if !has(Level2::Satisfaction) {
+            push(
+                "coverage.satisfaction",
+                p.source.line,
+                "未设置满意度指标".into(),
+            );
+        }
+    }
+
+    // Values. Cost amounts: a cap on the whole (`≤70万元`, `控制在…以内`) or one that
+    // equals the project's total restates the budget and is compared on its own; the
+    // others are parts and are added up.
+    let mut cost_parts = Decimal::ZERO;
+    let mut cost_lines = Vec::new();
+    let mut cost_cap: Option<(Decimal, u32)> = None;
+    let mut seen: BTreeMap<(Option<Level2>, String, String), u32> = BTreeMap::new();
+    for i in &p.indicators {
+        value_rules(ctx, p, i, &mut push);
+        if i.level2_category == Some(Level2::Cost) {
+            if let Some(v) = values::cost_amount(&i.value) {
+                let restates_total = f.total.value.is_some_and(|t| (v - t).abs() <= tol);
+                if values::has_comparison(&i.value) || restates_total {
+                    if cost_cap.is_none_or(|(c, _)| v > c) {
+                        cost_cap = Some((v, i.line));
+                    }
+                } else {
+                    cost_parts += v;
+                    cost_lines.push(i.line);
+                }
+            }
+        }
+        if i.is_set() {
+            let key = (
+                i.level2_category,
+                crate::text::key(&i.name),
+                crate::text::key(&i.value),
+            );
+            if let Some(first) = seen.get(&key) {
+                push(
+                    "duplicate.indicator",
+                    i.line,
+                    format!("指标“{}：{}”与第 {first} 行重复", i.name, i.value),
+                );
+            } else {
+                seen.insert(key, i.line);
+            }
+        }
+    }
+    if let Some(total) = f.total.value {
+        let parts = (!cost_lines.is_empty()).then(|| (cost_parts, cost_lines[0]));
+        let over = [parts, cost_cap]
+            .into_iter()
+            .flatten()
+            .filter(|(v, _)| *v > total + tol)
+            .max();
+        if let Some((v, line)) = over {
+            push(
+                "cost.exceeds-funds",
+                line,
+                format!(
+                    "成本指标写明的金额合计 {} 万元，超过年度资金总额 {} 万元",
+                    exact(v),
+                    exact(total)
+                ),
+            );
+        }
+    }
+}
+
+/// 万元 with two decimals, or every decimal when two would hide a difference.
+fn exact(d: Decimal) -> String {
+    if d.round_dp(2) == d {
+        w(d)
+    } else {
+        d.normalize().to_string()
+    }
+}
+
+/// Rules on one indicator's value.
+fn value_rules(
+    ctx: &Ctx<'_>,
+    _p: &Project,
+    i: &Indicator,
+    push: &mut impl FnMut(&str, u32, String),
+) {
+    let cat = i.level2_category;
+    let label = if i.name.is_empty() {
+        i.level2.clone()
+    } else {
+        i.name.clone()
+    };
+    if is_placeholder(&i.value) {
+        let optional = matches!(
+            cat,
+            Some(Level2::Economic | Level2::Ecological | Level2::Sustainability)
+        ) && is_placeholder(&i.name);
+        if optional {
+            push(
+                "values.empty-optional",
+                i.line,
+                format!(
+                    "“{}”一行未填写",
+                    if i.level2.is_empty() {
+                        "效益指标"
+                    } else {
+                        i.level2.as_str()
+                    }
+                ),
+            );
+        } else if !is_placeholder(&i.name) {
+            // A row with neither name nor value sets nothing; coverage reports the
+            // category when no other row sets it.
+            push("values.empty", i.line, format!("“{label}”的指标值为空"));
+        }
         return;
     }
-    let has = |c: Level2| set.contains(&c);
-    if !has(Level2::Quantity) {
-        push("coverage.quantity", p.source.line, "未设置数量指标".into());
-    }
-    if !has(Level2::Cost) {
-        push("coverage.cost", p.source.line, "未设置成本指标".into());
-    }
-    if ![
-        Level2::Economic,
-        Level2::Social,
-        Level2::Ecological,
-        Level2::Sustainability,
-    ]
-    .iter()
-    .any(|c| has(*c))
+    let v = &i.value;
+    if !i.name.is_empty()
+        && crate::text::key(&i.name) == crate::text::key(v)
+        && !values::has_digit(v)
     {
         push(
-            "coverage.benefit",
-            p.source.line,
-            "未设置任何效益指标".into(),
+            "values.restates-name",
+            i.line,
+            format!("指标值“{v}”与指标名称相同"),
         );
+        return;
     }
-    if !has(Level2::Quality) {
-        push("coverage.quality", p.source.line, "未设置质量指标".into());
+    match cat {
+        Some(Level2::Quantity | Level2::Timeliness | Level2::Cost) if !values::has_digit(v) => {
+            push(
+                "values.not-quantified",
+                i.line,
+                format!("“{label}”的指标值“{}”没有数字", crate::text::excerpt(v, 40)),
+            );
+        }
+        _ if values::is_vague(v) => {
+            push(
+                "values.vague",
+                i.line,
+                format!("“{label}”的指标值“{v}”没有衡量标准"),
+            );
+        }
+        _ => {}
     }
-    if !has(Level2::Timeliness) {
+    if values::bare_number(v) && !matches!(cat, Some(Level2::Timeliness)) && !values::is_year(v) {
         push(
-            "coverage.timeliness",
-            p.source.line,
-            "未设置时效指标".into(),
+            "values.bare-number",
+            i.line,
+            format!("“{label}”的指标值“{v}”没有单位"),
         );
     }
-    if !has(Level2::Satisfaction) {
+    if values::has_percent(v) {
+        if cat == Some(Level2::Satisfaction) {
+            if crate::text::key(v).contains("100%") {
+                push(
+                    "satisfaction.hundred",
+                    i.line,
+                    format!("满意度目标“{v}”为100%，调查结果难以核实"),
+                );
+            } else if !values::has_comparison(v) {
+                push(
+                    "satisfaction.no-sign",
+                    i.line,
+                    format!("满意度目标“{v}”未写“≥”等比较符号"),
+                );
+            }
+        } else if !values::is_rate_name(&i.name) && !i.name.is_empty() {
+            push(
+                "values.percent-not-rate",
+                i.line,
+                format!("“{}”不是比率，指标值却是“{v}”", i.name),
+            );
+        } else if !values::has_comparison(v) {
+            push(
+                "values.rate-without-sign",
+                i.line,
+                format!("“{label}”的目标“{v}”未写比较符号"),
+            );
+        }
+    }
+    if cat == Some(Level2::Quantity) {
+        let money_name = ["经费", "资金", "费用", "金额", "预算"]
+            .iter()
+            .any(|w| i.name.contains(w));
+        if !values::money(v).is_empty()
+            && (money_name || values::money(v).len() == 1 && values::cost_amount(v).is_some())
+        {
+            push(
+                "values.money-as-output",
+                i.line,
+                format!(
+                    "数量指标“{label}”的指标值是金额“{}”",
+                    crate::text::excerpt(v, 40)
+                ),
+            );
+        }
+    }
+    if let Some((expr, stated, computed)) = values::bad_arithmetic(v) {
         push(
-            "coverage.satisfaction",
-            p.source.line,
-            "未设置满意度指标".into(),
+            "cost.arithmetic",
+            i.line,
+            format!(
+                "算式“{expr}”的结果写为 {stated}，按所写数字计算为 {}",
+                computed.normalize()
+            ),
         );
+    }
+    if cat == Some(Level2::Timeliness) {
+        if let Some(year) = ctx.book.year {
+            let others: Vec<u16> = values::years(v)
+                .into_iter()
+                .filter(|y| *y != year)
+                .collect();
+            if let Some(y) = others.first() {
+                push(
+                    "time.outside-year",
+                    i.line,
+                    format!("时效“{v}”写的是 {y} 年，本册为 {year} 年度"),
+                );
+            }
+        }
     }
 }
 
-/// The 二级 categories a project sets (with a name or value that is not a placeholder).
-pub fn categories(p: &Project) -> std::collections::BTreeSet<Level2> {
-    p.indicators
+/// Department-level rules: the 整体支出 table against itself and against the projects.
+pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(o) = &ctx.dept.overall else { return };
+    let book = ctx.book.slug.as_str();
+    let tol = ctx.settings.tolerance;
+    let get = |k: FundKind| {
+        o.amounts
+            .iter()
+            .find(|a| a.kind == k)
+            .and_then(|a| a.amount.value.map(|v| (v, a.line, a.label.clone())))
+    };
+    let sum_of =
+        |ks: &[FundKind]| -> Decimal { ks.iter().filter_map(|k| get(*k)).map(|x| x.0).sum() };
+    let mut push = |id: &str, line: u32, msg: String| {
+        let rule = r(id);
+        if ctx.settings.enabled_for(book, rule) {
+            out.push(ctx.department_finding(rule, line, msg));
+        }
+    };
+    let fiscal_kinds = [FundKind::Fiscal, FundKind::CarryOver, FundKind::Other];
+    if let Some((income, line, label)) = get(FundKind::IncomeTotal) {
+        let parts = sum_of(&fiscal_kinds);
+        if (parts - income).abs() > tol {
+            let (fv, _, fl) =
+                get(FundKind::Fiscal).unwrap_or((Decimal::ZERO, 0, "财政拨款".into()));
+            push(
+                "overall.inconsistent",
+                line,
+                format!(
+                    "{label} {} 万元，而{fl} {} 万元（各来源合计 {} 万元）",
+                    w(income),
+                    w(fv),
+                    w(parts)
+                ),
+            );
+        }
+        if let Some((spend, l2, label2)) = get(FundKind::ExpenditureTotal) {
+            if (spend - income).abs() > tol {
+                push(
+                    "overall.inconsistent",
+                    l2,
+                    format!("{label2} {} 万元，{label} {} 万元", w(spend), w(income)),
+                );
+            }
+        }
+    }
+    if let Some((total, line, label)) = get(FundKind::Total) {
+        let parts = sum_of(&[FundKind::Fiscal, FundKind::Other]);
+        if get(FundKind::Fiscal).is_some() && (parts - total).abs() > tol {
+            push(
+                "overall.inconsistent",
+                line,
+                format!(
+                    "{label} {} 万元，财政拨款与其他资金之和 {} 万元",
+                    w(total),
+                    w(parts)
+                ),
+            );
+        }
+    }
+    if let Some((basic, line, label)) = get(FundKind::BasicTotal) {
+        let parts = sum_of(&[FundKind::Personnel, FundKind::PublicExpense]);
+        if (parts - basic).abs() > tol {
+            push(
+                "overall.inconsistent",
+                line,
+                format!(
+                    "{label} {} 万元，人员经费与公用经费之和 {} 万元",
+                    w(basic),
+                    w(parts)
+                ),
+            );
+        }
+    }
+    let projects: Decimal = ctx
+        .dept
+        .projects
         .iter()
-        .filter(|i| i.is_set())
-        .filter_map(|i| i.level2_category)
-        .collect()
+        .filter_map(|p| p.funds.total.value)
+        .sum();
+    if !ctx.dept.projects.is_empty() {
+        if let Some((spending, line, label)) = get(FundKind::ProjectSpending) {
+            if (spending - projects).abs() > tol {
+                push(
+                    "overall.projects",
+                    line,
+                    format!(
+                        "{label} {} 万元，本册该部门 {} 个项目表的资金总额之和 {} 万元",
+                        w(spending),
+                        ctx.dept.projects.len(),
+                        w(projects)
+                    ),
+                );
+            }
+        }
+    }
 }
 
-pub fn check_department(_ctx: &Ctx<'_>, _out: &mut Vec<Finding>) {}
-
-pub fn check_book_level(
-    book: &Book,
-    settings: &super::rules::Settings,
-    _found: &BookFindings,
-) -> Vec<Finding> {
+/// Book-level rules: the form without a goal field (once), and boilerplate text.
+pub fn check_book_level(book: &Book, settings: &Settings, _found: &BookFindings) -> Vec<Finding> {
     let mut out = Vec::new();
+    let finding = |rule: &Rule, message: String, file: String, line: u32| Finding {
+        rule: rule.id.into(),
+        severity: settings.severity(rule),
+        book: book.slug.clone(),
+        department: String::new(),
+        department_slug: String::new(),
+        project: String::new(),
+        project_slug: String::new(),
+        message,
+        file,
+        line,
+    };
     let rule = r("structure.form-without-goal");
-    let without_goal = book.projects().filter(|(_, p)| p.goal.is_none()).count();
-    if settings.enabled(rule) && without_goal > 0 {
-        let first = book
-            .projects()
-            .find(|(_, p)| p.goal.is_none())
-            .map(|(_, p)| p.source.clone())
-            .unwrap_or_default();
-        out.push(Finding {
-            rule: rule.id.into(),
-            severity: settings.severity(rule),
-            book: book.slug.clone(),
-            department: String::new(),
-            department_slug: String::new(),
-            project: String::new(),
-            project_slug: String::new(),
-            message: format!("{without_goal} 个项目所用表样没有单独的总体目标栏"),
-            file: first.file,
-            line: first.line,
-        });
+    let without_goal: Vec<&Project> = book
+        .projects()
+        .filter(|(_, p)| p.goal.is_none())
+        .map(|(_, p)| p)
+        .collect();
+    if settings.enabled_for(&book.slug, rule) && !without_goal.is_empty() {
+        let first = &without_goal[0].source;
+        out.push(finding(
+            rule,
+            format!("{} 个项目所用表样没有单独的总体目标栏", without_goal.len()),
+            first.file.clone(),
+            first.line,
+        ));
+    }
+    let rule = r("duplicate.boilerplate");
+    if settings.enabled_for(&book.slug, rule) {
+        // Text → (projects using it, first place). Short values ("100%", "2024年") are not
+        // boilerplate; sentences are.
+        let mut uses: BTreeMap<String, (BTreeSet<(usize, usize)>, String, u32, String)> =
+            BTreeMap::new();
+        for (di, d) in book.departments.iter().enumerate() {
+            for (pi, p) in d.projects.iter().enumerate() {
+                let mut texts: Vec<(&str, u32)> = p
+                    .indicators
+                    .iter()
+                    .map(|i| (i.value.as_str(), i.line))
+                    .collect();
+                if let Some(g) = &p.goal {
+                    texts.push((g.as_str(), p.source.line));
+                }
+                for (t, line) in texts {
+                    let k = crate::text::key(t);
+                    if k.chars().count() < 8 || values::has_digit(&k) {
+                        continue;
+                    }
+                    let e = uses.entry(k).or_insert_with(|| {
+                        (BTreeSet::new(), p.source.file.clone(), line, t.to_string())
+                    });
+                    e.0.insert((di, pi));
+                }
+            }
+        }
+        let mut common: Vec<_> = uses
+            .into_values()
+            .filter(|u| u.0.len() >= settings.boilerplate_min_projects)
+            .collect();
+        common.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.2.cmp(&b.2)));
+        for (projects, file, line, text) in common {
+            out.push(finding(
+                rule,
+                format!(
+                    "“{}”出现在 {} 个项目中",
+                    crate::text::excerpt(&text, 40),
+                    projects.len()
+                ),
+                file,
+                line,
+            ));
+        }
     }
     out
 }

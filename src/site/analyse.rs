@@ -73,6 +73,8 @@ pub struct DeptRow {
     pub coverage: Vec<usize>,
     pub findings: usize,
     pub has_overall: bool,
+    /// Mean completeness of its projects, 0–100 (0 with no projects).
+    pub completeness: u8,
 }
 
 /// Per-project figures for tables.
@@ -90,6 +92,8 @@ pub struct ProjectRow {
     pub findings: usize,
     pub errors: usize,
     pub placeholder: bool,
+    /// Share of the elements the form asks for that are present, 0–100.
+    pub completeness: u8,
 }
 
 pub fn amount_text(a: &crate::amount::Amount) -> String {
@@ -100,7 +104,7 @@ pub fn amount_text(a: &crate::amount::Amount) -> String {
     }
 }
 
-pub fn project_row(p: &Project, findings: &[crate::check::Finding]) -> ProjectRow {
+pub fn project_row(d: &Department, p: &Project, findings: &[crate::check::Finding]) -> ProjectRow {
     let cats = rules::categories(p);
     ProjectRow {
         slug: p.slug.clone(),
@@ -120,6 +124,19 @@ pub fn project_row(p: &Project, findings: &[crate::check::Finding]) -> ProjectRo
         placeholder: p
             .flags
             .contains(&crate::model::ProjectFlag::PlaceholderName),
+        completeness: rules::completeness(p, !d.unnamed),
+    }
+}
+
+/// Mean completeness of a set of projects, rounded half up; 0 for none.
+pub fn mean_completeness<'a>(projects: impl Iterator<Item = (&'a Department, &'a Project)>) -> u8 {
+    let (sum, n) = projects.fold((0usize, 0usize), |(s, n), (d, p)| {
+        (s + usize::from(rules::completeness(p, !d.unnamed)), n + 1)
+    });
+    if n == 0 {
+        0
+    } else {
+        ((sum * 2 + n) / (2 * n)) as u8
     }
 }
 
@@ -152,6 +169,7 @@ pub fn dept_row(d: &Department, book_total: Decimal, findings: usize) -> DeptRow
         coverage,
         findings,
         has_overall: d.overall.is_some(),
+        completeness: mean_completeness(d.projects.iter().map(|p| (d, p))),
     }
 }
 

@@ -529,6 +529,7 @@ fn book_page(
     ctx.insert("source_rows", &source_rows);
     ctx.insert("coverage_rows", &coverage_rows);
     ctx.insert("gaps", &gaps);
+    ctx.insert("completeness", &analyse::mean_completeness(b.projects()));
     ctx.insert("sizes", &sizes);
     ctx.insert("prose_html", &crate::markdown::render(&b.prose));
     ctx.insert("chart_spending", &spending);
@@ -705,7 +706,7 @@ fn department_page(
         .projects
         .iter()
         .enumerate()
-        .map(|(pi, p)| analyse::project_row(p, &f.projects[di][pi]))
+        .map(|(pi, p)| analyse::project_row(d, p, &f.projects[di][pi]))
         .collect();
     let mut sums = Sums::default();
     for p in &d.projects {
@@ -755,6 +756,7 @@ fn department_page(
         &Level2::ALL.iter().map(|c| c.label()).collect::<Vec<_>>(),
     );
     ctx.insert("coverage", &coverage);
+    ctx.insert("completeness", &row.completeness);
     ctx.insert("overall", &overall);
     ctx.insert("findings", &all);
     render(tera, "department.html", &ctx, &path)
@@ -842,9 +844,10 @@ struct ProjectView {
     notes_html: String,
     categories: Vec<(String, bool)>,
     total_text: String,
+    completeness: u8,
 }
 
-fn project_view(p: &Project) -> ProjectView {
+fn project_view(d: &Department, p: &Project) -> ProjectView {
     let cats = rules::categories(p);
     ProjectView {
         name: p.name.clone(),
@@ -865,6 +868,7 @@ fn project_view(p: &Project) -> ProjectView {
             .map(|c| (c.label().to_string(), cats.contains(c)))
             .collect(),
         total_text: amount_text(&p.funds.total),
+        completeness: rules::completeness(p, !d.unnamed),
     }
 }
 
@@ -892,7 +896,7 @@ fn project_page(
     ctx.insert("book", &book_meta(b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
     ctx.insert("dept", &dept_meta(d));
-    ctx.insert("project", &project_view(p));
+    ctx.insert("project", &project_view(d, p));
     ctx.insert(
         "findings",
         &f.projects[di][pi]
@@ -1005,7 +1009,7 @@ fn print_page(site: &Site, bi: usize, _f: &BookFindings, tera: &tera::Tera) -> R
             PrintDept {
                 meta: dept_meta(d),
                 total_text: format_wan(s.total),
-                projects: d.projects.iter().map(project_view).collect(),
+                projects: d.projects.iter().map(|p| project_view(d, p)).collect(),
             }
         })
         .collect();

@@ -554,33 +554,6 @@ pub fn indicator_from_row(t: &Table, rec: &csv::StringRecord) -> Result<Indicato
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_cells_are_neutralised_and_restored() {
-        for s in [
-            "=HYPERLINK(\"x\")",
-            "+1",
-            "-2+3",
-            "@SUM(A1)",
-            "＝1+1",
-            "\tx",
-        ] {
-            let n = neutralise(s);
-            assert!(n.starts_with('\''), "{s}");
-            assert_eq!(unneutralise(&n), s);
-        }
-        assert_eq!(neutralise("项目"), "项目");
-        assert_eq!(
-            unneutralise("'项目"),
-            "'项目",
-            "an apostrophe that is data stays"
-        );
-    }
-}
-
 /// Frictionless `datapackage.json` describing the downloads of a book. Amount fields
 /// carry the fiscal properties (currency CNY, factor 10000 for 万元, phase proposed for
 /// a draft); the book's metadata is kept under `jixiao` so a CSV re-import restores it.
@@ -691,4 +664,31 @@ pub fn findings_csv(findings: &crate::check::BookFindings) -> String {
         ]);
     }
     finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_restored() {
+        for s in [
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "＝1+1",
+            "\tx",
+        ] {
+            let n = neutralise(s);
+            assert!(n.starts_with('\''), "{s}");
+            assert_eq!(unneutralise(&n), s);
+        }
+        assert_eq!(neutralise("项目"), "项目");
+        assert_eq!(
+            unneutralise("'项目"),
+            "'项目",
+            "an apostrophe that is data stays"
+        );
+    }
 }

@@ -646,3 +646,23 @@ fn completeness_counts_what_the_form_asks_for() {
     p.goal = None;
     assert_eq!(completeness(&p, true), 78);
 }
+
+#[test]
+fn tolerance_allows_rounding_differences() {
+    let settings: Settings = toml::from_str(r#"tolerance = "0.01""#).unwrap();
+    let mut p = baseline();
+    p.funds.fiscal = amount("19.995");
+    let b = book(vec![department(vec![p.clone()])]);
+    assert!(
+        !run(&b, &settings)
+            .all()
+            .any(|f| f.rule == "funds.sum-total")
+    );
+    p.funds.fiscal = amount("19.9");
+    let b = book(vec![department(vec![p])]);
+    assert!(
+        run(&b, &settings)
+            .all()
+            .any(|f| f.rule == "funds.sum-total")
+    );
+}

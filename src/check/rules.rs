@@ -469,63 +469,64 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
         FundKind::CarryOver,
         FundKind::Other,
     ] {
-        if let Some(a) = f.get(k) {
-            if a.is_unreadable() {
-                push(
-                    "funds.unreadable",
-                    f.line,
-                    format!("“{}”一栏“{}”无法识别为金额", k.label(), a.raw),
-                );
-            }
+        if let Some(a) = f.get(k)
+            && a.is_unreadable()
+        {
+            push(
+                "funds.unreadable",
+                f.line,
+                format!("“{}”一栏“{}”无法识别为金额", k.label(), a.raw),
+            );
         }
     }
     let readable = |k: FundKind| f.get(k).is_some_and(|a| !a.is_unreadable());
-    if let Some(total) = f.total.value {
-        if f.fiscal.value.is_some() && readable(FundKind::Other) && readable(FundKind::CarryOver) {
-            let carry = if f.carry_over_beside_fiscal {
-                add(&f.carry_over)
-            } else {
-                Decimal::ZERO
-            };
-            let sum = add(&f.fiscal) + add(&f.other) + carry;
-            if (sum - total).abs() > tol {
-                push(
-                    "funds.sum-total",
-                    f.line,
-                    format!(
-                        "年度资金总额 {} 万元，财政拨款与其他资金{}之和为 {} 万元",
-                        w(total),
-                        if f.carry_over_beside_fiscal {
-                            "、结转资金"
-                        } else {
-                            ""
-                        },
-                        w(sum)
-                    ),
-                );
-            }
+    if let Some(total) = f.total.value
+        && f.fiscal.value.is_some()
+        && readable(FundKind::Other)
+        && readable(FundKind::CarryOver)
+    {
+        let carry = if f.carry_over_beside_fiscal {
+            add(&f.carry_over)
+        } else {
+            Decimal::ZERO
+        };
+        let sum = add(&f.fiscal) + add(&f.other) + carry;
+        if (sum - total).abs() > tol {
+            push(
+                "funds.sum-total",
+                f.line,
+                format!(
+                    "年度资金总额 {} 万元，财政拨款与其他资金{}之和为 {} 万元",
+                    w(total),
+                    if f.carry_over_beside_fiscal {
+                        "、结转资金"
+                    } else {
+                        ""
+                    },
+                    w(sum)
+                ),
+            );
         }
     }
     let has_parts = [FundKind::FiscalUpper, FundKind::FiscalOwn]
         .iter()
         .any(|k| f.rows.contains(k));
-    if let (Some(fiscal), true, false) = (f.fiscal.value, has_parts, f.carry_over_beside_fiscal) {
-        if readable(FundKind::FiscalUpper)
-            && readable(FundKind::FiscalOwn)
-            && readable(FundKind::CarryOver)
-        {
-            let sum = add(&f.fiscal_upper) + add(&f.fiscal_own) + add(&f.carry_over);
-            if (sum - fiscal).abs() > tol {
-                push(
-                    "funds.sum-fiscal",
-                    f.line,
-                    format!(
-                        "财政拨款 {} 万元，上级补助、本级安排与结转资金之和为 {} 万元",
-                        w(fiscal),
-                        w(sum)
-                    ),
-                );
-            }
+    if let (Some(fiscal), true, false) = (f.fiscal.value, has_parts, f.carry_over_beside_fiscal)
+        && readable(FundKind::FiscalUpper)
+        && readable(FundKind::FiscalOwn)
+        && readable(FundKind::CarryOver)
+    {
+        let sum = add(&f.fiscal_upper) + add(&f.fiscal_own) + add(&f.carry_over);
+        if (sum - fiscal).abs() > tol {
+            push(
+                "funds.sum-fiscal",
+                f.line,
+                format!(
+                    "财政拨款 {} 万元，上级补助、本级安排与结转资金之和为 {} 万元",
+                    w(fiscal),
+                    w(sum)
+                ),
+            );
         }
     }
     for e in &f.extra {
@@ -637,17 +638,17 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
     let mut seen: BTreeMap<(Option<Level2>, String, String), u32> = BTreeMap::new();
     for i in &p.indicators {
         value_rules(ctx, p, i, &mut push);
-        if i.level2_category == Some(Level2::Cost) {
-            if let Some(v) = values::cost_amount(&i.value) {
-                let restates_total = f.total.value.is_some_and(|t| (v - t).abs() <= tol);
-                if values::has_comparison(&i.value) || restates_total {
-                    if cost_cap.is_none_or(|(c, _)| v > c) {
-                        cost_cap = Some((v, i.line));
-                    }
-                } else {
-                    cost_parts += v;
-                    cost_lines.push(i.line);
+        if i.level2_category == Some(Level2::Cost)
+            && let Some(v) = values::cost_amount(&i.value)
+        {
+            let restates_total = f.total.value.is_some_and(|t| (v - t).abs() <= tol);
+            if values::has_comparison(&i.value) || restates_total {
+                if cost_cap.is_none_or(|(c, _)| v > c) {
+                    cost_cap = Some((v, i.line));
                 }
+            } else {
+                cost_parts += v;
+                cost_lines.push(i.line);
             }
         }
         if i.is_set() {
@@ -827,19 +828,19 @@ fn value_rules(
             ),
         );
     }
-    if cat == Some(Level2::Timeliness) {
-        if let Some(year) = ctx.book.year {
-            let others: Vec<u16> = values::years(v)
-                .into_iter()
-                .filter(|y| *y != year)
-                .collect();
-            if let Some(y) = others.first() {
-                push(
-                    "time.outside-year",
-                    i.line,
-                    format!("时效“{v}”写的是 {y} 年，本册为 {year} 年度"),
-                );
-            }
+    if cat == Some(Level2::Timeliness)
+        && let Some(year) = ctx.book.year
+    {
+        let others: Vec<u16> = values::years(v)
+            .into_iter()
+            .filter(|y| *y != year)
+            .collect();
+        if let Some(y) = others.first() {
+            push(
+                "time.outside-year",
+                i.line,
+                format!("时效“{v}”写的是 {y} 年，本册为 {year} 年度"),
+            );
         }
     }
 }
@@ -880,14 +881,14 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 ),
             );
         }
-        if let Some((spend, l2, label2)) = get(FundKind::ExpenditureTotal) {
-            if (spend - income).abs() > tol {
-                push(
-                    "overall.inconsistent",
-                    l2,
-                    format!("{label2} {} 万元，{label} {} 万元", w(spend), w(income)),
-                );
-            }
+        if let Some((spend, l2, label2)) = get(FundKind::ExpenditureTotal)
+            && (spend - income).abs() > tol
+        {
+            push(
+                "overall.inconsistent",
+                l2,
+                format!("{label2} {} 万元，{label} {} 万元", w(spend), w(income)),
+            );
         }
     }
     if let Some((total, line, label)) = get(FundKind::Total) {
@@ -924,21 +925,20 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter_map(|p| p.funds.total.value)
         .sum();
-    if !ctx.dept.projects.is_empty() {
-        if let Some((spending, line, label)) = get(FundKind::ProjectSpending) {
-            if (spending - projects).abs() > tol {
-                push(
-                    "overall.projects",
-                    line,
-                    format!(
-                        "{label} {} 万元，本册该部门 {} 个项目表的资金总额之和 {} 万元",
-                        w(spending),
-                        ctx.dept.projects.len(),
-                        w(projects)
-                    ),
-                );
-            }
-        }
+    if !ctx.dept.projects.is_empty()
+        && let Some((spending, line, label)) = get(FundKind::ProjectSpending)
+        && (spending - projects).abs() > tol
+    {
+        push(
+            "overall.projects",
+            line,
+            format!(
+                "{label} {} 万元，本册该部门 {} 个项目表的资金总额之和 {} 万元",
+                w(spending),
+                ctx.dept.projects.len(),
+                w(projects)
+            ),
+        );
     }
 }
 
@@ -976,8 +976,13 @@ pub fn check_book_level(book: &Book, settings: &Settings, _found: &BookFindings)
     if settings.enabled_for(&book.slug, rule) {
         // Text → (projects using it, first place). Short values ("100%", "2024年") are not
         // boilerplate; sentences are.
-        let mut uses: BTreeMap<String, (BTreeSet<(usize, usize)>, String, u32, String)> =
-            BTreeMap::new();
+        struct Uses {
+            projects: BTreeSet<(usize, usize)>,
+            file: String,
+            line: u32,
+            text: String,
+        }
+        let mut uses: BTreeMap<String, Uses> = BTreeMap::new();
         for (di, d) in book.departments.iter().enumerate() {
             for (pi, p) in d.projects.iter().enumerate() {
                 let mut texts: Vec<(&str, u32)> = p
@@ -993,19 +998,30 @@ pub fn check_book_level(book: &Book, settings: &Settings, _found: &BookFindings)
                     if k.chars().count() < 8 || values::has_digit(&k) {
                         continue;
                     }
-                    let e = uses.entry(k).or_insert_with(|| {
-                        (BTreeSet::new(), p.source.file.clone(), line, t.to_string())
+                    let e = uses.entry(k).or_insert_with(|| Uses {
+                        projects: BTreeSet::new(),
+                        file: p.source.file.clone(),
+                        line,
+                        text: t.to_string(),
                     });
-                    e.0.insert((di, pi));
+                    e.projects.insert((di, pi));
                 }
             }
         }
         let mut common: Vec<_> = uses
             .into_values()
-            .filter(|u| u.0.len() >= settings.boilerplate_min_projects)
+            .filter(|u| u.projects.len() >= settings.boilerplate_min_projects)
             .collect();
-        common.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.2.cmp(&b.2)));
-        for (projects, file, line, text) in common {
+        common.sort_by(|a, b| {
+            (b.projects.len(), &a.file, a.line).cmp(&(a.projects.len(), &b.file, b.line))
+        });
+        for Uses {
+            projects,
+            file,
+            line,
+            text,
+        } in common
+        {
             out.push(finding(
                 rule,
                 format!(

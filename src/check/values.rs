@@ -63,10 +63,10 @@ pub fn cost_amount(text: &str) -> Option<Decimal> {
     if let Some(c) = TOTAL_WORD.captures_iter(&t).last() {
         return dec(&c[1]).map(|v| to_wan(v, &c[2]));
     }
-    if let Some(pos) = t.rfind(['=', '＝']) {
-        if let Some(v) = money(&t[pos..]).first() {
-            return Some(*v);
-        }
+    if let Some(pos) = t.rfind(['=', '＝'])
+        && let Some(v) = money(&t[pos..]).first()
+    {
+        return Some(*v);
     }
     match money(&t).as_slice() {
         [one] => Some(*one),

@@ -15,4 +15,5 @@ pub mod opendata;
 pub mod site;
 pub mod site_init;
 pub mod slug;
+pub mod synth;
 pub mod text;

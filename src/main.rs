@@ -53,6 +53,21 @@ enum Command {
         #[arg(long, value_parser = parse_severity, default_value = "info")]
         show: jixiao::check::Severity,
     },
+    /// Write a synthetic site (book.toml + content/) shaped like the real documents, for
+    /// benchmarks and scale tests. Same seed, same bytes.
+    Generate {
+        /// Folder to write the site into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of projects in all.
+        #[arg(long, default_value_t = 1000)]
+        projects: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Projects per book (one county's book).
+        #[arg(long, default_value_t = 500)]
+        book_size: usize,
+    },
     /// Import source documents (text exports of 绩效目标表, or jixiao CSV downloads) as one book.
     Import {
         /// Files to import, in document order.
@@ -162,6 +177,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             print!("{shown}");
             Ok(ExitCode::from(report::exit_code(&checked, strict)))
+        }
+        Command::Generate {
+            out,
+            projects,
+            seed,
+            book_size,
+        } => {
+            if out.join("content").exists() {
+                anyhow::bail!(
+                    "{}: already has a content/ folder; generate into a new folder",
+                    out.display()
+                );
+            }
+            let opts = jixiao::synth::Options {
+                projects,
+                seed,
+                book_size,
+            };
+            let books = jixiao::synth::write_site(&opts, &out)?;
+            eprintln!(
+                "generated {projects} projects in {} books into {}",
+                books.len(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir } => {
             jixiao::site_init::init(&dir)?;

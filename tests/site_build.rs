@@ -160,7 +160,13 @@ fn every_internal_link_and_anchor_resolves() {
     let site = fixture_site();
     let out = site.path().join("public");
     build_into(site.path(), &out);
-    let all = files(&out);
+    let checked = check_links(&out);
+    assert!(checked > 100, "checked {checked} links");
+}
+
+/// Follow every internal link and anchor of the site in `out`; returns the links checked.
+fn check_links(out: &Path) -> usize {
+    let all = files(out);
     let ids: BTreeMap<String, BTreeSet<String>> = all
         .iter()
         .filter(|(k, _)| k.ends_with(".html"))
@@ -190,6 +196,13 @@ fn every_internal_link_and_anchor_resolves() {
             };
             let target = if file.is_empty() {
                 path.clone()
+            } else if let Some(abs) = file.strip_prefix('/') {
+                // Root-relative (canonical links with base_url "/").
+                if abs.is_empty() {
+                    "index.html".to_string()
+                } else {
+                    abs.to_string()
+                }
             } else {
                 let mut parts: Vec<String> = base
                     .iter()
@@ -217,7 +230,7 @@ fn every_internal_link_and_anchor_resolves() {
             checked += 1;
         }
     }
-    assert!(checked > 100, "checked {checked} links");
+    checked
 }
 
 #[test]
@@ -442,4 +455,147 @@ fn gaps_chart_reaches_the_projects_behind_each_bar_in_two_clicks() {
             assert!(out.join("demo").join(&p).is_file(), "{p}");
         }
     }
+}
+
+/// A large book: one department of exactly 700 projects; returns the site and the
+/// number of projects in the book.
+fn large_site() -> (tempfile::TempDir, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), "title = \"大册\"\n").unwrap();
+    let mut books = jixiao::synth::books(&jixiao::synth::Options {
+        projects: 1400,
+        seed: 3,
+        book_size: 1400,
+    });
+    let book = &mut books[0];
+    // Fold the first departments into one of 700 projects, as a big bureau has.
+    let mut moved = Vec::new();
+    while book.departments[0].projects.len() + moved.len() < 700 {
+        let d = book.departments.remove(1);
+        moved.extend(d.projects);
+    }
+    book.departments[0].projects.extend(moved);
+    book.departments[0].projects.truncate(700);
+    let name = book.departments[0].name.clone();
+    for p in &mut book.departments[0].projects {
+        p.department = name.clone();
+    }
+    jixiao::import::assign_slugs(&mut book.departments);
+    jixiao::content::write_book(book, "# 导入报告\n", &dir.path().join("content")).unwrap();
+    (dir, book.project_count())
+}
+
+#[test]
+fn large_books_paginate_and_split_so_no_page_grows_with_the_book() {
+    let (site, projects) = large_site();
+    let out = site.path().join("public");
+    build_into(site.path(), &out);
+    let all = files(&out);
+    let book = all
+        .keys()
+        .find(|k| k.ends_with("/index.html") && k.matches('/').count() == 1)
+        .unwrap()
+        .trim_end_matches("/index.html")
+        .to_string();
+    // No HTML page is anywhere near the size of the book.
+    let (largest, size) = all
+        .iter()
+        .filter(|(k, _)| k.ends_with(".html"))
+        .map(|(k, v)| (k.clone(), v.len()))
+        .max_by_key(|x| x.1)
+        .unwrap();
+    assert!(size < 700_000, "{largest} is {size} bytes");
+
+    // The big department's table is split into pages of 100, every project on one page.
+    let dept_pages: Vec<&String> = all
+        .keys()
+        .filter(|k| k.starts_with(&format!("{book}/")) && k.contains("/index"))
+        .filter(|k| k.matches('/').count() == 2)
+        .collect();
+    let big = dept_pages
+        .iter()
+        .find(|k| k.ends_with("/index_7.html"))
+        .expect("a department with 7 pages");
+    let dept = Path::new(big.as_str())
+        .parent()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let mut listed = BTreeSet::new();
+    for n in 1..=7 {
+        let f = if n == 1 {
+            format!("{dept}/index.html")
+        } else {
+            format!("{dept}/index_{n}.html")
+        };
+        let html = String::from_utf8_lossy(&all[&f]).to_string();
+        let table = &html[html.find("id=\"projects\"").unwrap()..];
+        let table = &table[..table.find("</table>").unwrap()];
+        for h in attrs(table, "href")
+            .into_iter()
+            .filter(|h| !h.contains('#'))
+        {
+            assert!(listed.insert(h.clone()), "{h} listed twice");
+        }
+    }
+    assert_eq!(listed.len(), 700);
+    assert!(!all.contains_key(&format!("{dept}/index_8.html")));
+
+    // The print report is a cover with contents and one file per department chapter.
+    let cover = String::from_utf8_lossy(&all[&format!("{book}/print.html")]).to_string();
+    let chapters: Vec<String> = attrs(&cover, "href")
+        .into_iter()
+        .filter(|h| h.starts_with("print-"))
+        .collect();
+    assert!(chapters.len() >= 2);
+    let mut printed = 0;
+    for (path, bytes) in all
+        .iter()
+        .filter(|(k, _)| k.starts_with(&format!("{book}/print-")))
+    {
+        let html = String::from_utf8_lossy(bytes);
+        printed += html.matches("class=\"form project print-page\"").count();
+        assert!(
+            chapters
+                .iter()
+                .any(|c| path.starts_with(&format!("{book}/{}", c.trim_end_matches(".html"))))
+        );
+    }
+    assert_eq!(printed, projects, "every project is printed once");
+
+    // Long findings lists continue on pages of their own, and nothing is dropped.
+    let findings = String::from_utf8_lossy(&all[&format!("{book}/findings.html")]).to_string();
+    let more: Vec<String> = attrs(&findings, "href")
+        .into_iter()
+        .filter(|h| h.starts_with("findings-"))
+        .collect();
+    assert!(!more.is_empty());
+    for m in more {
+        let stem = m.trim_end_matches(".html");
+        let mut rows = 0;
+        let mut n = 1;
+        loop {
+            let f = if n == 1 {
+                format!("{book}/{stem}.html")
+            } else {
+                format!("{book}/{stem}_{n}.html")
+            };
+            let Some(bytes) = all.get(&f) else { break };
+            rows += String::from_utf8_lossy(bytes)
+                .matches("<tr data-dept=")
+                .count();
+            n += 1;
+        }
+        let anchor = stem.trim_start_matches("findings-");
+        let sec = &findings[findings.find(&format!("id=\"rule-{anchor}\"")).unwrap()..];
+        let count: usize = sec[sec.find("<small>（").unwrap() + "<small>（".len()..]
+            .split('）')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(rows, count, "{stem}");
+    }
+    assert!(check_links(&out) > 1000);
 }

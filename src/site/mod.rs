@@ -112,6 +112,126 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
+/// Where rendered files go as soon as they are ready: a folder on disk in a full build,
+/// memory in `serve`'s incremental rebuilds.
+pub trait Sink: Sync {
+    fn put(&self, file: OutFile) -> Result<()>;
+}
+
+/// Writes each file into a staging folder; [`DirSink::commit`] swaps it in for the old
+/// site, [`DirSink::abort`] removes it, so a failed build leaves the old site untouched.
+pub struct DirSink {
+    out: PathBuf,
+    tmp: PathBuf,
+    dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    files: std::sync::atomic::AtomicUsize,
+    bytes: std::sync::atomic::AtomicU64,
+}
+
+impl DirSink {
+    pub fn begin(out: &Path) -> Result<DirSink> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "public".into());
+        let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp)?;
+        }
+        std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        Ok(DirSink {
+            out: out.to_path_buf(),
+            tmp,
+            dirs: Default::default(),
+            files: Default::default(),
+            bytes: Default::default(),
+        })
+    }
+
+    pub fn files(&self) -> usize {
+        self.files.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn abort(self) {
+        std::fs::remove_dir_all(&self.tmp).ok();
+    }
+
+    /// Swap the staged site in: two renames, so readers see the old or the new site.
+    pub fn commit(self) -> Result<()> {
+        let parent = self.tmp.parent().unwrap_or(Path::new("."));
+        let name = self
+            .out
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "public".into());
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        if self.out.exists() {
+            std::fs::rename(&self.out, &old)
+                .with_context(|| format!("moving aside {}", self.out.display()))?;
+        }
+        if let Err(e) = std::fs::rename(&self.tmp, &self.out) {
+            if old.exists() {
+                std::fs::rename(&old, &self.out).ok();
+            }
+            return Err(e)
+                .with_context(|| format!("moving the new site into {}", self.out.display()));
+        }
+        if old.exists() {
+            std::fs::remove_dir_all(&old).ok();
+        }
+        Ok(())
+    }
+}
+
+impl Sink for DirSink {
+    fn put(&self, file: OutFile) -> Result<()> {
+        let p = safe_join(&self.tmp, &file.path)?;
+        if let Some(dir) = p.parent() {
+            let known = self.dirs.lock().map(|d| d.contains(dir)).unwrap_or(false);
+            if !known {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                if let Ok(mut d) = self.dirs.lock() {
+                    d.insert(dir.to_path_buf());
+                }
+            }
+        }
+        std::fs::write(&p, &file.bytes).with_context(|| format!("writing {}", p.display()))?;
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.bytes.fetch_add(
+            file.bytes.len() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        Ok(())
+    }
+}
+
+/// Collects files in memory (for incremental rebuilds and tests).
+#[derive(Default)]
+pub struct MemSink(pub std::sync::Mutex<Vec<OutFile>>);
+
+impl Sink for MemSink {
+    fn put(&self, file: OutFile) -> Result<()> {
+        safe_join(Path::new("."), &file.path)?;
+        self.0
+            .lock()
+            .map_err(|_| anyhow::anyhow!("output lock poisoned"))?
+            .push(file);
+        Ok(())
+    }
+}
+
 /// Everything loaded for a build.
 pub struct Site {
     pub root: PathBuf,
@@ -200,111 +320,96 @@ pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
     let (tera, statics) = theme::load(&opts.root, site.config.theme.as_deref())?;
     let t = timings.add("load", t);
 
-    let findings: Vec<BookFindings> = site
-        .books
-        .par_iter()
-        .map(|b| check::check_book(b, &site.config.check))
-        .collect();
+    let findings = analyse(&site);
     let t = timings.add("analyse", t);
 
-    let mut files: Vec<OutFile> = Vec::new();
-    let (rendered, chart_time) = pages::render_all(&site, &findings, &tera, opts.progress)?;
-    let pages = rendered.len();
-    files.extend(rendered);
-    let mut t = timings.add("render", t);
-    timings.phases.push(("  of which charts", chart_time));
-
-    // Search index.
-    let search_files = pages::search_index(&site);
-    let search_bytes: u64 = search_files.iter().map(|f| f.bytes.len() as u64).sum();
-    files.extend(search_files);
-    t = timings.add("search index", t);
-
-    // Downloads and static files.
-    files.par_extend(
-        site.books
-            .par_iter()
-            .zip(findings.par_iter())
-            .flat_map_iter(|(b, f)| pages::downloads(b, f)),
-    );
-    for (name, bytes) in statics {
-        files.push(OutFile {
-            path: format!("static/{name}"),
-            bytes,
-        });
+    let sink = DirSink::begin(&opts.out)?;
+    match render_site(
+        &site,
+        &findings,
+        &tera,
+        &statics,
+        &sink,
+        opts.progress,
+        &mut timings,
+        t,
+    ) {
+        Ok((pages, search_bytes)) => {
+            let t = Instant::now();
+            let files = sink.files();
+            let bytes = sink.bytes();
+            sink.commit()?;
+            timings.add("swap in", t);
+            Ok(BuildStats {
+                pages,
+                files,
+                bytes,
+                search_bytes,
+                timings,
+            })
+        }
+        Err(e) => {
+            sink.abort();
+            Err(e)
+        }
     }
-    files.push(OutFile {
-        path: "sitemap.xml".into(),
-        bytes: pages::sitemap(&site).into_bytes(),
-    });
-    let t = timings.add("downloads", t);
-
-    let bytes = write_atomically(&opts.out, &files)?;
-    timings.add("write", t);
-    Ok(BuildStats {
-        pages,
-        files: files.len(),
-        bytes,
-        search_bytes,
-        timings,
-    })
 }
 
-/// Write every file into a new folder next to `out`, then swap it in.
-fn write_atomically(out: &Path, files: &[OutFile]) -> Result<u64> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "public".into());
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.new-{pid}"));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)?;
+/// Run the checks of every book.
+pub fn analyse(site: &Site) -> Vec<BookFindings> {
+    site.books
+        .par_iter()
+        .map(|b| check::check_book(b, &site.config.check))
+        .collect()
+}
+
+/// Render every file of the site into `sink`: pages (written as they are rendered),
+/// the search index, downloads, static files and the sitemap. Returns the number of
+/// pages and the bytes of the search index.
+#[allow(clippy::too_many_arguments)]
+pub fn render_site(
+    site: &Site,
+    findings: &[BookFindings],
+    tera: &tera::Tera,
+    statics: &[(String, Vec<u8>)],
+    sink: &dyn Sink,
+    progress: bool,
+    timings: &mut Timings,
+    t: Instant,
+) -> Result<(usize, u64)> {
+    let mut jobs = pages::site_jobs(site);
+    for bi in 0..site.books.len() {
+        jobs.extend(pages::book_jobs(site, bi));
     }
-    let result: Result<u64> = (|| {
-        // Folders first (sequential, few), then files in parallel.
-        let mut dirs: Vec<PathBuf> = files
-            .iter()
-            .filter_map(|f| Path::new(&f.path).parent().map(|p| tmp.join(p)))
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        std::fs::create_dir_all(&tmp)?;
-        for d in dirs {
-            std::fs::create_dir_all(&d)?;
-        }
-        files.par_iter().try_for_each(|f| -> Result<()> {
-            let p = safe_join(&tmp, &f.path)?;
-            std::fs::write(&p, &f.bytes).with_context(|| format!("writing {}", p.display()))
+    let (pages, chart_time) = pages::render_jobs(site, findings, tera, &jobs, sink, progress)?;
+    let t = timings.add("render+write", t);
+    timings.phases.push(("  of which charts", chart_time));
+
+    let search = pages::search_index(site);
+    let search_bytes: u64 = search.iter().map(|f| f.bytes.len() as u64).sum();
+    search.into_par_iter().try_for_each(|f| sink.put(f))?;
+    let t = timings.add("search index", t);
+
+    site.books
+        .par_iter()
+        .zip(findings.par_iter())
+        .try_for_each(|(b, f)| -> Result<()> {
+            for file in pages::downloads(b, f) {
+                sink.put(file)?;
+            }
+            Ok(())
         })?;
-        Ok(files.iter().map(|f| f.bytes.len() as u64).sum())
-    })();
-    let bytes = match result {
-        Ok(b) => b,
-        Err(e) => {
-            std::fs::remove_dir_all(&tmp).ok();
-            return Err(e);
-        }
-    };
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    if out.exists() {
-        std::fs::rename(out, &old).with_context(|| format!("moving aside {}", out.display()))?;
+    for (name, bytes) in statics {
+        sink.put(OutFile {
+            path: format!("static/{name}"),
+            bytes: bytes.clone(),
+        })?;
     }
-    if let Err(e) = std::fs::rename(&tmp, out) {
-        if old.exists() {
-            std::fs::rename(&old, out).ok();
-        }
-        return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
+    for file in pages::sitemap(site) {
+        sink.put(file)?;
     }
-    if old.exists() {
-        std::fs::remove_dir_all(&old).ok();
-    }
-    Ok(bytes)
+    timings.add("downloads", t);
+    Ok((pages, search_bytes))
 }
 
 /// Join a generated relative path under `base`, refusing anything that could leave it.

@@ -105,7 +105,9 @@ pub fn project_path(b: &Book, d: &Department, p: &Project) -> String {
     format!("{}/{}/{}.html", b.slug, d.slug, p.slug)
 }
 
-enum Job {
+/// One page to render.
+#[derive(Debug, Clone, Copy)]
+pub enum Job {
     Home,
     Book(usize),
     Department(usize, usize),
@@ -120,12 +122,8 @@ enum Job {
     Page(usize),
 }
 
-pub fn render_all(
-    site: &Site,
-    findings: &[BookFindings],
-    tera: &tera::Tera,
-    progress: bool,
-) -> Result<(Vec<OutFile>, Duration)> {
+/// The pages of the site-wide frame (home, search, guide, rules, 404, Markdown pages).
+pub fn site_jobs(site: &Site) -> Vec<Job> {
     let mut jobs = vec![
         Job::Home,
         Job::Search,
@@ -134,16 +132,36 @@ pub fn render_all(
         Job::NotFound,
     ];
     jobs.extend((0..site.pages.len()).map(Job::Page));
-    for (bi, b) in site.books.iter().enumerate() {
-        jobs.push(Job::Book(bi));
-        jobs.push(Job::Findings(bi));
-        jobs.push(Job::Print(bi));
-        jobs.push(Job::ImportReport(bi));
-        for (di, d) in b.departments.iter().enumerate() {
-            jobs.push(Job::Department(bi, di));
-            jobs.extend((0..d.projects.len()).map(|pi| Job::Project(bi, di, pi)));
-        }
+    jobs
+}
+
+/// Every page of one book.
+pub fn book_jobs(site: &Site, bi: usize) -> Vec<Job> {
+    let b = &site.books[bi];
+    let mut jobs = vec![
+        Job::Book(bi),
+        Job::Findings(bi),
+        Job::Print(bi),
+        Job::ImportReport(bi),
+    ];
+    for (di, d) in b.departments.iter().enumerate() {
+        jobs.push(Job::Department(bi, di));
+        jobs.extend((0..d.projects.len()).map(|pi| Job::Project(bi, di, pi)));
     }
+    jobs
+}
+
+/// Render `jobs` in parallel, handing each file to `sink` as soon as it is ready (a
+/// full build never holds the whole site in memory). Returns the files written and the
+/// time spent drawing charts.
+pub fn render_jobs(
+    site: &Site,
+    findings: &[BookFindings],
+    tera: &tera::Tera,
+    jobs: &[Job],
+    sink: &dyn super::Sink,
+    progress: bool,
+) -> Result<(usize, Duration)> {
     let chart_time = Mutex::new(Duration::ZERO);
     // Progress on long builds: a line per tenth, on a terminal only.
     let done = std::sync::atomic::AtomicUsize::new(0);
@@ -155,39 +173,41 @@ pub fn render_all(
             eprintln!("  rendered {n}/{total} pages");
         }
     };
-    let files: Result<Vec<OutFile>> = jobs
-        .par_iter()
-        .inspect(|_| tick())
-        .map(|job| match job {
-            Job::Home => home(site, findings, tera),
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    jobs.par_iter().try_for_each(|job| -> Result<()> {
+        tick();
+        let files: Vec<OutFile> = match job {
+            Job::Home => vec![home(site, findings, tera)?],
             Job::Book(bi) => {
                 let (file, spent) = book_page(site, *bi, &findings[*bi], tera)?;
                 if let Ok(mut t) = chart_time.lock() {
                     *t += spent;
                 }
-                Ok(file)
+                vec![file]
             }
-            Job::Department(bi, di) => department_page(site, *bi, *di, &findings[*bi], tera),
-            Job::Project(bi, di, pi) => project_page(site, *bi, *di, *pi, &findings[*bi], tera),
-            Job::Findings(bi) => findings_page(site, *bi, &findings[*bi], tera),
-            Job::Print(bi) => print_page(site, *bi, &findings[*bi], tera),
-            Job::ImportReport(bi) => import_report_page(site, *bi, tera),
+            Job::Department(bi, di) => department_pages(site, *bi, *di, &findings[*bi], tera)?,
+            Job::Project(bi, di, pi) => {
+                vec![project_page(site, *bi, *di, *pi, &findings[*bi], tera)?]
+            }
+            Job::Findings(bi) => findings_pages(site, *bi, &findings[*bi], tera)?,
+            Job::Print(bi) => print_pages(site, *bi, &findings[*bi], tera)?,
+            Job::ImportReport(bi) => vec![import_report_page(site, *bi, tera)?],
             Job::Search => {
                 let mut ctx = base(site, "search.html");
                 crumbs(&mut ctx, &[("搜索", "")]);
-                render(tera, "search.html", &ctx, "search.html")
+                vec![render(tera, "search.html", &ctx, "search.html")?]
             }
             Job::Guide => {
                 let mut ctx = base(site, "guide.html");
                 crumbs(&mut ctx, &[("如何阅读", "")]);
-                render(tera, "guide.html", &ctx, "guide.html")
+                vec![render(tera, "guide.html", &ctx, "guide.html")?]
             }
-            Job::Rules => rules_page(site, tera),
+            Job::Rules => vec![rules_page(site, tera)?],
             Job::NotFound => {
                 let mut ctx = base(site, "404.html");
                 // Served at any depth: links must be absolute.
                 ctx.insert("root", &site.config.base_url);
-                render(tera, "404.html", &ctx, "404.html")
+                vec![render(tera, "404.html", &ctx, "404.html")?]
             }
             Job::Page(i) => {
                 let (slug, title, md) = &site.pages[*i];
@@ -196,12 +216,17 @@ pub fn render_all(
                 ctx.insert("title", title);
                 crumbs(&mut ctx, &[(title, "")]);
                 ctx.insert("body_html", &crate::markdown::render(md));
-                render(tera, "page.html", &ctx, &path)
+                vec![render(tera, "page.html", &ctx, &path)?]
             }
-        })
-        .collect();
+        };
+        written.fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
+        for f in files {
+            sink.put(f)?;
+        }
+        Ok(())
+    })?;
     let spent = chart_time.into_inner().unwrap_or_default();
-    Ok((files?, spent))
+    Ok((written.into_inner(), spent))
 }
 
 #[derive(Serialize)]
@@ -691,22 +716,62 @@ struct OverallView {
     tree: Vec<TreeRow>,
 }
 
+/// Projects per page of a department's table: pages must not grow with the book.
+pub const DEPT_PAGE: usize = 100;
+
+/// A department's page, split into pages of [`DEPT_PAGE`] projects when it is large
+/// (`index.html`, `index_2.html`, …; `_` never occurs in a slug, so no project page
+/// can collide).
+fn department_pages(
+    site: &Site,
+    bi: usize,
+    di: usize,
+    f: &BookFindings,
+    tera: &tera::Tera,
+) -> Result<Vec<OutFile>> {
+    let d = &site.books[bi].departments[di];
+    let pages = d.projects.len().div_ceil(DEPT_PAGE).max(1);
+    (0..pages)
+        .map(|n| department_page(site, bi, di, f, tera, n, pages))
+        .collect()
+}
+
+fn page_file(stem: &str, n: usize) -> String {
+    if n == 0 {
+        format!("{stem}.html")
+    } else {
+        format!("{stem}_{}.html", n + 1)
+    }
+}
+
+/// Links of a pager: (label, href, is current).
+fn pager(stem: &str, pages: usize, current: usize) -> Vec<(String, String, bool)> {
+    if pages < 2 {
+        return Vec::new();
+    }
+    (0..pages)
+        .map(|n| ((n + 1).to_string(), page_file(stem, n), n == current))
+        .collect()
+}
+
 fn department_page(
     site: &Site,
     bi: usize,
     di: usize,
     f: &BookFindings,
     tera: &tera::Tera,
+    page: usize,
+    pages: usize,
 ) -> Result<OutFile> {
     let b = &site.books[bi];
     let d = &b.departments[di];
-    let path = dept_path(b, d);
+    let path = format!("{}/{}/{}", b.slug, d.slug, page_file("index", page));
     let mut ctx = base(site, &path);
-    let rows: Vec<ProjectRow> = d
-        .projects
-        .iter()
-        .enumerate()
-        .map(|(pi, p)| analyse::project_row(d, p, &f.projects[di][pi]))
+    let range =
+        (page * DEPT_PAGE).min(d.projects.len())..((page + 1) * DEPT_PAGE).min(d.projects.len());
+    let rows: Vec<ProjectRow> = range
+        .clone()
+        .map(|pi| analyse::project_row(d, &d.projects[pi], &f.projects[di][pi]))
         .collect();
     let mut sums = Sums::default();
     for p in &d.projects {
@@ -741,8 +806,9 @@ fn department_page(
             .collect(),
         tree: tree(&o.indicators),
     });
+    // Department-level findings, and those of the projects on this page.
     let mut all: Vec<FindingView> = f.departments[di].iter().map(finding_view).collect();
-    all.extend(f.projects[di].iter().flatten().map(finding_view));
+    all.extend(f.projects[di][range].iter().flatten().map(finding_view));
     crumbs(&mut ctx, &[(&b.title, "../index.html"), (&d.name, "")]);
     ctx.insert("book", &book_meta(b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
@@ -759,6 +825,9 @@ fn department_page(
     ctx.insert("completeness", &row.completeness);
     ctx.insert("overall", &overall);
     ctx.insert("findings", &all);
+    ctx.insert("pager", &pager("index", pages, page));
+    ctx.insert("dept_projects", &d.projects.len());
+    ctx.insert("page", &(page + 1));
     render(tera, "department.html", &ctx, &path)
 }
 
@@ -917,31 +986,76 @@ struct RuleGroup {
     title: String,
     severity: &'static str,
     severity_label: &'static str,
+    /// All findings of the rule (the list may show only the first of them).
+    count: usize,
     items: Vec<FindingView>,
+    /// The page with the full list, when this one shows only the first findings.
+    more: Option<String>,
 }
 
-fn findings_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) -> Result<OutFile> {
+/// Findings listed in full on the book's findings page per rule; a longer list shows
+/// its first [`FINDINGS_INLINE`] there and continues on pages of its own.
+pub const FINDINGS_INLINE: usize = 50;
+pub const FINDINGS_PAGE: usize = 200;
+
+fn findings_pages(
+    site: &Site,
+    bi: usize,
+    f: &BookFindings,
+    tera: &tera::Tera,
+) -> Result<Vec<OutFile>> {
     let b = &site.books[bi];
     let path = format!("{}/findings.html", b.slug);
+    let mut groups: Vec<RuleGroup> = Vec::new();
+    let mut out = Vec::new();
+    for r in rules::RULES {
+        let items: Vec<&Finding> = f.all().filter(|x| x.rule == r.id).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let group = |items: &[&Finding], more: Option<String>| RuleGroup {
+            id: r.id.to_string(),
+            anchor: anchor(r.id),
+            title: r.title.to_string(),
+            severity: r.severity.id(),
+            severity_label: r.severity.label(),
+            count: items.len(),
+            items: items.iter().map(|x| finding_view(x)).collect(),
+            more,
+        };
+        if items.len() <= FINDINGS_INLINE {
+            groups.push(group(&items, None));
+            continue;
+        }
+        let stem = format!("findings-{}", anchor(r.id));
+        let pages = items.len().div_ceil(FINDINGS_PAGE);
+        let mut first = group(&items[..FINDINGS_INLINE], Some(page_file(&stem, 0)));
+        first.count = items.len();
+        groups.push(first);
+        for (n, chunk) in items.chunks(FINDINGS_PAGE).enumerate() {
+            let p = format!("{}/{}", b.slug, page_file(&stem, n));
+            let mut ctx = base(site, &p);
+            crumbs(
+                &mut ctx,
+                &[
+                    (&b.title, "index.html"),
+                    ("检查发现", "findings.html"),
+                    (r.title, ""),
+                ],
+            );
+            let mut g = group(chunk, None);
+            g.count = items.len();
+            ctx.insert("book", &book_meta(b));
+            ctx.insert("draft", &(b.stage == Stage::Draft));
+            ctx.insert("groups", &[g]);
+            ctx.insert("departments", &Vec::<(String, String)>::new());
+            ctx.insert("total", &items.len());
+            ctx.insert("pager", &pager(&stem, pages, n));
+            ctx.insert("page", &(n + 1));
+            out.push(render(tera, "findings.html", &ctx, &p)?);
+        }
+    }
     let mut ctx = base(site, &path);
-    let groups: Vec<RuleGroup> = rules::RULES
-        .iter()
-        .filter_map(|r| {
-            let items: Vec<FindingView> = f
-                .all()
-                .filter(|x| x.rule == r.id)
-                .map(finding_view)
-                .collect();
-            (!items.is_empty()).then(|| RuleGroup {
-                id: r.id.to_string(),
-                anchor: anchor(r.id),
-                title: r.title.to_string(),
-                severity: r.severity.id(),
-                severity_label: r.severity.label(),
-                items,
-            })
-        })
-        .collect();
     let depts: Vec<(String, String)> = b
         .departments
         .iter()
@@ -953,7 +1067,10 @@ fn findings_page(site: &Site, bi: usize, f: &BookFindings, tera: &tera::Tera) ->
     ctx.insert("groups", &groups);
     ctx.insert("departments", &depts);
     ctx.insert("total", &f.all().count());
-    render(tera, "findings.html", &ctx, &path)
+    ctx.insert("pager", &Vec::<(String, String, bool)>::new());
+    ctx.insert("page", &1);
+    out.insert(0, render(tera, "findings.html", &ctx, &path)?);
+    Ok(out)
 }
 
 #[derive(Serialize)]
@@ -990,36 +1107,108 @@ fn rules_page(site: &Site, tera: &tera::Tera) -> Result<OutFile> {
 struct PrintDept {
     meta: DeptMeta,
     total_text: String,
+    count: usize,
+    /// The chapter: an anchor in this file, or its own file in a split report.
+    href: String,
+    /// The chapter's tables are in this file.
+    inline: bool,
+    /// `（2/5）` when a long chapter is printed in parts.
+    part: String,
     projects: Vec<ProjectView>,
 }
 
-fn print_page(site: &Site, bi: usize, _f: &BookFindings, tera: &tera::Tera) -> Result<OutFile> {
+/// A book with more projects than this prints as a cover with contents and one file per
+/// department chapter (a long chapter in parts of [`PRINT_PART`] projects), so no print
+/// file grows with the book.
+pub const PRINT_SPLIT: usize = 300;
+pub const PRINT_PART: usize = 150;
+
+fn print_pages(
+    site: &Site,
+    bi: usize,
+    _f: &BookFindings,
+    tera: &tera::Tera,
+) -> Result<Vec<OutFile>> {
     let b = &site.books[bi];
-    let path = format!("{}/print.html", b.slug);
-    let mut ctx = base(site, &path);
+    let split = b.project_count() > PRINT_SPLIT;
+    let parts = |d: &Department| d.projects.len().div_ceil(PRINT_PART).max(1);
+    // One chapter (or part of one): `part` of `parts`, or the whole department.
+    let chapter = |d: &Department, part: Option<usize>| {
+        let mut s = Sums::default();
+        for p in &d.projects {
+            s.add(p);
+        }
+        let range = match part {
+            Some(n) => {
+                (n * PRINT_PART).min(d.projects.len())..((n + 1) * PRINT_PART).min(d.projects.len())
+            }
+            None if split => 0..0,
+            None => 0..d.projects.len(),
+        };
+        PrintDept {
+            meta: dept_meta(d),
+            total_text: format_wan(s.total),
+            count: d.projects.len(),
+            href: if split {
+                page_file(&format!("print-{}", d.slug), 0)
+            } else {
+                format!("#d-{}", d.slug)
+            },
+            inline: part.is_some() || !split,
+            part: match (part, parts(d)) {
+                (Some(n), k) if k > 1 => format!("（{}/{k}）", n + 1),
+                _ => String::new(),
+            },
+            projects: d.projects[range]
+                .iter()
+                .map(|p| project_view(d, p))
+                .collect(),
+        }
+    };
     let sums = book_sums(b);
-    let depts: Vec<PrintDept> = b
-        .departments
-        .iter()
-        .map(|d| {
-            let mut s = Sums::default();
-            for p in &d.projects {
-                s.add(p);
+    let page =
+        |path: &str, depts: Vec<PrintDept>, cover: bool, links: Vec<(String, String, bool)>| {
+            let mut ctx = base(site, path);
+            ctx.insert("book", &book_meta(b));
+            ctx.insert("draft", &(b.stage == Stage::Draft));
+            ctx.insert("total_text", &format_wan(sums.total));
+            ctx.insert("projects", &b.project_count());
+            ctx.insert("departments", &depts);
+            ctx.insert("cover", &cover);
+            ctx.insert("pager", &links);
+            ctx.insert(
+                "prose_html",
+                &if cover {
+                    crate::markdown::render(&b.prose)
+                } else {
+                    String::new()
+                },
+            );
+            render(tera, "print.html", &ctx, path)
+        };
+    let path = format!("{}/print.html", b.slug);
+    let mut out = vec![page(
+        &path,
+        b.departments.iter().map(|d| chapter(d, None)).collect(),
+        true,
+        Vec::new(),
+    )?];
+    if split {
+        for d in &b.departments {
+            let stem = format!("print-{}", d.slug);
+            let k = parts(d);
+            for n in 0..k {
+                let p = format!("{}/{}", b.slug, page_file(&stem, n));
+                out.push(page(
+                    &p,
+                    vec![chapter(d, Some(n))],
+                    false,
+                    pager(&stem, k, n),
+                )?);
             }
-            PrintDept {
-                meta: dept_meta(d),
-                total_text: format_wan(s.total),
-                projects: d.projects.iter().map(|p| project_view(d, p)).collect(),
-            }
-        })
-        .collect();
-    ctx.insert("book", &book_meta(b));
-    ctx.insert("draft", &(b.stage == Stage::Draft));
-    ctx.insert("total_text", &format_wan(sums.total));
-    ctx.insert("projects", &b.project_count());
-    ctx.insert("departments", &depts);
-    ctx.insert("prose_html", &crate::markdown::render(&b.prose));
-    render(tera, "print.html", &ctx, &path)
+        }
+    }
+    Ok(out)
 }
 
 fn import_report_page(site: &Site, bi: usize, tera: &tera::Tera) -> Result<OutFile> {
@@ -1120,7 +1309,11 @@ pub fn downloads(b: &Book, f: &BookFindings) -> Vec<OutFile> {
     ]
 }
 
-pub fn sitemap(site: &Site) -> String {
+/// Sitemap protocol limit of URLs per file.
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// `sitemap.xml`; above [`SITEMAP_URLS`] it becomes an index of `sitemap-N.xml` files.
+pub fn sitemap(site: &Site) -> Vec<OutFile> {
     let mut urls = vec![
         "index.html".to_string(),
         "search.html".into(),
@@ -1137,15 +1330,47 @@ pub fn sitemap(site: &Site) -> String {
             urls.extend(d.projects.iter().map(|p| project_path(b, d, p)));
         }
     }
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for u in urls {
-        s.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            super::escape_xml(&format!("{}{}", site.config.base_url, u))
-        ));
+    let base = &site.config.base_url;
+    let urlset = |urls: &[String]| {
+        let mut s = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for u in urls {
+            s.push_str("  <url><loc>");
+            s.push_str(&super::escape_xml(&format!("{base}{u}")));
+            s.push_str("</loc></url>\n");
+        }
+        s.push_str("</urlset>\n");
+        s
+    };
+    if urls.len() <= SITEMAP_URLS {
+        return vec![OutFile {
+            path: "sitemap.xml".into(),
+            bytes: urlset(&urls).into_bytes(),
+        }];
     }
-    s.push_str("</urlset>\n");
-    s
+    let mut out = Vec::new();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (i, chunk) in urls.chunks(SITEMAP_URLS).enumerate() {
+        let name = format!("sitemap-{}.xml", i + 1);
+        index.push_str(&format!(
+            "  <sitemap><loc>{}</loc></sitemap>\n",
+            super::escape_xml(&format!("{base}{name}"))
+        ));
+        out.push(OutFile {
+            path: name,
+            bytes: urlset(chunk).into_bytes(),
+        });
+    }
+    index.push_str("</sitemapindex>\n");
+    out.insert(
+        0,
+        OutFile {
+            path: "sitemap.xml".into(),
+            bytes: index.into_bytes(),
+        },
+    );
+    out
 }

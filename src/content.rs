@@ -12,6 +12,7 @@
 
 use crate::model::{Book, Department, Project};
 use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -272,10 +273,17 @@ pub fn load_book(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Book> {
         .enumerate()
         .map(|(i, s)| (s.file.clone(), i))
         .collect();
-    for ddir in dept_dirs {
-        if let Some(d) = load_department(&ddir, errors) {
-            book.departments.push(d);
-        }
+    // Departments load in parallel; errors keep folder order.
+    let loaded: Vec<(Option<Department>, Vec<ContentError>)> = dept_dirs
+        .par_iter()
+        .map(|ddir| {
+            let mut errs = Vec::new();
+            (load_department(ddir, &mut errs), errs)
+        })
+        .collect();
+    for (d, errs) in loaded {
+        errors.extend(errs);
+        book.departments.extend(d);
     }
     let order = |s: &crate::model::SourceRef| {
         (
@@ -355,38 +363,41 @@ fn load_department(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Departm
         }
     };
     files.sort();
-    for f in files {
+    let parsed: Vec<std::result::Result<Project, ContentError>> =
+        files.par_iter().map(|f| load_project(f)).collect();
+    for p in parsed {
+        match p {
+            Ok(p) => dept.projects.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    Some(dept)
+}
+
+/// Load one project file (its name is its slug).
+pub fn load_project(f: &Path) -> std::result::Result<Project, ContentError> {
+    {
         let stem = f
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_default();
         if !crate::slug::is_valid(&stem) {
-            errors.push(ContentError {
-                path: f.clone(),
+            return Err(ContentError {
+                path: f.to_path_buf(),
                 line: 1,
                 col: 1,
-                message: format!("file name \"{stem}.md\" is not a safe URL segment: rename it using a-z, 0-9 and '-'"),
+                message: format!(
+                    "file name \"{stem}.md\" is not a safe URL segment: rename it using a-z, 0-9 and '-'"
+                ),
                 context: String::new(),
             });
-            continue;
         }
-        let text = match fs::read_to_string(&f) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(io_error(&f, &e));
-                continue;
-            }
-        };
-        match parse_front::<Project>(&f, &text) {
-            Ok((mut p, body)) => {
-                p.slug = stem;
-                p.notes = body;
-                dept.projects.push(p);
-            }
-            Err(e) => errors.push(e),
-        }
+        let text = fs::read_to_string(f).map_err(|e| io_error(f, &e))?;
+        let (mut p, body): (Project, String) = parse_front(f, &text)?;
+        p.slug = stem;
+        p.notes = body;
+        Ok(p)
     }
-    Some(dept)
 }
 
 /// Load every book under `content_dir` (folders with an `_index.md`), sorted by slug.
@@ -406,10 +417,18 @@ pub fn load_books(content_dir: &Path) -> std::result::Result<Vec<Book>, LoadErro
         Err(e) => return Err(LoadErrors(vec![io_error(content_dir, &e)])),
     };
     dirs.sort();
-    let books: Vec<Book> = dirs
-        .iter()
-        .filter_map(|d| load_book(d, &mut errors))
+    let loaded: Vec<(Option<Book>, Vec<ContentError>)> = dirs
+        .par_iter()
+        .map(|d| {
+            let mut errs = Vec::new();
+            (load_book(d, &mut errs), errs)
+        })
         .collect();
+    let mut books = Vec::with_capacity(loaded.len());
+    for (b, errs) in loaded {
+        errors.extend(errs);
+        books.extend(b);
+    }
     if errors.is_empty() {
         Ok(books)
     } else {

@@ -5,6 +5,11 @@ use jixiao::model::Stage;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// Rendering allocates many short strings on every core; mimalloc handles that better
+// than the system allocator (measured in BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "jixiao",

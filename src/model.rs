@@ -460,7 +460,12 @@ impl Indicator {
 
 /// Empty cells and the fillers people type into them (`/`, `无`, `--`).
 pub fn is_placeholder(s: &str) -> bool {
-    let k = crate::text::key(s);
+    // Every placeholder is a few characters; skip the normaliser for real text.
+    let t = crate::text::clean(s);
+    if t.len() > 16 {
+        return false;
+    }
+    let k = crate::text::key(t);
     matches!(
         k.as_str(),
         "" | "/" | "//" | "-" | "--" | "—" | "——" | "无" | "暂无" | "\\"

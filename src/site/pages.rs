@@ -1232,12 +1232,19 @@ fn import_report_page(site: &Site, bi: usize, tera: &tera::Tera) -> Result<OutFi
 
 /// The search index over every book: departments, projects, indicator names and values.
 pub fn search_index(site: &Site) -> Vec<OutFile> {
-    let mut ix = IndexBuilder::default();
-    for b in &site.books {
-        for d in &b.departments {
+    use super::search::{Tokenized, tokenize};
+    // Tokenize in parallel (per department), merge in document order.
+    let per_dept: Vec<Vec<Tokenized>> = site
+        .books
+        .iter()
+        .flat_map(|b| b.departments.iter().map(move |d| (b, d)))
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|(b, d)| {
+            let mut docs = Vec::with_capacity(d.projects.len() + 1);
             let mut fields: Vec<(&str, u32)> = vec![(&d.name, 10)];
             fields.extend(d.aliases.iter().map(|a| (a.as_str(), 5)));
-            ix.add(
+            docs.push(tokenize(
                 Doc {
                     title: d.name.clone(),
                     url: dept_path(b, d),
@@ -1245,14 +1252,14 @@ pub fn search_index(site: &Site) -> Vec<OutFile> {
                     sub: format!("{} · {} 个项目", b.title, d.projects.len()),
                 },
                 &fields,
-            );
+            ));
             for p in &d.projects {
                 let mut fields: Vec<(&str, u32)> = vec![(&p.name, 10), (&d.name, 2)];
                 for i in &p.indicators {
                     fields.push((&i.name, 1));
                     fields.push((&i.value, 1));
                 }
-                ix.add(
+                docs.push(tokenize(
                     Doc {
                         title: p.name.clone(),
                         url: project_path(b, d, p),
@@ -1265,9 +1272,14 @@ pub fn search_index(site: &Site) -> Vec<OutFile> {
                         ),
                     },
                     &fields,
-                );
+                ));
             }
-        }
+            docs
+        })
+        .collect();
+    let mut ix = IndexBuilder::default();
+    for t in per_dept.into_iter().flatten() {
+        ix.add_tokenized(t);
     }
     ix.files()
         .into_iter()

@@ -15,8 +15,18 @@ use unicode_normalization::UnicodeNormalization;
 pub const DOC_BLOCK: usize = 100;
 
 pub fn tokens(text: &str) -> Vec<String> {
-    let folded: String = text.nfkc().collect::<String>().to_lowercase();
     let mut out = Vec::new();
+    tokens_into(text, &mut out);
+    out
+}
+
+/// [`tokens`], appended to `out`.
+pub fn tokens_into(text: &str, out: &mut Vec<String>) {
+    let folded: String = if crate::text::is_nfkc_stable(text) {
+        text.to_lowercase()
+    } else {
+        text.nfkc().collect::<String>().to_lowercase()
+    };
     let mut han: Vec<char> = Vec::new();
     let mut word = String::new();
     let flush_han = |han: &mut Vec<char>, out: &mut Vec<String>| {
@@ -38,20 +48,19 @@ pub fn tokens(text: &str) -> Vec<String> {
             }
             han.push(c);
         } else if c.is_ascii_alphanumeric() {
-            flush_han(&mut han, &mut out);
+            flush_han(&mut han, out);
             word.push(c);
         } else {
-            flush_han(&mut han, &mut out);
+            flush_han(&mut han, out);
             if !word.is_empty() {
                 out.push(std::mem::take(&mut word));
             }
         }
     }
-    flush_han(&mut han, &mut out);
+    flush_han(&mut han, out);
     if !word.is_empty() {
         out.push(word);
     }
-    out
 }
 
 /// FNV-1a over the UTF-8 bytes: cheap, and easy to reproduce exactly in JavaScript.
@@ -73,22 +82,51 @@ pub struct Doc {
     pub sub: String,
 }
 
+/// A document with its tokens and their weights (summed), ready to merge.
+pub struct Tokenized {
+    pub doc: Doc,
+    pub tokens: Vec<(String, u32)>,
+}
+
+/// Tokenize a document's weighted fields (pure: runs in parallel over documents).
+pub fn tokenize(doc: Doc, fields: &[(&str, u32)]) -> Tokenized {
+    let mut all: Vec<(String, u32)> = Vec::new();
+    let mut buf = Vec::new();
+    for (text, weight) in fields {
+        buf.clear();
+        tokens_into(text, &mut buf);
+        all.extend(buf.drain(..).map(|t| (t, *weight)));
+    }
+    all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut tokens: Vec<(String, u32)> = Vec::with_capacity(all.len());
+    for (t, w) in all {
+        match tokens.last_mut() {
+            Some(last) if last.0 == t => last.1 += w,
+            _ => tokens.push((t, w)),
+        }
+    }
+    Tokenized { doc, tokens }
+}
+
 #[derive(Default)]
 pub struct IndexBuilder {
     docs: Vec<Doc>,
-    /// token → (doc id → score); BTreeMaps keep the output deterministic.
-    postings: BTreeMap<String, BTreeMap<u32, u32>>,
+    /// token → postings `[doc id, score]` in doc order (documents are added in order).
+    postings: std::collections::HashMap<String, Vec<[u32; 2]>>,
 }
 
 impl IndexBuilder {
     /// Add a document with weighted fields.
     pub fn add(&mut self, doc: Doc, fields: &[(&str, u32)]) {
+        self.add_tokenized(tokenize(doc, fields));
+    }
+
+    /// Add a document tokenized beforehand.
+    pub fn add_tokenized(&mut self, t: Tokenized) {
         let id = self.docs.len() as u32;
-        self.docs.push(doc);
-        for (text, weight) in fields {
-            for t in tokens(text) {
-                *self.postings.entry(t).or_default().entry(id).or_default() += weight;
-            }
+        self.docs.push(t.doc);
+        for (token, w) in t.tokens {
+            self.postings.entry(token).or_default().push([id, w]);
         }
     }
 
@@ -101,11 +139,11 @@ impl IndexBuilder {
             .sum();
         // Aim for shards of about 12 KB of postings, so a query loads tens of KB.
         let shards = (total_bytes / 12_000).clamp(1, 8192) as u32;
-        let mut by_shard: Vec<BTreeMap<&str, Vec<[u32; 2]>>> =
-            vec![BTreeMap::new(); shards as usize];
+        // BTreeMaps per shard: token order, hence bytes, do not depend on hashing.
+        let mut by_shard: Vec<BTreeMap<&str, &[[u32; 2]]>> = vec![BTreeMap::new(); shards as usize];
         for (token, posts) in &self.postings {
             let s = (fnv1a(token) % shards) as usize;
-            by_shard[s].insert(token, posts.iter().map(|(d, w)| [*d, *w]).collect());
+            by_shard[s].insert(token, posts);
         }
         let mut files = Vec::new();
         files.push((
@@ -115,15 +153,16 @@ impl IndexBuilder {
                 crate::site::json_for_script(&serde_json::json!({"shards": shards, "block": DOC_BLOCK, "docs": self.docs.len()}))
             ),
         ));
-        for (i, shard) in by_shard.iter().enumerate() {
-            files.push((
+        use rayon::prelude::*;
+        files.par_extend(by_shard.par_iter().enumerate().map(|(i, shard)| {
+            (
                 format!("search/t{i}.js"),
                 format!(
                     "jixiaoSearch.shard({i},{});\n",
                     crate::site::json_for_script(shard)
                 ),
-            ));
-        }
+            )
+        }));
         for (i, block) in self.docs.chunks(DOC_BLOCK).enumerate() {
             let rows: Vec<[&str; 4]> = block
                 .iter()

@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod model;
 pub mod opendata;
 pub mod site;
+pub mod serve;
 pub mod site_init;
 pub mod slug;
 pub mod synth;

@@ -58,6 +58,17 @@ enum Command {
         #[arg(long, value_parser = parse_severity, default_value = "info")]
         show: jixiao::check::Severity,
     },
+    /// Build, serve on 127.0.0.1, and rebuild what each saved change affects; the open
+    /// page reloads itself (or shows the error while the last good site stays).
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Output folder (default: <root>/public).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write a synthetic site (book.toml + content/) shaped like the real documents, for
     /// benchmarks and scale tests. Same seed, same bytes.
     Generate {
@@ -182,6 +193,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             print!("{shown}");
             Ok(ExitCode::from(report::exit_code(&checked, strict)))
+        }
+        Command::Serve { root, port, out } => {
+            let out = out.unwrap_or_else(|| root.join("public"));
+            jixiao::serve::serve(&root, &out, port)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Generate {
             out,

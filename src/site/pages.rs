@@ -1232,15 +1232,35 @@ fn import_report_page(site: &Site, bi: usize, tera: &tera::Tera) -> Result<OutFi
 
 /// The search index over every book: departments, projects, indicator names and values.
 pub fn search_index(site: &Site) -> Vec<OutFile> {
-    use super::search::{Tokenized, tokenize};
-    // Tokenize in parallel (per department), merge in document order.
-    let per_dept: Vec<Vec<Tokenized>> = site
-        .books
-        .iter()
-        .flat_map(|b| b.departments.iter().map(move |d| (b, d)))
-        .collect::<Vec<_>>()
+    search_builder(site)
+        .files()
+        .into_iter()
+        .map(|(path, s)| OutFile {
+            path,
+            bytes: s.into_bytes(),
+        })
+        .collect()
+}
+
+/// The index over every book, documents in book order.
+pub fn search_builder(site: &Site) -> IndexBuilder {
+    let per_book: Vec<Vec<super::search::Tokenized>> =
+        site.books.par_iter().map(book_search_docs).collect();
+    let mut ix = IndexBuilder::default();
+    for t in per_book.into_iter().flatten() {
+        ix.add_tokenized(t);
+    }
+    ix
+}
+
+/// The search documents of one book: each department, then its projects (tokenized in
+/// parallel per department).
+pub fn book_search_docs(b: &Book) -> Vec<super::search::Tokenized> {
+    use super::search::tokenize;
+    let per_dept: Vec<Vec<super::search::Tokenized>> = b
+        .departments
         .par_iter()
-        .map(|(b, d)| {
+        .map(|d| {
             let mut docs = Vec::with_capacity(d.projects.len() + 1);
             let mut fields: Vec<(&str, u32)> = vec![(&d.name, 10)];
             fields.extend(d.aliases.iter().map(|a| (a.as_str(), 5)));
@@ -1277,17 +1297,7 @@ pub fn search_index(site: &Site) -> Vec<OutFile> {
             docs
         })
         .collect();
-    let mut ix = IndexBuilder::default();
-    for t in per_dept.into_iter().flatten() {
-        ix.add_tokenized(t);
-    }
-    ix.files()
-        .into_iter()
-        .map(|(path, s)| OutFile {
-            path,
-            bytes: s.into_bytes(),
-        })
-        .collect()
+    per_dept.into_iter().flatten().collect()
 }
 
 /// Open-data downloads of one book under `<book>/data/`.

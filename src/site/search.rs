@@ -108,12 +108,19 @@ pub fn tokenize(doc: Doc, fields: &[(&str, u32)]) -> Tokenized {
     Tokenized { doc, tokens }
 }
 
+/// The whole index in memory: documents, each document's tokens, postings, and which
+/// tokens live in which shard. `serve` keeps it to update only the shards an edit touches.
 #[derive(Default)]
 pub struct IndexBuilder {
     docs: Vec<Doc>,
-    /// token → postings `[doc id, score]` in doc order (documents are added in order).
+    doc_tokens: Vec<Vec<(String, u32)>>,
+    /// token → postings `[doc id, score]`, sorted by doc id.
     postings: std::collections::HashMap<String, Vec<[u32; 2]>>,
 }
+
+/// Documents per shard, on average: the shard count depends only on the number of
+/// documents, so editing a text never reshuffles the index.
+const DOCS_PER_SHARD: usize = 12;
 
 impl IndexBuilder {
     /// Add a document with weighted fields.
@@ -125,64 +132,131 @@ impl IndexBuilder {
     pub fn add_tokenized(&mut self, t: Tokenized) {
         let id = self.docs.len() as u32;
         self.docs.push(t.doc);
-        for (token, w) in t.tokens {
-            self.postings.entry(token).or_default().push([id, w]);
+        for (token, w) in &t.tokens {
+            self.postings.entry(token.clone()).or_default().push([id, *w]);
         }
+        self.doc_tokens.push(t.tokens);
     }
 
+    pub fn doc_count(&self) -> usize {
+        self.docs.len()
+    }
+
+    fn shards(&self) -> u32 {
+        self.docs.len().div_ceil(DOCS_PER_SHARD).clamp(1, 8192) as u32
+    }
+
+    fn shard_file(&self, i: u32, tokens: &BTreeMap<&str, &[[u32; 2]]>) -> (String, String) {
+        (
+            format!("search/t{i}.js"),
+            format!(
+                "jixiaoSearch.shard({i},{});\n",
+                crate::site::json_for_script(tokens)
+            ),
+        )
+    }
+
+    fn block_file(&self, i: usize) -> (String, String) {
+        let rows: Vec<[&str; 4]> = self
+            .docs
+            .iter()
+            .skip(i * DOC_BLOCK)
+            .take(DOC_BLOCK)
+            .map(|d| [d.title.as_str(), d.url.as_str(), d.kind.as_str(), d.sub.as_str()])
+            .collect();
+        (
+            format!("search/d{i}.js"),
+            format!(
+                "jixiaoSearch.docs({i},{});\n",
+                crate::site::json_for_script(&rows)
+            ),
+        )
+    }
+
+    /// Replace the documents from `start` on with `new` (the same number of them), and
+    /// return only the files whose contents changed: the shards of every token that
+    /// was added or removed and the document blocks of changed documents.
+    pub fn replace(&mut self, start: usize, new: Vec<Tokenized>) -> Vec<(String, String)> {
+        let shards = self.shards();
+        let mut touched_shards = std::collections::BTreeSet::new();
+        let mut touched_blocks = std::collections::BTreeSet::new();
+        for (k, t) in new.into_iter().enumerate() {
+            let id = start + k;
+            if self.docs[id].title != t.doc.title
+                || self.docs[id].url != t.doc.url
+                || self.docs[id].sub != t.doc.sub
+                || self.docs[id].kind != t.doc.kind
+            {
+                touched_blocks.insert(id / DOC_BLOCK);
+                self.docs[id] = t.doc;
+            }
+            if self.doc_tokens[id] == t.tokens {
+                continue;
+            }
+            let old = std::mem::replace(&mut self.doc_tokens[id], t.tokens);
+            for (token, _) in &old {
+                touched_shards.insert(fnv1a(token) % shards);
+                if let Some(p) = self.postings.get_mut(token) {
+                    p.retain(|x| x[0] != id as u32);
+                    if p.is_empty() {
+                        self.postings.remove(token);
+                    }
+                }
+            }
+            for (token, w) in &self.doc_tokens[id] {
+                touched_shards.insert(fnv1a(token) % shards);
+                let p = self.postings.entry(token.clone()).or_default();
+                let at = p.partition_point(|x| x[0] < id as u32);
+                p.insert(at, [id as u32, *w]);
+            }
+        }
+        let mut by_shard: BTreeMap<u32, BTreeMap<&str, &[[u32; 2]]>> = touched_shards
+            .iter()
+            .map(|s| (*s, BTreeMap::new()))
+            .collect();
+        // One pass over the tokens; fine for the few shards an edit touches.
+        for (token, posts) in &self.postings {
+            if let Some(m) = by_shard.get_mut(&(fnv1a(token) % shards)) {
+                m.insert(token, posts);
+            }
+        }
+        let mut files: Vec<(String, String)> = by_shard
+            .iter()
+            .map(|(i, m)| self.shard_file(*i, m))
+            .collect();
+        files.extend(touched_blocks.into_iter().map(|b| self.block_file(b)));
+        files
+    }
+}
+
+impl IndexBuilder {
     /// Write the index as files `(path relative to site root, contents)`.
     pub fn files(&self) -> Vec<(String, String)> {
-        let total_bytes: usize = self
-            .postings
-            .iter()
-            .map(|(t, p)| t.len() + p.len() * 8)
-            .sum();
-        // Aim for shards of about 12 KB of postings, so a query loads tens of KB.
-        let shards = (total_bytes / 12_000).clamp(1, 8192) as u32;
+        use rayon::prelude::*;
+        let shards = self.shards();
         // BTreeMaps per shard: token order, hence bytes, do not depend on hashing.
         let mut by_shard: Vec<BTreeMap<&str, &[[u32; 2]]>> = vec![BTreeMap::new(); shards as usize];
         for (token, posts) in &self.postings {
-            let s = (fnv1a(token) % shards) as usize;
-            by_shard[s].insert(token, posts);
+            by_shard[(fnv1a(token) % shards) as usize].insert(token, posts);
         }
-        let mut files = Vec::new();
-        files.push((
+        let mut files = vec![(
             "search/manifest.js".to_string(),
             format!(
                 "jixiaoSearch.manifest({});\n",
                 crate::site::json_for_script(&serde_json::json!({"shards": shards, "block": DOC_BLOCK, "docs": self.docs.len()}))
             ),
-        ));
-        use rayon::prelude::*;
-        files.par_extend(by_shard.par_iter().enumerate().map(|(i, shard)| {
-            (
-                format!("search/t{i}.js"),
-                format!(
-                    "jixiaoSearch.shard({i},{});\n",
-                    crate::site::json_for_script(shard)
-                ),
-            )
-        }));
-        for (i, block) in self.docs.chunks(DOC_BLOCK).enumerate() {
-            let rows: Vec<[&str; 4]> = block
-                .iter()
-                .map(|d| {
-                    [
-                        d.title.as_str(),
-                        d.url.as_str(),
-                        d.kind.as_str(),
-                        d.sub.as_str(),
-                    ]
-                })
-                .collect();
-            files.push((
-                format!("search/d{i}.js"),
-                format!(
-                    "jixiaoSearch.docs({i},{});\n",
-                    crate::site::json_for_script(&rows)
-                ),
-            ));
-        }
+        )];
+        files.par_extend(
+            by_shard
+                .par_iter()
+                .enumerate()
+                .map(|(i, shard)| self.shard_file(i as u32, shard)),
+        );
+        files.par_extend(
+            (0..self.docs.len().div_ceil(DOC_BLOCK))
+                .into_par_iter()
+                .map(|i| self.block_file(i)),
+        );
         files
     }
 }

@@ -1,0 +1,513 @@
+//! `jixiao serve`: build, serve on 127.0.0.1, watch, rebuild what a change affects.
+//!
+//! [`Workspace`] keeps the loaded site, its findings, the search index and a hash of every
+//! content and output file. A change under `content/<book>/` reloads that book, checks
+//! it again, re-renders its pages, the home page, the sitemap and the search shards its
+//! documents touch, and writes only the output files whose bytes changed. A change to
+//! `book.toml`, the theme or a site page rebuilds everything. The result is always what a
+//! full build would write (tests compare the two byte for byte). A change that fails to
+//! load or render leaves the served site as it was; the error is shown in the browser.
+
+use crate::check::{self, BookFindings};
+use crate::site::{self, OutFile, Sink};
+use anyhow::{Context, Result, anyhow};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// Records what a full build writes, to compare later edits against.
+struct HashingSink<'a> {
+    inner: &'a dyn Sink,
+    hashes: Mutex<HashMap<String, u64>>,
+}
+
+impl Sink for HashingSink<'_> {
+    fn put(&self, file: OutFile) -> Result<()> {
+        let h = hash(&file.bytes);
+        if let Ok(mut m) = self.hashes.lock() {
+            m.insert(file.path.clone(), h);
+        }
+        self.inner.put(file)
+    }
+}
+
+/// What one update did.
+#[derive(Debug, Default, Clone)]
+pub struct Update {
+    pub full: bool,
+    pub books: Vec<String>,
+    pub written: usize,
+    pub removed: usize,
+    pub millis: f64,
+}
+
+pub struct Workspace {
+    root: PathBuf,
+    out: PathBuf,
+    base_url: Option<String>,
+    site: site::Site,
+    findings: Vec<BookFindings>,
+    tera: tera::Tera,
+    statics: site::theme::StaticFiles,
+    search: crate::site::search::IndexBuilder,
+    /// Content file → hash of its bytes (edits that change nothing are skipped).
+    content: HashMap<PathBuf, u64>,
+    /// Output file → hash of its bytes.
+    output: HashMap<String, u64>,
+}
+
+fn content_hashes(root: &Path) -> HashMap<PathBuf, u64> {
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files
+        .par_iter()
+        .filter_map(|p| std::fs::read(p).ok().map(|b| (p.clone(), hash(&b))))
+        .collect()
+}
+
+impl Workspace {
+    /// Load and build everything into `out`.
+    pub fn open(root: &Path, out: &Path, base_url: Option<String>) -> Result<Workspace> {
+        let mut site = site::load(root)?;
+        site.config.base_url = site::base_url(&site.config, base_url.as_deref());
+        let (tera, statics) = site::theme::load(root, site.config.theme.as_deref())?;
+        let findings = site::analyse(&site);
+        let mut ws = Workspace {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            base_url,
+            search: crate::site::pages::search_builder(&site),
+            site,
+            findings,
+            tera,
+            statics,
+            content: content_hashes(root),
+            output: HashMap::new(),
+        };
+        ws.write_all()?;
+        Ok(ws)
+    }
+
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    fn write_all(&mut self) -> Result<()> {
+        let sink = site::DirSink::begin(&self.out)?;
+        let hashing = HashingSink {
+            inner: &sink,
+            hashes: Mutex::new(HashMap::new()),
+        };
+        let mut timings = site::Timings::default();
+        let result = site::render_site(
+            &self.site,
+            &self.findings,
+            &self.tera,
+            &self.statics,
+            &hashing,
+            false,
+            &mut timings,
+            std::time::Instant::now(),
+        );
+        let hashes = hashing.hashes.into_inner().unwrap_or_default();
+        match result {
+            Ok(_) => {
+                sink.commit()?;
+                self.output = hashes;
+                Ok(())
+            }
+            Err(e) => {
+                sink.abort();
+                Err(e)
+            }
+        }
+    }
+
+    /// Apply changes to the given paths (files or folders under the site root).
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update> {
+        let t = std::time::Instant::now();
+        let content_dir = self.root.join("content");
+        let mut books: BTreeSet<String> = BTreeSet::new();
+        let mut full = false;
+        for p in changed {
+            let rel = p.strip_prefix(&self.root).unwrap_or(p);
+            let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy().to_string());
+            match parts.next().as_deref() {
+                Some("content") => match (parts.next(), parts.next()) {
+                    // content/<book>/… : that book.
+                    (Some(book), Some(_)) => {
+                        let now = std::fs::read(p).ok().map(|b| hash(&b));
+                        if now.is_some() && now == self.content.get(p).copied() {
+                            continue;
+                        }
+                        books.insert(book);
+                    }
+                    // content/<book> itself, or a site page content/*.md.
+                    (Some(name), None) if content_dir.join(&name).is_dir() => {
+                        books.insert(name);
+                    }
+                    _ => full = true,
+                },
+                Some("book.toml") | Some("themes") => full = true,
+                // Not an input (the output folder, editor swap files elsewhere).
+                _ => {}
+            }
+        }
+        if !full && books.is_empty() {
+            return Ok(Update::default());
+        }
+        let mut update = if full {
+            self.rebuild_all()?
+        } else {
+            self.rebuild_books(&books)?
+        };
+        update.millis = t.elapsed().as_secs_f64() * 1000.0;
+        Ok(update)
+    }
+
+    fn rebuild_all(&mut self) -> Result<Update> {
+        let fresh = Workspace::open(&self.root, &self.out, self.base_url.clone())?;
+        *self = fresh;
+        Ok(Update {
+            full: true,
+            written: self.output.len(),
+            ..Update::default()
+        })
+    }
+
+    fn rebuild_books(&mut self, slugs: &BTreeSet<String>) -> Result<Update> {
+        let content_dir = self.root.join("content");
+        // Load first: a bad edit changes nothing.
+        let mut loaded = Vec::new();
+        let mut errors = Vec::new();
+        for slug in slugs {
+            let dir = content_dir.join(slug);
+            if !dir.join(crate::content::INDEX).is_file() {
+                // A book appeared or disappeared: the site-wide frame changes.
+                return self.rebuild_all();
+            }
+            if let Some(b) = crate::content::load_book(&dir, &mut errors) {
+                loaded.push(b);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(anyhow!("{}", crate::content::LoadErrors(errors)));
+        }
+        let mut indices = Vec::new();
+        let mut old_docs = Vec::new();
+        let mut old_books = Vec::new();
+        let placeholder = site::Site {
+            root: self.root.clone(),
+            config: self.site.config.clone(),
+            books: Vec::new(),
+            pages: Vec::new(),
+        };
+        let mut site = std::mem::replace(&mut self.site, placeholder);
+        for b in loaded {
+            let Some(bi) = site.books.iter().position(|x| x.slug == b.slug) else {
+                self.site = site;
+                return self.rebuild_all();
+            };
+            old_docs.push(doc_count(&site.books[bi]));
+            old_books.push(std::mem::replace(&mut site.books[bi], b));
+            indices.push(bi);
+        }
+        let mut findings = self.findings.clone();
+        for &bi in &indices {
+            findings[bi] = check::check_book(&site.books[bi], &site.config.check);
+        }
+
+        // Render what the books affect into memory.
+        let mem = site::MemSink::default();
+        let mut jobs = vec![crate::site::pages::Job::Home];
+        for &bi in &indices {
+            jobs.extend(crate::site::pages::book_jobs(&site, bi));
+        }
+        let rendered = crate::site::pages::render_jobs(&site, &findings, &self.tera, &jobs, &mem, false);
+        if let Err(e) = rendered {
+            // Nothing was written: put the last good books back.
+            for (&bi, b) in indices.iter().zip(old_books) {
+                site.books[bi] = b;
+            }
+            self.site = site;
+            return Err(e);
+        }
+        for &bi in &indices {
+            for f in crate::site::pages::downloads(&site.books[bi], &findings[bi]) {
+                mem.put(f)?;
+            }
+        }
+        for f in crate::site::pages::sitemap(&site) {
+            mem.put(f)?;
+        }
+        // Search: the same documents in the same places update in place; otherwise rebuild.
+        let same_shape = indices
+            .iter()
+            .zip(&old_docs)
+            .all(|(&bi, &n)| doc_count(&site.books[bi]) == n);
+        let search_files = if same_shape {
+            let mut files = Vec::new();
+            for &bi in &indices {
+                let start: usize = site.books[..bi].iter().map(doc_count).sum();
+                files.extend(
+                    self.search
+                        .replace(start, crate::site::pages::book_search_docs(&site.books[bi])),
+                );
+            }
+            files
+        } else {
+            self.search = crate::site::pages::search_builder(&site);
+            self.search.files()
+        };
+        for (path, s) in search_files {
+            mem.put(OutFile {
+                path,
+                bytes: s.into_bytes(),
+            })?;
+        }
+
+        // Write what changed; remove what a book no longer has.
+        let files = mem.0.into_inner().unwrap_or_default();
+        let mut produced: BTreeSet<String> = BTreeSet::new();
+        let mut written = 0;
+        for f in &files {
+            produced.insert(f.path.clone());
+            let h = hash(&f.bytes);
+            if self.output.get(&f.path) == Some(&h) {
+                continue;
+            }
+            write_replacing(&self.out, &f.path, &f.bytes)?;
+            self.output.insert(f.path.clone(), h);
+            written += 1;
+        }
+        let mut removed = 0;
+        let stale: Vec<String> = self
+            .output
+            .keys()
+            .filter(|k| {
+                let in_book = indices
+                    .iter()
+                    .any(|&bi| k.starts_with(&format!("{}/", site.books[bi].slug)));
+                let site_wide = k.starts_with("search/") || k.starts_with("sitemap");
+                (in_book || (site_wide && !same_shape)) && !produced.contains(*k)
+            })
+            .cloned()
+            .collect();
+        for k in stale {
+            if let Ok(p) = site::safe_join(&self.out, &k) {
+                std::fs::remove_file(p).ok();
+            }
+            self.output.remove(&k);
+            removed += 1;
+        }
+        for slug in slugs {
+            for e in walkdir::WalkDir::new(content_dir.join(slug)).into_iter().filter_map(|e| e.ok()) {
+                if e.file_type().is_file() {
+                    if let Ok(b) = std::fs::read(e.path()) {
+                        self.content.insert(e.path().to_path_buf(), hash(&b));
+                    }
+                }
+            }
+        }
+        self.content.retain(|p, _| p.exists());
+        self.site = site;
+        self.findings = findings;
+        Ok(Update {
+            full: false,
+            books: slugs.iter().cloned().collect(),
+            written,
+            removed,
+            millis: 0.0,
+        })
+    }
+}
+
+/// Search documents of a book: one per department and one per project.
+fn doc_count(b: &crate::model::Book) -> usize {
+    b.departments.len() + b.project_count()
+}
+
+/// Replace one output file so a reader sees the old or the new bytes, never half.
+fn write_replacing(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+    let p = site::safe_join(out, rel)?;
+    if let Some(dir) = p.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = p.with_extension(format!(
+        "{}.jixiao-tmp",
+        p.extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default()
+    ));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, &p).with_context(|| format!("replacing {}", p.display()))?;
+    Ok(())
+}
+
+/// Served next to the site: the page polls it and reloads when the version changes, or
+/// shows the build error while the last good site stays on screen.
+const RELOAD_JS: &str = r#"<script>(function(){var seen=null;function show(e){var d=document.getElementById('jixiao-error');if(!e){if(d)d.remove();return;}if(!d){d=document.createElement('pre');d.id='jixiao-error';d.setAttribute('role','alert');d.style.cssText='position:fixed;left:0;right:0;bottom:0;max-height:50%;overflow:auto;margin:0;padding:1em;background:#fff0f0;color:#900;border-top:3px solid #c00;z-index:99;white-space:pre-wrap;font:14px/1.5 monospace';document.body.appendChild(d);}d.textContent='jixiao: 修改未生效，仍显示上一次成功生成的页面。\n\n'+e;}function poll(){fetch('/__jixiao/status',{cache:'no-store'}).then(function(r){return r.json();}).then(function(s){if(seen!==null&&s.version!==seen&&!s.error){location.reload();return;}seen=s.version;show(s.error);}).catch(function(){}).then(function(){setTimeout(poll,250);});}poll();})();</script>"#;
+
+#[derive(Default, serde::Serialize)]
+struct Status {
+    version: u64,
+    error: Option<String>,
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "xml" => "application/xml",
+        "png" => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Map a request path to a file of the output folder (never outside it).
+fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
+    let rel = decoded.trim_start_matches('/');
+    let mut p = if rel.is_empty() {
+        out.join("index.html")
+    } else {
+        site::safe_join(out, rel.trim_end_matches('/')).ok()?
+    };
+    if p.is_dir() {
+        p = p.join("index.html");
+    }
+    p.is_file().then_some(p)
+}
+
+/// Build, serve on 127.0.0.1:`port` and rebuild on every change until interrupted.
+pub fn serve(root: &Path, out: &Path, port: u16) -> Result<()> {
+    let base = format!("http://127.0.0.1:{port}/");
+    let t = std::time::Instant::now();
+    let ws = Workspace::open(root, out, Some(base.clone()))?;
+    eprintln!(
+        "built {} files in {:.0} ms; serving {} on {base}",
+        ws.output.len(),
+        t.elapsed().as_secs_f64() * 1000.0,
+        out.display()
+    );
+    let status = std::sync::Arc::new(Mutex::new(Status::default()));
+
+    // Watcher: collect changed paths, wait until the burst of events is over, update.
+    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(tx)?;
+    use notify::Watcher;
+    for p in ["content", "themes", "book.toml"] {
+        let p = root.join(p);
+        if p.exists() {
+            watcher.watch(&p, notify::RecursiveMode::Recursive)?;
+        }
+    }
+    let st = status.clone();
+    let out_dir = out.to_path_buf();
+    std::thread::spawn(move || {
+        let mut ws = ws;
+        while let Ok(first) = rx.recv() {
+            let mut paths: Vec<PathBuf> = Vec::new();
+            let mut take = |e: notify::Result<notify::Event>| {
+                if let Ok(e) = e {
+                    paths.extend(e.paths.into_iter().filter(|p| !p.starts_with(&out_dir)));
+                }
+            };
+            take(first);
+            while let Ok(e) = rx.recv_timeout(std::time::Duration::from_millis(30)) {
+                take(e);
+            }
+            paths.sort();
+            paths.dedup();
+            let result = ws.update(&paths);
+            let Ok(mut s) = st.lock() else { return };
+            match result {
+                Ok(u) if u.full || u.written > 0 || u.removed > 0 => {
+                    eprintln!(
+                        "rebuilt {} in {:.0} ms: {} files written, {} removed",
+                        if u.full { "everything".to_string() } else { u.books.join(", ") },
+                        u.millis,
+                        u.written,
+                        u.removed
+                    );
+                    s.version += 1;
+                    s.error = None;
+                }
+                Ok(_) => {
+                    if s.error.take().is_some() {
+                        s.version += 1;
+                    }
+                }
+                Err(e) => {
+                    let msg = format!("{e:#}");
+                    eprintln!("error (the last good site is still served):\n{msg}");
+                    s.error = Some(msg);
+                    s.version += 1;
+                }
+            }
+        }
+    });
+
+    let server = tiny_http::Server::http(("127.0.0.1", port))
+        .map_err(|e| anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    for req in server.incoming_requests() {
+        let url = req.url().to_string();
+        let response = if url.starts_with("/__jixiao/status") {
+            let body = status
+                .lock()
+                .map(|s| serde_json::to_string(&*s).unwrap_or_default())
+                .unwrap_or_default();
+            tiny_http::Response::from_data(body.into_bytes()).with_header(
+                tiny_http::Header::from_bytes("Content-Type", "application/json")
+                    .map_err(|_| anyhow!("header"))?,
+            )
+            .with_status_code(200)
+        } else {
+            let (file, code) = match resolve(out, &url) {
+                Some(f) => (Some(f), 200),
+                None => (resolve(out, "/404.html"), 404),
+            };
+            let mut bytes = file
+                .as_ref()
+                .and_then(|f| std::fs::read(f).ok())
+                .unwrap_or_else(|| b"not found".to_vec());
+            let ct = file.as_deref().map(content_type).unwrap_or("text/plain");
+            if ct.starts_with("text/html") {
+                let html = String::from_utf8_lossy(&bytes);
+                let injected = match html.rfind("</body>") {
+                    Some(i) => format!("{}{RELOAD_JS}{}", &html[..i], &html[i..]),
+                    None => format!("{html}{RELOAD_JS}"),
+                };
+                bytes = injected.into_bytes();
+            }
+            tiny_http::Response::from_data(bytes)
+                .with_header(
+                    tiny_http::Header::from_bytes("Content-Type", ct)
+                        .map_err(|_| anyhow!("header"))?,
+                )
+                .with_header(
+                    tiny_http::Header::from_bytes("Cache-Control", "no-store")
+                        .map_err(|_| anyhow!("header"))?,
+                )
+                .with_status_code(code)
+        };
+        req.respond(response).ok();
+    }
+    drop(watcher);
+    Ok(())
+}

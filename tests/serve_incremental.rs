@@ -1,0 +1,249 @@
+//! `serve`: after any single-file change, the incremental rebuild writes exactly what a
+//! full build writes; a bad edit leaves the served site as it was; the server reloads.
+
+use jixiao::serve::Workspace;
+use jixiao::site::{BuildOptions, build};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+const BASE: &str = "http://127.0.0.1:8000/";
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Three synthetic books of 40 projects.
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    jixiao::synth::write_site(
+        &jixiao::synth::Options {
+            projects: 120,
+            seed: 5,
+            book_size: 40,
+        },
+        dir.path(),
+    )
+    .unwrap();
+    dir
+}
+
+fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    build(&BuildOptions {
+        root: root.to_path_buf(),
+        out: out.path().join("public"),
+        base_url: Some(BASE.into()),
+        progress: false,
+    })
+    .unwrap();
+    files(&out.path().join("public"))
+}
+
+fn assert_same(served: &Path, root: &Path, what: &str) {
+    let a = files(served);
+    let b = full_build(root);
+    let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+    let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+    assert!(only_a.is_empty() && only_b.is_empty(), "{what}: extra {only_a:?}, missing {only_b:?}");
+    for (k, v) in &a {
+        assert!(v == &b[k], "{what}: {k} differs from a full build");
+    }
+}
+
+fn project_files(root: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| e.into_path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "md")
+                && p.file_name().is_some_and(|n| n != "_index.md")
+                && p.components().count() > 3
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn edit(p: &Path, from: &str, to: &str) {
+    let s = std::fs::read_to_string(p).unwrap();
+    assert!(s.contains(from), "{} has no {from}", p.display());
+    std::fs::write(p, s.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds() {
+    let site = site();
+    let root = site.path();
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("public");
+    let mut ws = Workspace::open(root, &out, Some(BASE.into())).unwrap();
+    assert_same(&out, root, "first build");
+    let projects = project_files(root);
+    let books: Vec<PathBuf> = {
+        let mut b: Vec<PathBuf> = std::fs::read_dir(root.join("content"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        b.sort();
+        b
+    };
+
+    // 1. An indicator value in one project.
+    let p = &projects[3];
+    edit(p, "value = \"", "value = \"新的指标值：");
+    let u = ws.update(std::slice::from_ref(p)).unwrap();
+    assert!(!u.full && u.books.len() == 1, "{u:?}");
+    assert!(u.written > 0);
+    assert_same(&out, root, "indicator edit");
+
+    // 2. The funds of a project in another book.
+    let p = projects.iter().rev().nth(2).unwrap();
+    edit(p, "total = \"", "total = \"1");
+    ws.update(std::slice::from_ref(p)).unwrap();
+    assert_same(&out, root, "funds edit");
+
+    // 3. A new project file.
+    let src = &projects[0];
+    let new = src.with_file_name("xinzengxiangmu.md");
+    std::fs::copy(src, &new).unwrap();
+    edit(&new, "name = \"", "name = \"新增");
+    ws.update(std::slice::from_ref(&new)).unwrap();
+    assert_same(&out, root, "added project");
+
+    // 4. A project deleted.
+    let gone = &projects[10];
+    std::fs::remove_file(gone).unwrap();
+    ws.update(std::slice::from_ref(gone)).unwrap();
+    assert_same(&out, root, "deleted project");
+
+    // 5. A department renamed in its _index.md.
+    let dept_index = projects[20].with_file_name("_index.md");
+    edit(&dept_index, "name = \"", "name = \"改名后的");
+    ws.update(std::slice::from_ref(&dept_index)).unwrap();
+    assert_same(&out, root, "department edit");
+
+    // 6. A book's title.
+    let book_index = books[1].join("_index.md");
+    edit(&book_index, "title = \"", "title = \"修订：");
+    ws.update(std::slice::from_ref(&book_index)).unwrap();
+    assert_same(&out, root, "book edit");
+
+    // 7. book.toml: everything.
+    edit(&root.join("book.toml"), "title = \"", "title = \"新站名：");
+    let u = ws.update(&[root.join("book.toml")]).unwrap();
+    assert!(u.full);
+    assert_same(&out, root, "book.toml edit");
+
+    // 8. A bad edit: an error, and the served site stays as it was.
+    let before = files(&out);
+    let p = &projects[5];
+    let good = std::fs::read_to_string(p).unwrap();
+    std::fs::write(p, good.replacen("name = \"", "name = ", 1)).unwrap();
+    let err = ws.update(std::slice::from_ref(p)).unwrap_err();
+    assert!(format!("{err:#}").contains(&p.file_name().unwrap().to_string_lossy().to_string()));
+    assert!(files(&out) == before, "a bad edit changed the served site");
+
+    // 9. Fixed again.
+    std::fs::write(p, &good).unwrap();
+    ws.update(std::slice::from_ref(p)).unwrap();
+    assert_same(&out, root, "fixed edit");
+
+    // 10. A save that changes nothing writes nothing.
+    let u = ws.update(std::slice::from_ref(p)).unwrap();
+    assert_eq!(u.written, 0);
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).ok()?;
+    Some(String::from_utf8_lossy(&buf).to_string())
+}
+
+#[test]
+fn the_server_serves_reloads_and_refuses_to_leave_the_site() {
+    let site = site();
+    let root = site.path();
+    let port = 20000 + (std::process::id() % 20000) as u16;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["serve", "--root", root.to_str().unwrap(), "--port", &port.to_string()])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut page = None;
+    for _ in 0..200 {
+        if let Some(p) = get(port, "/") {
+            page = Some(p);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let result = std::panic::catch_unwind(|| {
+        let page = page.expect("server answers");
+        assert!(page.starts_with("HTTP/1.1 200"));
+        assert!(page.contains("/__jixiao/status"), "reload script injected");
+        let status = get(port, "/__jixiao/status").unwrap();
+        assert!(status.contains("\"version\":0"), "{status}");
+        assert!(get(port, "/../../etc/passwd").unwrap().starts_with("HTTP/1.1 404"));
+        assert!(get(port, "/%2e%2e/%2e%2e/etc/passwd").unwrap().starts_with("HTTP/1.1 404"));
+
+        // Save an edit: the version moves and the page shows it.
+        let p = &project_files(root)[0];
+        edit(p, "name = \"", "name = \"服务中修改");
+        let mut moved = false;
+        for _ in 0..100 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            if get(port, "/__jixiao/status").is_some_and(|s| s.contains("\"version\":1")) {
+                moved = true;
+                break;
+            }
+        }
+        assert!(moved, "no rebuild after an edit");
+        let home = get(port, "/").unwrap();
+        let book = home.split("href=\"").find(|s| s.starts_with("county-")).unwrap();
+        let book = &book[..book.find('"').unwrap()];
+        let dept_page = get(port, &format!("/{book}")).unwrap();
+        assert!(dept_page.contains("HTTP/1.1 200"));
+        let rel = p.strip_prefix(root.join("content")).unwrap().with_extension("html");
+        let html = get(port, &format!("/{}", rel.to_string_lossy())).unwrap();
+        assert!(html.contains("服务中修改"), "edited page not served");
+
+        // A bad edit: the error is reported, the last good page is still served.
+        let good = std::fs::read_to_string(p).unwrap();
+        std::fs::write(p, good.replacen("name = \"", "name = ", 1)).unwrap();
+        let mut error = None;
+        for _ in 0..100 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            if let Some(s) = get(port, "/__jixiao/status").filter(|s| s.contains("\"error\":\"")) {
+                error = Some(s);
+                break;
+            }
+        }
+        let error = error.expect("the error is reported");
+        assert!(error.contains(".md"), "{error}");
+        let html = get(port, &format!("/{}", rel.to_string_lossy())).unwrap();
+        assert!(html.contains("服务中修改"));
+    });
+    child.kill().ok();
+    child.wait().ok();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}

@@ -143,7 +143,9 @@ impl Workspace {
         let mut full = false;
         for p in changed {
             let rel = p.strip_prefix(&self.root).unwrap_or(p);
-            let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy().to_string());
+            let mut parts = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string());
             match parts.next().as_deref() {
                 Some("content") => match (parts.next(), parts.next()) {
                     // content/<book>/… : that book.
@@ -235,7 +237,8 @@ impl Workspace {
         for &bi in &indices {
             jobs.extend(crate::site::pages::book_jobs(&site, bi));
         }
-        let rendered = crate::site::pages::render_jobs(&site, &findings, &self.tera, &jobs, &mem, false);
+        let rendered =
+            crate::site::pages::render_jobs(&site, &findings, &self.tera, &jobs, &mem, false);
         if let Err(e) = rendered {
             // Nothing was written: put the last good books back.
             for (&bi, b) in indices.iter().zip(old_books) {
@@ -313,7 +316,10 @@ impl Workspace {
             removed += 1;
         }
         for slug in slugs {
-            for e in walkdir::WalkDir::new(content_dir.join(slug)).into_iter().filter_map(|e| e.ok()) {
+            for e in walkdir::WalkDir::new(content_dir.join(slug))
+                .into_iter()
+                .filter_map(|e| e.ok())
+            {
                 if e.file_type().is_file() {
                     if let Ok(b) = std::fs::read(e.path()) {
                         self.content.insert(e.path().to_path_buf(), hash(&b));
@@ -347,7 +353,9 @@ fn write_replacing(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
     }
     let tmp = p.with_extension(format!(
         "{}.jixiao-tmp",
-        p.extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default()
+        p.extension()
+            .map(|e| e.to_string_lossy().to_string())
+            .unwrap_or_default()
     ));
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, &p).with_context(|| format!("replacing {}", p.display()))?;
@@ -381,7 +389,9 @@ fn content_type(path: &Path) -> &'static str {
 /// Map a request path to a file of the output folder (never outside it).
 fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
     let path = url.split(['?', '#']).next().unwrap_or("/");
-    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
     let rel = decoded.trim_start_matches('/');
     let mut p = if rel.is_empty() {
         out.join("index.html")
@@ -440,7 +450,11 @@ pub fn serve(root: &Path, out: &Path, port: u16) -> Result<()> {
                 Ok(u) if u.full || u.written > 0 || u.removed > 0 => {
                     eprintln!(
                         "rebuilt {} in {:.0} ms: {} files written, {} removed",
-                        if u.full { "everything".to_string() } else { u.books.join(", ") },
+                        if u.full {
+                            "everything".to_string()
+                        } else {
+                            u.books.join(", ")
+                        },
                         u.millis,
                         u.written,
                         u.removed
@@ -472,11 +486,12 @@ pub fn serve(root: &Path, out: &Path, port: u16) -> Result<()> {
                 .lock()
                 .map(|s| serde_json::to_string(&*s).unwrap_or_default())
                 .unwrap_or_default();
-            tiny_http::Response::from_data(body.into_bytes()).with_header(
-                tiny_http::Header::from_bytes("Content-Type", "application/json")
-                    .map_err(|_| anyhow!("header"))?,
-            )
-            .with_status_code(200)
+            tiny_http::Response::from_data(body.into_bytes())
+                .with_header(
+                    tiny_http::Header::from_bytes("Content-Type", "application/json")
+                        .map_err(|_| anyhow!("header"))?,
+                )
+                .with_status_code(200)
         } else {
             let (file, code) = match resolve(out, &url) {
                 Some(f) => (Some(f), 200),

@@ -59,7 +59,10 @@ fn assert_same(served: &Path, root: &Path, what: &str) {
     let b = full_build(root);
     let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
     let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-    assert!(only_a.is_empty() && only_b.is_empty(), "{what}: extra {only_a:?}, missing {only_b:?}");
+    assert!(
+        only_a.is_empty() && only_b.is_empty(),
+        "{what}: extra {only_a:?}, missing {only_b:?}"
+    );
     for (k, v) in &a {
         assert!(v == &b[k], "{what}: {k} differs from a full build");
     }
@@ -171,7 +174,11 @@ fn incremental_rebuilds_equal_full_builds() {
 
 fn get(port: u16, path: &str) -> Option<String> {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).ok()?;
     Some(String::from_utf8_lossy(&buf).to_string())
@@ -183,7 +190,13 @@ fn the_server_serves_reloads_and_refuses_to_leave_the_site() {
     let root = site.path();
     let port = 20000 + (std::process::id() % 20000) as u16;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(["serve", "--root", root.to_str().unwrap(), "--port", &port.to_string()])
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ])
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -201,8 +214,16 @@ fn the_server_serves_reloads_and_refuses_to_leave_the_site() {
         assert!(page.contains("/__jixiao/status"), "reload script injected");
         let status = get(port, "/__jixiao/status").unwrap();
         assert!(status.contains("\"version\":0"), "{status}");
-        assert!(get(port, "/../../etc/passwd").unwrap().starts_with("HTTP/1.1 404"));
-        assert!(get(port, "/%2e%2e/%2e%2e/etc/passwd").unwrap().starts_with("HTTP/1.1 404"));
+        assert!(
+            get(port, "/../../etc/passwd")
+                .unwrap()
+                .starts_with("HTTP/1.1 404")
+        );
+        assert!(
+            get(port, "/%2e%2e/%2e%2e/etc/passwd")
+                .unwrap()
+                .starts_with("HTTP/1.1 404")
+        );
 
         // Save an edit: the version moves and the page shows it.
         let p = &project_files(root)[0];
@@ -217,11 +238,17 @@ fn the_server_serves_reloads_and_refuses_to_leave_the_site() {
         }
         assert!(moved, "no rebuild after an edit");
         let home = get(port, "/").unwrap();
-        let book = home.split("href=\"").find(|s| s.starts_with("county-")).unwrap();
+        let book = home
+            .split("href=\"")
+            .find(|s| s.starts_with("county-"))
+            .unwrap();
         let book = &book[..book.find('"').unwrap()];
         let dept_page = get(port, &format!("/{book}")).unwrap();
         assert!(dept_page.contains("HTTP/1.1 200"));
-        let rel = p.strip_prefix(root.join("content")).unwrap().with_extension("html");
+        let rel = p
+            .strip_prefix(root.join("content"))
+            .unwrap()
+            .with_extension("html");
         let html = get(port, &format!("/{}", rel.to_string_lossy())).unwrap();
         assert!(html.contains("服务中修改"), "edited page not served");
 

@@ -599,3 +599,25 @@ fn large_books_paginate_and_split_so_no_page_grows_with_the_book() {
     }
     assert!(check_links(&out) > 1000);
 }
+
+#[test]
+fn a_common_word_does_not_make_one_query_download_the_site() {
+    // All 1,400 synthetic projects are named `2024年…`.
+    let (site, _) = large_site();
+    let out = site.path().join("public");
+    build_into(site.path(), &out);
+    let manifest = std::fs::read_to_string(out.join("search/manifest.js")).unwrap();
+    let json = &manifest[manifest.find('(').unwrap() + 1..manifest.rfind(')').unwrap()];
+    let shards = serde_json::from_str::<serde_json::Value>(json).unwrap()["shards"]
+        .as_u64()
+        .unwrap() as u32;
+    let token = "2024";
+    let s = jixiao::site::search::fnv1a(token) % shards;
+    let shard = std::fs::read_to_string(out.join(format!("search/t{s}.js"))).unwrap();
+    let json = &shard[shard.find(',').unwrap() + 1..shard.rfind(')').unwrap()];
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let posts = v[token].as_array().unwrap();
+    assert_eq!(posts.len(), jixiao::site::search::POSTINGS_CAP);
+    // The best matches are kept: projects named with the word score 10 or more.
+    assert!(posts.iter().all(|p| p[1].as_u64().unwrap() >= 10));
+}

@@ -118,6 +118,22 @@ pub struct IndexBuilder {
     postings: std::collections::HashMap<String, Vec<[u32; 2]>>,
 }
 
+/// Postings kept per token: the best-scoring documents. A token found in thousands of
+/// projects (`养护`, `经费`) would otherwise make one query download a list that grows
+/// with the site; beyond this many hits a reader refines the query anyway.
+pub const POSTINGS_CAP: usize = 1000;
+
+fn capped(posts: &[[u32; 2]]) -> std::borrow::Cow<'_, [[u32; 2]]> {
+    if posts.len() <= POSTINGS_CAP {
+        return std::borrow::Cow::Borrowed(posts);
+    }
+    let mut best = posts.to_vec();
+    best.sort_unstable_by(|a, b| b[1].cmp(&a[1]).then(a[0].cmp(&b[0])));
+    best.truncate(POSTINGS_CAP);
+    best.sort_unstable_by_key(|p| p[0]);
+    std::borrow::Cow::Owned(best)
+}
+
 /// Documents per shard, on average: the shard count depends only on the number of
 /// documents, so editing a text never reshuffles the index.
 const DOCS_PER_SHARD: usize = 12;
@@ -133,7 +149,10 @@ impl IndexBuilder {
         let id = self.docs.len() as u32;
         self.docs.push(t.doc);
         for (token, w) in &t.tokens {
-            self.postings.entry(token.clone()).or_default().push([id, *w]);
+            self.postings
+                .entry(token.clone())
+                .or_default()
+                .push([id, *w]);
         }
         self.doc_tokens.push(t.tokens);
     }
@@ -147,11 +166,13 @@ impl IndexBuilder {
     }
 
     fn shard_file(&self, i: u32, tokens: &BTreeMap<&str, &[[u32; 2]]>) -> (String, String) {
+        let tokens: BTreeMap<&str, std::borrow::Cow<'_, [[u32; 2]]>> =
+            tokens.iter().map(|(t, p)| (*t, capped(p))).collect();
         (
             format!("search/t{i}.js"),
             format!(
                 "jixiaoSearch.shard({i},{});\n",
-                crate::site::json_for_script(tokens)
+                crate::site::json_for_script(&tokens)
             ),
         )
     }
@@ -162,7 +183,14 @@ impl IndexBuilder {
             .iter()
             .skip(i * DOC_BLOCK)
             .take(DOC_BLOCK)
-            .map(|d| [d.title.as_str(), d.url.as_str(), d.kind.as_str(), d.sub.as_str()])
+            .map(|d| {
+                [
+                    d.title.as_str(),
+                    d.url.as_str(),
+                    d.kind.as_str(),
+                    d.sub.as_str(),
+                ]
+            })
             .collect();
         (
             format!("search/d{i}.js"),
@@ -243,7 +271,9 @@ impl IndexBuilder {
             "search/manifest.js".to_string(),
             format!(
                 "jixiaoSearch.manifest({});\n",
-                crate::site::json_for_script(&serde_json::json!({"shards": shards, "block": DOC_BLOCK, "docs": self.docs.len()}))
+                crate::site::json_for_script(
+                    &serde_json::json!({"shards": shards, "block": DOC_BLOCK, "docs": self.docs.len()})
+                )
             ),
         )];
         files.par_extend(

@@ -88,7 +88,7 @@ impl Workspace {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
             base_url,
-            search: crate::site::pages::search_builder(&site),
+            search: crate::site::pages::search_builder(&site, true),
             site,
             findings,
             tera,
@@ -271,7 +271,7 @@ impl Workspace {
             }
             files
         } else {
-            self.search = crate::site::pages::search_builder(&site);
+            self.search = crate::site::pages::search_builder(&site, true);
             self.search.files()
         };
         for (path, s) in search_files {

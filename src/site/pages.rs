@@ -1232,7 +1232,7 @@ fn import_report_page(site: &Site, bi: usize, tera: &tera::Tera) -> Result<OutFi
 
 /// The search index over every book: departments, projects, indicator names and values.
 pub fn search_index(site: &Site) -> Vec<OutFile> {
-    search_builder(site)
+    search_builder(site, false)
         .files()
         .into_iter()
         .map(|(path, s)| OutFile {
@@ -1243,10 +1243,14 @@ pub fn search_index(site: &Site) -> Vec<OutFile> {
 }
 
 /// The index over every book, documents in book order.
-pub fn search_builder(site: &Site) -> IndexBuilder {
+pub fn search_builder(site: &Site, for_updates: bool) -> IndexBuilder {
     let per_book: Vec<Vec<super::search::Tokenized>> =
         site.books.par_iter().map(book_search_docs).collect();
-    let mut ix = IndexBuilder::default();
+    let mut ix = if for_updates {
+        IndexBuilder::for_updates()
+    } else {
+        IndexBuilder::default()
+    };
     for t in per_book.into_iter().flatten() {
         ix.add_tokenized(t);
     }

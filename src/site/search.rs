@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// Documents per document block.
-pub const DOC_BLOCK: usize = 100;
+pub const DOC_BLOCK: usize = 25;
 
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -113,6 +113,9 @@ pub fn tokenize(doc: Doc, fields: &[(&str, u32)]) -> Tokenized {
 #[derive(Default)]
 pub struct IndexBuilder {
     docs: Vec<Doc>,
+    /// Each document's tokens, kept only for [`IndexBuilder::replace`] (serve): a build
+    /// does not need a second copy of every token.
+    keep_tokens: bool,
     doc_tokens: Vec<Vec<(String, u32)>>,
     /// token → postings `[doc id, score]`, sorted by doc id.
     postings: std::collections::HashMap<String, Vec<[u32; 2]>>,
@@ -148,13 +151,27 @@ impl IndexBuilder {
     pub fn add_tokenized(&mut self, t: Tokenized) {
         let id = self.docs.len() as u32;
         self.docs.push(t.doc);
-        for (token, w) in &t.tokens {
-            self.postings
-                .entry(token.clone())
-                .or_default()
-                .push([id, *w]);
+        if self.keep_tokens {
+            for (token, w) in &t.tokens {
+                self.postings
+                    .entry(token.clone())
+                    .or_default()
+                    .push([id, *w]);
+            }
+            self.doc_tokens.push(t.tokens);
+        } else {
+            for (token, w) in t.tokens {
+                self.postings.entry(token).or_default().push([id, w]);
+            }
         }
-        self.doc_tokens.push(t.tokens);
+    }
+
+    /// An index that can later [`replace`](IndexBuilder::replace) documents.
+    pub fn for_updates() -> Self {
+        IndexBuilder {
+            keep_tokens: true,
+            ..IndexBuilder::default()
+        }
     }
 
     pub fn doc_count(&self) -> usize {
@@ -205,6 +222,7 @@ impl IndexBuilder {
     /// return only the files whose contents changed: the shards of every token that
     /// was added or removed and the document blocks of changed documents.
     pub fn replace(&mut self, start: usize, new: Vec<Tokenized>) -> Vec<(String, String)> {
+        assert!(self.keep_tokens, "replace needs IndexBuilder::for_updates");
         let shards = self.shards();
         let mut touched_shards = std::collections::BTreeSet::new();
         let mut touched_blocks = std::collections::BTreeSet::new();

@@ -1,8 +1,9 @@
 //! `jixiao check` end to end: what it finds in the bundled books, its three output
 //! formats and its exit codes.
 
+mod common;
+
 use jixiao::check::{Finding, check_book};
-use jixiao::import::{ImportOptions, SourceInput, import};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -24,29 +25,7 @@ fn jixiao(args: &[&str]) -> (i32, String, String) {
 
 /// A site with the small fixture book, and `book_toml` as its configuration.
 fn fixture_site(book_toml: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("book.toml"), book_toml).unwrap();
-    let bytes = std::fs::read(manifest().join("tests/fixtures/site-source.txt")).unwrap();
-    let opts = ImportOptions {
-        book: "demo".into(),
-        title: Some("示例区2024年项目支出绩效目标表".into()),
-        ..Default::default()
-    };
-    let i = import(
-        &[SourceInput {
-            name: "site-source.txt".into(),
-            bytes,
-        }],
-        &opts,
-    )
-    .unwrap();
-    jixiao::content::write_book(
-        &i.book,
-        &i.report.to_markdown(),
-        &dir.path().join("content"),
-    )
-    .unwrap();
-    dir
+    common::fixture_site_with(book_toml)
 }
 
 fn bundled() -> Vec<(String, Vec<Finding>)> {

@@ -1,6 +1,8 @@
 //! `serve`: after any single-file change, the incremental rebuild writes exactly what a
 //! full build writes; a bad edit leaves the served site as it was; the server reloads.
 
+mod common;
+
 use jixiao::serve::Workspace;
 use jixiao::site::{BuildOptions, build};
 use std::collections::BTreeMap;
@@ -9,23 +11,7 @@ use std::path::{Path, PathBuf};
 
 const BASE: &str = "http://127.0.0.1:8000/";
 
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/"),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
+use common::files;
 
 /// Three synthetic books of 40 projects.
 fn site() -> tempfile::TempDir {

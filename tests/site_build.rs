@@ -1,43 +1,18 @@
 //! The site: golden `<main>` regions of a small fixture site, determinism, links and
 //! anchors, downloads that re-import, atomic failure, and a headless Chromium run.
 
+mod common;
+
 use jixiao::import::{ImportOptions, SourceInput, import};
 use jixiao::site::{BuildOptions, build};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// A site folder with one book imported from tests/fixtures/site-source.txt.
 fn fixture_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("book.toml"),
+    let dir = common::fixture_site_with(
         "title = \"预算绩效目标公开（示例）\"\ndescription = \"示例站点\"\nbase_url = \"https://example.org/budget/\"\n",
-    )
-    .unwrap();
-    let bytes = std::fs::read(manifest().join("tests/fixtures/site-source.txt")).unwrap();
-    let opts = ImportOptions {
-        book: "demo".into(),
-        title: Some("示例区2024年项目支出绩效目标表".into()),
-        ..Default::default()
-    };
-    let i = import(
-        &[SourceInput {
-            name: "site-source.txt".into(),
-            bytes,
-        }],
-        &opts,
-    )
-    .unwrap();
-    jixiao::content::write_book(
-        &i.book,
-        &i.report.to_markdown(),
-        &dir.path().join("content"),
-    )
-    .unwrap();
+    );
     std::fs::write(
         dir.path().join("content/about.md"),
         "+++\ntitle = \"关于本站\"\n+++\n\n本站**（示例）**公开预算绩效目标。\n",
@@ -56,23 +31,7 @@ fn build_into(site: &Path, out: &Path) -> jixiao::site::BuildStats {
     .expect("build")
 }
 
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/"),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
+use common::files;
 
 fn main_region(html: &str) -> String {
     let start = html.find("<main").expect("<main>");

@@ -22,6 +22,8 @@ struct Run {
 /// Run a command to completion; wall time and the child's peak RSS.
 fn run(cmd: &mut Command) -> Run {
     let t = Instant::now();
+    // Reaped below with wait4, which also gives the peak RSS.
+    #[allow(clippy::zombie_processes)]
     let child = cmd
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())

@@ -175,11 +175,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             use jixiao::check::report;
             let site = jixiao::site::load(&root)?;
-            let findings: Vec<_> = site
-                .books
-                .iter()
-                .map(|b| jixiao::check::check_book(b, &site.config.check))
-                .collect();
+            let findings = jixiao::site::analyse(&site);
             let checked: Vec<report::Checked<'_>> = site
                 .books
                 .iter()

@@ -433,22 +433,13 @@ pub fn parse_amount(value: &str, raw: &str) -> Result<Amount, String> {
     Ok(Amount { value: v, raw })
 }
 
-pub fn parse_flags(s: &str) -> Result<Vec<ProjectFlag>, String> {
+/// A `;`-separated list of serde names (`placeholder-name;fragment`).
+fn parse_list<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<Vec<T>, String> {
     s.split(';')
         .filter(|x| !x.trim().is_empty())
         .map(|x| {
             serde_json::from_value(serde_json::Value::String(x.trim().to_string()))
-                .map_err(|_| format!("unknown flag \"{x}\""))
-        })
-        .collect()
-}
-
-pub fn parse_kinds(s: &str) -> Result<Vec<FundKind>, String> {
-    s.split(';')
-        .filter(|x| !x.trim().is_empty())
-        .map(|x| {
-            serde_json::from_value(serde_json::Value::String(x.trim().to_string()))
-                .map_err(|_| format!("unknown fund row \"{x}\""))
+                .map_err(|_| format!("unknown {what} \"{x}\""))
         })
         .collect()
 }
@@ -508,7 +499,7 @@ pub fn project_from_row(t: &Table, rec: &csv::StringRecord) -> Result<Project, S
         carry_over: amount("carry_over")?,
         other: amount("other")?,
         carry_over_beside_fiscal: g("carry_over_beside_fiscal") == "true",
-        rows: parse_kinds(&g("fund_rows"))?,
+        rows: parse_list(&g("fund_rows"), "fund row")?,
         line: num("funds_line")?,
         extra,
     };
@@ -528,7 +519,7 @@ pub fn project_from_row(t: &Table, rec: &csv::StringRecord) -> Result<Project, S
             line: num("source_line")?,
             end_line: num("source_end_line")?,
         },
-        flags: parse_flags(&g("flags"))?,
+        flags: parse_list(&g("flags"), "flag")?,
         funds,
         indicators: Vec::new(),
         notes: g("notes"),

@@ -119,7 +119,6 @@ impl Workspace {
             &hashing,
             false,
             &mut timings,
-            std::time::Instant::now(),
         );
         let hashes = hashing.hashes.into_inner().unwrap_or_default();
         match result {
@@ -140,6 +139,8 @@ impl Workspace {
         let t = std::time::Instant::now();
         let content_dir = self.root.join("content");
         let mut books: BTreeSet<String> = BTreeSet::new();
+        // New hashes of the changed content files (None: deleted), kept once the update lands.
+        let mut hashes: Vec<(PathBuf, Option<u64>)> = Vec::new();
         let mut full = false;
         for p in changed {
             let rel = p.strip_prefix(&self.root).unwrap_or(p);
@@ -148,12 +149,13 @@ impl Workspace {
                 .map(|c| c.as_os_str().to_string_lossy().to_string());
             match parts.next().as_deref() {
                 Some("content") => match (parts.next(), parts.next()) {
-                    // content/<book>/… : that book.
+                    // content/<book>/… : that book, unless the save changed nothing.
                     (Some(book), Some(_)) => {
                         let now = std::fs::read(p).ok().map(|b| hash(&b));
                         if now.is_some() && now == self.content.get(p).copied() {
                             continue;
                         }
+                        hashes.push((p.clone(), now));
                         books.insert(book);
                     }
                     // content/<book> itself, or a site page content/*.md.
@@ -173,7 +175,14 @@ impl Workspace {
         let mut update = if full {
             self.rebuild_all()?
         } else {
-            self.rebuild_books(&books)?
+            let u = self.rebuild_books(&books)?;
+            for (p, h) in hashes {
+                match h {
+                    Some(h) => self.content.insert(p, h),
+                    None => self.content.remove(&p),
+                };
+            }
+            u
         };
         update.millis = t.elapsed().as_secs_f64() * 1000.0;
         Ok(update)
@@ -196,82 +205,83 @@ impl Workspace {
         let mut errors = Vec::new();
         for slug in slugs {
             let dir = content_dir.join(slug);
-            if !dir.join(crate::content::INDEX).is_file() {
+            let known = self.site.books.iter().position(|b| &b.slug == slug);
+            let (Some(bi), true) = (known, dir.join(crate::content::INDEX).is_file()) else {
                 // A book appeared or disappeared: the site-wide frame changes.
                 return self.rebuild_all();
-            }
+            };
             if let Some(b) = crate::content::load_book(&dir, &mut errors) {
-                loaded.push(b);
+                loaded.push((bi, b));
             }
         }
         if !errors.is_empty() {
             return Err(anyhow!("{}", crate::content::LoadErrors(errors)));
         }
-        let mut indices = Vec::new();
-        let mut old_docs = Vec::new();
-        let mut old_books = Vec::new();
-        let placeholder = site::Site {
-            root: self.root.clone(),
-            config: self.site.config.clone(),
-            books: Vec::new(),
-            pages: Vec::new(),
-        };
-        let mut site = std::mem::replace(&mut self.site, placeholder);
-        for b in loaded {
-            let Some(bi) = site.books.iter().position(|x| x.slug == b.slug) else {
-                self.site = site;
-                return self.rebuild_all();
-            };
-            old_docs.push(doc_count(&site.books[bi]));
-            old_books.push(std::mem::replace(&mut site.books[bi], b));
-            indices.push(bi);
+        // Swap the new books and their findings in, keeping the old ones to put back if
+        // rendering fails.
+        let mut old = Vec::new();
+        for (bi, b) in loaded {
+            let findings = check::check_book(&b, &self.site.config.check);
+            old.push((
+                bi,
+                std::mem::replace(&mut self.site.books[bi], b),
+                std::mem::replace(&mut self.findings[bi], findings),
+            ));
         }
-        let mut findings = self.findings.clone();
-        for &bi in &indices {
-            findings[bi] = check::check_book(&site.books[bi], &site.config.check);
-        }
-
-        // Render what the books affect into memory.
-        let mem = site::MemSink::default();
-        let mut jobs = vec![crate::site::pages::Job::Home];
-        for &bi in &indices {
-            jobs.extend(crate::site::pages::book_jobs(&site, bi));
-        }
-        let rendered =
-            crate::site::pages::render_jobs(&site, &findings, &self.tera, &jobs, &mem, false);
-        if let Err(e) = rendered {
-            // Nothing was written: put the last good books back.
-            for (&bi, b) in indices.iter().zip(old_books) {
-                site.books[bi] = b;
+        match self.render_books(&old) {
+            Ok(u) => Ok(Update {
+                books: slugs.iter().cloned().collect(),
+                ..u
+            }),
+            Err(e) => {
+                // Nothing was written: the last good books stay.
+                for (bi, book, findings) in old {
+                    self.site.books[bi] = book;
+                    self.findings[bi] = findings;
+                }
+                Err(e)
             }
-            self.site = site;
-            return Err(e);
         }
-        for &bi in &indices {
-            for f in crate::site::pages::downloads(&site.books[bi], &findings[bi]) {
+    }
+
+    /// Render the books just swapped in (`old` holds what they replaced), the home page,
+    /// the sitemap and the search files they touch; write what changed.
+    fn render_books(
+        &mut self,
+        old: &[(usize, crate::model::Book, BookFindings)],
+    ) -> Result<Update> {
+        use crate::site::pages;
+        let site = &self.site;
+        let mem = site::MemSink::default();
+        let mut jobs = vec![pages::Job::Home];
+        for (bi, _, _) in old {
+            jobs.extend(pages::book_jobs(site, *bi));
+        }
+        pages::render_jobs(site, &self.findings, &self.tera, &jobs, &mem, false)?;
+        for (bi, _, _) in old {
+            for f in pages::downloads(&site.books[*bi], &self.findings[*bi]) {
                 mem.put(f)?;
             }
         }
-        for f in crate::site::pages::sitemap(&site) {
+        for f in pages::sitemap(site) {
             mem.put(f)?;
         }
         // Search: the same documents in the same places update in place; otherwise rebuild.
-        let same_shape = indices
+        let same_shape = old
             .iter()
-            .zip(&old_docs)
-            .all(|(&bi, &n)| doc_count(&site.books[bi]) == n);
+            .all(|(bi, book, _)| doc_count(&site.books[*bi]) == doc_count(book));
         let search_files = if same_shape {
             let mut files = Vec::new();
-            for &bi in &indices {
-                let start: usize = site.books[..bi].iter().map(doc_count).sum();
+            for (bi, _, _) in old {
+                let start: usize = site.books[..*bi].iter().map(doc_count).sum();
                 files.extend(
                     self.search
-                        .replace(start, crate::site::pages::book_search_docs(&site.books[bi])),
+                        .replace(start, pages::book_search_docs(&site.books[*bi])),
                 );
             }
             files
         } else {
-            self.search = crate::site::pages::search_builder(&site, true);
+            self.search = pages::search_builder(site, true);
             self.search.files()
         };
         for (path, s) in search_files {
@@ -295,46 +305,31 @@ impl Workspace {
             self.output.insert(f.path.clone(), h);
             written += 1;
         }
-        let mut removed = 0;
+        let prefixes: Vec<String> = old
+            .iter()
+            .map(|(bi, _, _)| format!("{}/", self.site.books[*bi].slug))
+            .collect();
         let stale: Vec<String> = self
             .output
             .keys()
             .filter(|k| {
-                let in_book = indices
-                    .iter()
-                    .any(|&bi| k.starts_with(&format!("{}/", site.books[bi].slug)));
+                let in_book = prefixes.iter().any(|p| k.starts_with(p.as_str()));
                 let site_wide = k.starts_with("search/") || k.starts_with("sitemap");
                 (in_book || (site_wide && !same_shape)) && !produced.contains(*k)
             })
             .cloned()
             .collect();
-        for k in stale {
-            if let Ok(p) = site::safe_join(&self.out, &k) {
+        for k in &stale {
+            if let Ok(p) = site::safe_join(&self.out, k) {
                 std::fs::remove_file(p).ok();
             }
-            self.output.remove(&k);
-            removed += 1;
+            self.output.remove(k);
         }
-        for slug in slugs {
-            for e in walkdir::WalkDir::new(content_dir.join(slug))
-                .into_iter()
-                .filter_map(|e| e.ok())
-            {
-                if e.file_type().is_file() {
-                    if let Ok(b) = std::fs::read(e.path()) {
-                        self.content.insert(e.path().to_path_buf(), hash(&b));
-                    }
-                }
-            }
-        }
-        self.content.retain(|p, _| p.exists());
-        self.site = site;
-        self.findings = findings;
         Ok(Update {
             full: false,
-            books: slugs.iter().cloned().collect(),
+            books: Vec::new(),
             written,
-            removed,
+            removed: stale.len(),
             millis: 0.0,
         })
     }

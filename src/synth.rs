@@ -8,7 +8,7 @@
 
 use crate::amount::Amount;
 use crate::model::{
-    Book, Department, FundKind, Funds, Indicator, Level1, Level2, Project, SourceRef, Stage,
+    Book, Department, FundKind, Funds, Indicator, Level2, Project, SourceRef, Stage,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -134,7 +134,6 @@ fn dept_size(rng: &mut ChaCha8Rng) -> usize {
 
 fn indicator(
     rng: &mut ChaCha8Rng,
-    l1: Level1,
     l2: Level2,
     subject: &str,
     year: u16,
@@ -142,12 +141,7 @@ fn indicator(
     line: u32,
     gaps: f64,
 ) -> Indicator {
-    let l1_label = match l1 {
-        Level1::Output => "产出指标",
-        Level1::Cost => "成本指标",
-        Level1::Benefit => "效益指标",
-        Level1::Satisfaction => "满意度指标",
-    };
+    let l1 = l2.parent();
     let (name, value) = match l2 {
         Level2::Quantity => {
             let u = pick(rng, UNITS);
@@ -194,7 +188,7 @@ fn indicator(
         value
     };
     Indicator {
-        level1: l1_label.into(),
+        level1: format!("{}指标", l1.label()),
         level1_category: Some(l1),
         level2: format!("{}指标", l2.label()),
         level2_category: Some(l2),
@@ -252,22 +246,12 @@ fn project(
     });
     let mut indicators = Vec::new();
     let n = (10.0 + 4.0 * normal(rng)).round().clamp(3.0, 33.0) as usize;
-    let plan: [(Level1, Level2); 9] = [
-        (Level1::Output, Level2::Quantity),
-        (Level1::Output, Level2::Quality),
-        (Level1::Output, Level2::Timeliness),
-        (Level1::Cost, Level2::Cost),
-        (Level1::Benefit, Level2::Economic),
-        (Level1::Benefit, Level2::Social),
-        (Level1::Benefit, Level2::Ecological),
-        (Level1::Benefit, Level2::Sustainability),
-        (Level1::Satisfaction, Level2::Satisfaction),
-    ];
+    let plan = Level2::ALL;
     let mut l = start + 5;
     for k in 0..n {
         // The first pass covers the categories in form order (some skipped, as real tables
         // skip them); further indicators repeat the common ones.
-        let (l1, l2) = if k < plan.len() {
+        let l2 = if k < plan.len() {
             plan[k]
         } else {
             plan[[0, 1, 5][rng.random_range(0..3)]]
@@ -275,7 +259,7 @@ fn project(
         if k < plan.len() && rng.random_bool(0.08) {
             continue;
         }
-        indicators.push(indicator(rng, l1, l2, subject, year, total, l, gaps));
+        indicators.push(indicator(rng, l2, subject, year, total, l, gaps));
         l += 1;
     }
     *line = l + 2;

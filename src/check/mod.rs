@@ -77,6 +77,31 @@ pub struct Ctx<'a> {
     pub settings: &'a rules::Settings,
 }
 
+impl Finding {
+    /// A book-level finding; department and project findings fill in more below.
+    pub fn new(
+        rule: &rules::Rule,
+        settings: &rules::Settings,
+        book: &Book,
+        message: String,
+        file: String,
+        line: u32,
+    ) -> Finding {
+        Finding {
+            rule: rule.id.to_string(),
+            severity: settings.severity(rule),
+            book: book.slug.clone(),
+            department: String::new(),
+            department_slug: String::new(),
+            project: String::new(),
+            project_slug: String::new(),
+            message,
+            file,
+            line,
+        }
+    }
+}
+
 impl Ctx<'_> {
     pub fn project_finding(
         &self,
@@ -85,41 +110,38 @@ impl Ctx<'_> {
         line: u32,
         message: String,
     ) -> Finding {
+        let line = if line == 0 { p.source.line } else { line };
         Finding {
-            rule: rule.id.to_string(),
-            severity: self.settings.severity(rule),
-            book: self.book.slug.clone(),
-            department: self.dept.name.clone(),
-            department_slug: self.dept.slug.clone(),
             project: p.name.clone(),
             project_slug: p.slug.clone(),
-            message,
-            file: p.source.file.clone(),
-            line: if line == 0 { p.source.line } else { line },
+            ..self.in_department(rule, message, p.source.file.clone(), line)
         }
     }
 
     pub fn department_finding(&self, rule: &rules::Rule, line: u32, message: String) -> Finding {
+        let file = match &self.dept.overall {
+            Some(o) => o.source.file.clone(),
+            None => self.dept.source.file.clone(),
+        };
+        let line = if line == 0 {
+            self.dept.source.line
+        } else {
+            line
+        };
+        self.in_department(rule, message, file, line)
+    }
+
+    fn in_department(
+        &self,
+        rule: &rules::Rule,
+        message: String,
+        file: String,
+        line: u32,
+    ) -> Finding {
         Finding {
-            rule: rule.id.to_string(),
-            severity: self.settings.severity(rule),
-            book: self.book.slug.clone(),
             department: self.dept.name.clone(),
             department_slug: self.dept.slug.clone(),
-            project: String::new(),
-            project_slug: String::new(),
-            message,
-            file: self
-                .dept
-                .overall
-                .as_ref()
-                .map(|o| o.source.file.clone())
-                .unwrap_or_else(|| self.dept.source.file.clone()),
-            line: if line == 0 {
-                self.dept.source.line
-            } else {
-                line
-            },
+            ..Finding::new(rule, self.settings, self.book, message, file, line)
         }
     }
 }
@@ -145,6 +167,6 @@ pub fn check_book(book: &Book, settings: &rules::Settings) -> BookFindings {
         out.departments.push(d);
         out.projects.push(per_project);
     }
-    out.book_level = rules::check_book_level(book, settings, &out);
+    out.book_level = rules::check_book_level(book, settings);
     out
 }

@@ -213,10 +213,10 @@ pub fn github(checked: &[Checked<'_>], min: Severity, root: &Path) -> String {
             Some(r) => format!("{} {}", f.rule, r.title),
             None => f.rule.clone(),
         };
-        let what = if f.project.is_empty() {
-            f.department.clone()
-        } else {
-            format!("{}：", f.project)
+        let what = match (f.project.as_str(), f.department.as_str()) {
+            ("", "") => String::new(),
+            ("", dept) => format!("{dept}："),
+            (project, _) => format!("{project}："),
         };
         let _ = writeln!(
             out,

@@ -2,7 +2,7 @@
 //! who is at fault. Each rule names the official basis it rests on.
 
 use super::values;
-use super::{BookFindings, Ctx, Finding, Severity};
+use super::{Ctx, Finding, Severity};
 use crate::model::{
     Book, FundKind, Indicator, Level1, Level2, Project, ProjectFlag, is_placeholder,
 };
@@ -805,9 +805,9 @@ fn value_rules(
         let money_name = ["经费", "资金", "费用", "金额", "预算"]
             .iter()
             .any(|w| i.name.contains(w));
-        if !values::money(v).is_empty()
-            && (money_name || values::money(v).len() == 1 && values::cost_amount(v).is_some())
-        {
+        // A money name with any amount, or a value that is just one amount.
+        let amounts = values::money(v);
+        if !amounts.is_empty() && (money_name || amounts.len() == 1) {
             push(
                 "values.money-as-output",
                 i.line,
@@ -943,19 +943,10 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 }
 
 /// Book-level rules: the form without a goal field (once), and boilerplate text.
-pub fn check_book_level(book: &Book, settings: &Settings, _found: &BookFindings) -> Vec<Finding> {
+pub fn check_book_level(book: &Book, settings: &Settings) -> Vec<Finding> {
     let mut out = Vec::new();
-    let finding = |rule: &Rule, message: String, file: String, line: u32| Finding {
-        rule: rule.id.into(),
-        severity: settings.severity(rule),
-        book: book.slug.clone(),
-        department: String::new(),
-        department_slug: String::new(),
-        project: String::new(),
-        project_slug: String::new(),
-        message,
-        file,
-        line,
+    let finding = |rule: &Rule, message: String, file: String, line: u32| {
+        Finding::new(rule, settings, book, message, file, line)
     };
     let rule = r("structure.form-without-goal");
     let without_goal: Vec<&Project> = book

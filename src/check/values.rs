@@ -13,6 +13,8 @@ static TOTAL_WORD: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+static NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)?").expect("valid regex"));
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("valid regex"));
 static BARE_NUMBER: LazyLock<Regex> =
@@ -117,7 +119,7 @@ pub fn bad_arithmetic(text: &str) -> Option<(String, Decimal, Decimal)> {
 
 /// Evaluate `a*b+c*d` with numbers carrying units (units ignored), `×` and `x` as times.
 fn eval(expr: &str) -> Option<Decimal> {
-    let num = Regex::new(r"\d+(?:\.\d+)?").expect("valid regex");
+    let num = &*NUMBER;
     let mut terms: Vec<Decimal> = Vec::new();
     let mut cur: Option<Decimal> = None;
     let mut op_mul = false;

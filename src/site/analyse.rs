@@ -186,20 +186,26 @@ pub struct GapRow {
 
 pub fn gap_rows(book: &Book, findings: &BookFindings) -> Vec<GapRow> {
     let n = book.project_count();
+    // Rule → (projects it concerns, its severity as configured), in one pass.
+    let mut per_rule: std::collections::HashMap<&str, (usize, Severity)> = Default::default();
+    for fs in findings.projects.iter().flatten() {
+        let mut seen = BTreeSet::new();
+        for f in fs {
+            if seen.insert(f.rule.as_str()) {
+                per_rule.entry(f.rule.as_str()).or_insert((0, f.severity)).0 += 1;
+            }
+        }
+    }
     rules::RULES
         .iter()
         .filter_map(|r| {
-            let count = findings
-                .projects
-                .iter()
-                .flatten()
-                .filter(|fs| fs.iter().any(|f| f.rule == r.id))
-                .count();
-            (count > 0).then(|| GapRow {
+            let &(count, _) = per_rule.get(r.id)?;
+            let severity = r.severity;
+            Some(GapRow {
                 rule: r.id.to_string(),
                 title: r.title.to_string(),
-                severity: r.severity,
-                severity_label: r.severity.label().to_string(),
+                severity,
+                severity_label: severity.label().to_string(),
                 projects: count,
                 share_text: percent(Decimal::from(count), Decimal::from(n)),
             })

@@ -321,7 +321,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
     let t = timings.add("load", t);
 
     let findings = analyse(&site);
-    let t = timings.add("analyse", t);
+    timings.add("analyse", t);
 
     let sink = DirSink::begin(&opts.out)?;
     match render_site(
@@ -332,7 +332,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
         &sink,
         opts.progress,
         &mut timings,
-        t,
     ) {
         Ok((pages, search_bytes)) => {
             let t = Instant::now();
@@ -366,7 +365,6 @@ pub fn analyse(site: &Site) -> Vec<BookFindings> {
 /// Render every file of the site into `sink`: pages (written as they are rendered),
 /// the search index, downloads, static files and the sitemap. Returns the number of
 /// pages and the bytes of the search index.
-#[allow(clippy::too_many_arguments)]
 pub fn render_site(
     site: &Site,
     findings: &[BookFindings],
@@ -375,8 +373,8 @@ pub fn render_site(
     sink: &dyn Sink,
     progress: bool,
     timings: &mut Timings,
-    t: Instant,
 ) -> Result<(usize, u64)> {
+    let t = Instant::now();
     let mut jobs = pages::site_jobs(site);
     for bi in 0..site.books.len() {
         jobs.extend(pages::book_jobs(site, bi));

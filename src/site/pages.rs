@@ -190,7 +190,7 @@ pub fn render_jobs(
                 vec![project_page(site, *bi, *di, *pi, &findings[*bi], tera)?]
             }
             Job::Findings(bi) => findings_pages(site, *bi, &findings[*bi], tera)?,
-            Job::Print(bi) => print_pages(site, *bi, &findings[*bi], tera)?,
+            Job::Print(bi) => print_pages(site, *bi, tera)?,
             Job::ImportReport(bi) => vec![import_report_page(site, *bi, tera)?],
             Job::Search => {
                 let mut ctx = base(site, "search.html");
@@ -736,6 +736,11 @@ fn department_pages(
         .collect()
 }
 
+/// Items of page `n` (from 0) of `len` items split into pages of `size`.
+fn page_range(len: usize, size: usize, n: usize) -> std::ops::Range<usize> {
+    (n * size).min(len)..((n + 1) * size).min(len)
+}
+
 fn page_file(stem: &str, n: usize) -> String {
     if n == 0 {
         format!("{stem}.html")
@@ -767,8 +772,7 @@ fn department_page(
     let d = &b.departments[di];
     let path = format!("{}/{}/{}", b.slug, d.slug, page_file("index", page));
     let mut ctx = base(site, &path);
-    let range =
-        (page * DEPT_PAGE).min(d.projects.len())..((page + 1) * DEPT_PAGE).min(d.projects.len());
+    let range = page_range(d.projects.len(), DEPT_PAGE, page);
     let rows: Vec<ProjectRow> = range
         .clone()
         .map(|pi| analyse::project_row(d, &d.projects[pi], &f.projects[di][pi]))
@@ -1008,30 +1012,31 @@ fn findings_pages(
     let path = format!("{}/findings.html", b.slug);
     let mut groups: Vec<RuleGroup> = Vec::new();
     let mut out = Vec::new();
+    let mut by_rule: std::collections::HashMap<&str, Vec<&Finding>> = Default::default();
+    for x in f.all() {
+        by_rule.entry(x.rule.as_str()).or_default().push(x);
+    }
     for r in rules::RULES {
-        let items: Vec<&Finding> = f.all().filter(|x| x.rule == r.id).collect();
-        if items.is_empty() {
+        let Some(items) = by_rule.get(r.id) else {
             continue;
-        }
-        let group = |items: &[&Finding], more: Option<String>| RuleGroup {
+        };
+        let group = |shown: &[&Finding], more: Option<String>| RuleGroup {
             id: r.id.to_string(),
             anchor: anchor(r.id),
             title: r.title.to_string(),
             severity: r.severity.id(),
             severity_label: r.severity.label(),
             count: items.len(),
-            items: items.iter().map(|x| finding_view(x)).collect(),
+            items: shown.iter().map(|x| finding_view(x)).collect(),
             more,
         };
         if items.len() <= FINDINGS_INLINE {
-            groups.push(group(&items, None));
+            groups.push(group(items, None));
             continue;
         }
         let stem = format!("findings-{}", anchor(r.id));
         let pages = items.len().div_ceil(FINDINGS_PAGE);
-        let mut first = group(&items[..FINDINGS_INLINE], Some(page_file(&stem, 0)));
-        first.count = items.len();
-        groups.push(first);
+        groups.push(group(&items[..FINDINGS_INLINE], Some(page_file(&stem, 0))));
         for (n, chunk) in items.chunks(FINDINGS_PAGE).enumerate() {
             let p = format!("{}/{}", b.slug, page_file(&stem, n));
             let mut ctx = base(site, &p);
@@ -1043,8 +1048,7 @@ fn findings_pages(
                     (r.title, ""),
                 ],
             );
-            let mut g = group(chunk, None);
-            g.count = items.len();
+            let g = group(chunk, None);
             ctx.insert("book", &book_meta(b));
             ctx.insert("draft", &(b.stage == Stage::Draft));
             ctx.insert("groups", &[g]);
@@ -1123,12 +1127,7 @@ struct PrintDept {
 pub const PRINT_SPLIT: usize = 300;
 pub const PRINT_PART: usize = 150;
 
-fn print_pages(
-    site: &Site,
-    bi: usize,
-    _f: &BookFindings,
-    tera: &tera::Tera,
-) -> Result<Vec<OutFile>> {
+fn print_pages(site: &Site, bi: usize, tera: &tera::Tera) -> Result<Vec<OutFile>> {
     let b = &site.books[bi];
     let split = b.project_count() > PRINT_SPLIT;
     let parts = |d: &Department| d.projects.len().div_ceil(PRINT_PART).max(1);
@@ -1139,9 +1138,7 @@ fn print_pages(
             s.add(p);
         }
         let range = match part {
-            Some(n) => {
-                (n * PRINT_PART).min(d.projects.len())..((n + 1) * PRINT_PART).min(d.projects.len())
-            }
+            Some(n) => page_range(d.projects.len(), PRINT_PART, n),
             None if split => 0..0,
             None => 0..d.projects.len(),
         };

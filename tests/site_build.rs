@@ -580,3 +580,22 @@ fn a_common_word_does_not_make_one_query_download_the_site() {
     // The best matches are kept: projects named with the word score 10 or more.
     assert!(posts.iter().all(|p| p[1].as_u64().unwrap() >= 10));
 }
+
+#[test]
+fn configured_severities_reach_the_findings_page_and_gaps_table() {
+    let site = fixture_site();
+    let toml = site.path().join("book.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str("[check.severity]\n\"satisfaction.hundred\" = \"error\"\n");
+    std::fs::write(&toml, text).unwrap();
+    let out = site.path().join("public");
+    build_into(site.path(), &out);
+    let findings = page(&out, "demo/findings.html");
+    let group = &findings[findings.find("id=\"rule-satisfaction-hundred\"").unwrap()..];
+    assert!(group[..group.find("</h2>").unwrap()].contains("sev-error"));
+    let overview = page(&out, "demo/index.html");
+    let row = &overview[overview
+        .find("findings.html#rule-satisfaction-hundred\">")
+        .unwrap()..];
+    assert!(row[..row.find("</tr>").unwrap()].contains("错误"));
+}

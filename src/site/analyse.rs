@@ -199,8 +199,7 @@ pub fn gap_rows(book: &Book, findings: &BookFindings) -> Vec<GapRow> {
     rules::RULES
         .iter()
         .filter_map(|r| {
-            let &(count, _) = per_rule.get(r.id)?;
-            let severity = r.severity;
+            let &(count, severity) = per_rule.get(r.id)?;
             Some(GapRow {
                 rule: r.id.to_string(),
                 title: r.title.to_string(),

@@ -1024,8 +1024,9 @@ fn findings_pages(
             id: r.id.to_string(),
             anchor: anchor(r.id),
             title: r.title.to_string(),
-            severity: r.severity.id(),
-            severity_label: r.severity.label(),
+            // As configured in book.toml: every finding of a rule carries it.
+            severity: items[0].severity.id(),
+            severity_label: items[0].severity.label(),
             count: items.len(),
             items: shown.iter().map(|x| finding_view(x)).collect(),
             more,

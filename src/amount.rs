@@ -133,7 +133,8 @@ pub fn parse_plain_decimal(s: &str) -> Option<Decimal> {
         Some(f) => format!("{}{digits}.{f}", if neg { "-" } else { "" }),
         None => format!("{}{digits}", if neg { "-" } else { "" }),
     };
-    Decimal::from_str(&text).ok()
+    // Exact or nothing: more digits than a Decimal holds must not be rounded away.
+    Decimal::from_str_exact(&text).ok()
 }
 
 /// Round half away from zero to two places (`{:.2}` on a Decimal truncates).
@@ -213,9 +214,9 @@ impl<'de> Deserialize<'de> for Amount {
         match AmountRepr::deserialize(d)? {
             AmountRepr::Plain(s) if s.is_empty() => Ok(Amount::missing()),
             AmountRepr::Plain(s) => {
-                let v = Decimal::from_str(s.trim()).map_err(|_| {
+                let v = Decimal::from_str_exact(s.trim()).map_err(|_| {
                     D::Error::custom(format!(
-                        "amount \"{s}\" is not an exact decimal; write it like \"12.50\", or as {{ raw = \"{s}\" }} to keep unreadable text"
+                        "amount \"{s}\" is not an exact decimal (at most 28 digits); write it like \"12.50\", or as {{ raw = \"{s}\" }} to keep unreadable text"
                     ))
                 })?;
                 Ok(Amount {
@@ -226,8 +227,10 @@ impl<'de> Deserialize<'de> for Amount {
             AmountRepr::Full { value, raw } => {
                 let value = match value {
                     None => None,
-                    Some(s) => Some(Decimal::from_str(s.trim()).map_err(|_| {
-                        D::Error::custom(format!("amount value \"{s}\" is not an exact decimal"))
+                    Some(s) => Some(Decimal::from_str_exact(s.trim()).map_err(|_| {
+                        D::Error::custom(format!(
+                            "amount value \"{s}\" is not an exact decimal (at most 28 digits)"
+                        ))
                     })?),
                 };
                 Ok(Amount { value, raw })
@@ -263,6 +266,8 @@ mod tests {
         assert_eq!(parse_wan("约25万元"), None);
         assert_eq!(parse_wan("1e5"), None);
         assert_eq!(parse_wan(""), None);
+        // 30 significant digits do not fit a Decimal: unreadable, never rounded.
+        assert_eq!(parse_wan("12345678901234567890.1234567891"), None);
         assert_eq!(Amount::parse("35.9816.49").state(), AmountState::Unreadable);
         assert_eq!(Amount::parse("\u{3000}").state(), AmountState::Missing);
         assert_eq!(Amount::parse("/").state(), AmountState::Missing);

@@ -58,30 +58,36 @@ fn default_language() -> String {
     "zh-CN".into()
 }
 
-/// Parse `book.toml`; errors name the file, line and column.
+/// Parse `book.toml`; errors name the file, line and column, show the line and say what
+/// to do.
 pub fn parse(path: &std::path::Path, text: &str) -> anyhow::Result<Config> {
     let config: Config = toml::from_str(text).map_err(|e| {
-        let (line, col) = e
-            .span()
-            .map(|s| {
-                let before = &text[..s.start.min(text.len())];
-                (
-                    before.matches('\n').count() + 1,
-                    before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-                )
-            })
-            .unwrap_or((1, 1));
-        anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message())
+        crate::content::ContentError::toml(
+            path,
+            text,
+            text,
+            1,
+            &e,
+            "fix this setting in book.toml; the settings are listed in README.md (Build, Check)",
+        )
     })?;
-    config
-        .check
-        .validate()
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    config.check.validate().map_err(|e| {
+        crate::content::ContentError::whole(
+            path,
+            e.to_string(),
+            "use a rule id listed on the site's rules.html (or a prefix ending in '.')",
+        )
+    })?;
     Ok(config)
 }
 
 pub fn load(path: &std::path::Path) -> anyhow::Result<Config> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        crate::content::ContentError::whole(
+            path,
+            format!("cannot read: {e}"),
+            "run jixiao in the site folder (the one with book.toml), pass --root, or create a site with `jixiao init`",
+        )
+    })?;
     parse(path, &text)
 }

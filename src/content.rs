@@ -19,16 +19,84 @@ use std::path::{Path, PathBuf};
 pub const INDEX: &str = "_index.md";
 pub const IMPORT_REPORT: &str = "import-report.md";
 
-/// A content error that points at a file, line and column.
+/// A content error that points at a file, line and column, shows the line, and says
+/// what to do.
 #[derive(Debug, thiserror::Error)]
-#[error("{}:{line}:{col}: {message}\n{context}", path.display())]
+#[error("{}:{line}:{col}: {message}\n{context}{}", path.display(), help_line(help))]
 pub struct ContentError {
     pub path: PathBuf,
     pub line: usize,
     pub col: usize,
     pub message: String,
-    /// The offending line with a caret under the column.
+    /// The offending line with a caret under the column (empty when there is no text).
     pub context: String,
+    /// What to do about it.
+    pub help: String,
+}
+
+fn help_line(help: &str) -> String {
+    if help.is_empty() {
+        String::new()
+    } else {
+        format!("\n      = help: {help}")
+    }
+}
+
+const FRONT_MATTER_HELP: &str = "fix the TOML between the `+++` lines (strings in \"quotes\", amounts as \"12.50\"), or re-run `jixiao import` to rewrite the file from its source";
+
+impl ContentError {
+    /// An error at `line`:`col` (1-based) of `text`.
+    pub fn at(
+        path: &Path,
+        text: &str,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        ContentError {
+            path: path.to_path_buf(),
+            line,
+            col,
+            message: message.into(),
+            context: context_line(text, line, col),
+            help: help.into(),
+        }
+    }
+
+    /// An error about the file or folder as a whole.
+    pub fn whole(path: &Path, message: impl Into<String>, help: impl Into<String>) -> Self {
+        ContentError {
+            path: path.to_path_buf(),
+            line: 1,
+            col: 1,
+            message: message.into(),
+            context: String::new(),
+            help: help.into(),
+        }
+    }
+
+    /// A TOML parse error, with the line and column of its span in `text`, where the
+    /// TOML starts at line `first_line`.
+    pub fn toml(
+        path: &Path,
+        text: &str,
+        toml_text: &str,
+        first_line: usize,
+        e: &toml::de::Error,
+        help: &str,
+    ) -> Self {
+        let (line, col) = match e.span() {
+            Some(span) => {
+                let before = &toml_text[..span.start.min(toml_text.len())];
+                let line = before.matches('\n').count() + first_line;
+                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                (line, col)
+            }
+            None => (first_line, 1),
+        };
+        ContentError::at(path, text, line, col, e.message().trim_end(), help)
+    }
 }
 
 fn front_matter<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -36,7 +104,8 @@ fn front_matter<T: serde::Serialize>(value: &T) -> Result<String> {
     Ok(toml)
 }
 
-fn document<T: serde::Serialize>(value: &T, body: &str) -> Result<String> {
+/// The text of a content file: TOML front matter between `+++` lines, then the Markdown body.
+pub fn to_text<T: serde::Serialize>(value: &T, body: &str) -> Result<String> {
     let mut s = String::from("+++\n");
     s.push_str(&front_matter(value)?);
     s.push_str("+++\n");
@@ -71,36 +140,25 @@ fn parse_front<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> std::result::Result<(T, String), ContentError> {
     let Some((front, body)) = split(text) else {
-        return Err(ContentError {
-            path: path.to_path_buf(),
-            line: 1,
-            col: 1,
-            message:
-                "missing front matter: the file must start with a line `+++`, then TOML, then `+++`"
-                    .into(),
-            context: context_line(text, 1, 1),
-        });
+        return Err(ContentError::at(
+            path,
+            text,
+            1,
+            1,
+            "missing front matter: the file must start with a line `+++`, then TOML, then `+++`",
+            "content files are written by `jixiao import`; restore this one from version control or re-import its book",
+        ));
     };
     match toml::from_str::<T>(front) {
         Ok(v) => Ok((v, body.to_string())),
-        Err(e) => {
-            let (line, col) = match e.span() {
-                Some(span) => {
-                    let before = &front[..span.start.min(front.len())];
-                    let line = before.matches('\n').count() + 2;
-                    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                    (line, col)
-                }
-                None => (2, 1),
-            };
-            Err(ContentError {
-                path: path.to_path_buf(),
-                line,
-                col,
-                message: e.message().to_string(),
-                context: context_line(text, line, col),
-            })
-        }
+        Err(e) => Err(ContentError::toml(
+            path,
+            text,
+            front,
+            2,
+            &e,
+            FRONT_MATTER_HELP,
+        )),
     }
 }
 
@@ -189,7 +247,7 @@ fn write_tree(
     };
     fs::write(
         dir.join(INDEX),
-        document(book, &body_of(PathBuf::from(INDEX), &book.prose))?,
+        to_text(book, &body_of(PathBuf::from(INDEX), &book.prose))?,
     )?;
     fs::write(dir.join(IMPORT_REPORT), report_md)?;
     for d in &book.departments {
@@ -199,14 +257,14 @@ fn write_tree(
         let ddir = dir.join(&d.slug);
         fs::create_dir_all(&ddir)?;
         let rel = PathBuf::from(&d.slug).join(INDEX);
-        fs::write(ddir.join(INDEX), document(d, &body_of(rel, &d.notes))?)?;
+        fs::write(ddir.join(INDEX), to_text(d, &body_of(rel, &d.notes))?)?;
         for p in &d.projects {
             if !crate::slug::is_valid(&p.slug) {
                 bail!("project file name \"{}\" is not safe", p.slug);
             }
             let file = format!("{}.md", p.slug);
             let rel = PathBuf::from(&d.slug).join(&file);
-            fs::write(ddir.join(&file), document(p, &body_of(rel, &p.notes))?)?;
+            fs::write(ddir.join(&file), to_text(p, &body_of(rel, &p.notes))?)?;
         }
     }
     Ok(())
@@ -242,7 +300,7 @@ pub fn load_book(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Book> {
             return None;
         }
     };
-    let (mut book, body): (Book, String) = match parse_front(&index, &text) {
+    let mut book = match parse_book(&index, &text) {
         Ok(v) => v,
         Err(e) => {
             errors.push(e);
@@ -250,7 +308,6 @@ pub fn load_book(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Book> {
         }
     };
     book.slug = slug;
-    book.prose = body;
     let mut dept_dirs: Vec<PathBuf> = match fs::read_dir(dir) {
         Ok(rd) => rd
             .filter_map(|e| e.ok())
@@ -307,27 +364,32 @@ pub fn load_book(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Book> {
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> ContentError {
-    ContentError {
-        path: path.to_path_buf(),
-        line: 1,
-        col: 1,
-        message: format!("cannot read: {e}"),
-        context: String::new(),
-    }
+    let help = match e.kind() {
+        std::io::ErrorKind::InvalidData => {
+            "content files are UTF-8 text: save it as UTF-8, or delete it if it is not a content file"
+        }
+        std::io::ErrorKind::NotFound => {
+            "every book and department folder needs an `_index.md`; re-run `jixiao import` for this book"
+        }
+        std::io::ErrorKind::PermissionDenied => "make the file readable by the user running jixiao",
+        _ => "",
+    };
+    let message = if e.kind() == std::io::ErrorKind::InvalidData {
+        "cannot read: not UTF-8 text (binary data or another encoding)".to_string()
+    } else {
+        format!("cannot read: {e}")
+    };
+    ContentError::whole(path, message, help)
 }
 
 fn load_department(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Department> {
     let slug = dir.file_name()?.to_string_lossy().to_string();
     if !crate::slug::is_valid(&slug) {
-        errors.push(ContentError {
-            path: dir.to_path_buf(),
-            line: 1,
-            col: 1,
-            message: format!(
-                "folder name \"{slug}\" is not a safe URL segment: rename it using a-z, 0-9 and '-'"
-            ),
-            context: String::new(),
-        });
+        errors.push(ContentError::whole(
+            dir,
+            format!("folder name \"{slug}\" is not a safe URL segment"),
+            "rename the folder using a-z, 0-9 and '-' (it becomes part of the page address)",
+        ));
         return None;
     }
     let index = dir.join(INDEX);
@@ -338,7 +400,7 @@ fn load_department(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Departm
             return None;
         }
     };
-    let (mut dept, body): (Department, String) = match parse_front(&index, &text) {
+    let mut dept = match parse_department(&index, &text) {
         Ok(v) => v,
         Err(e) => {
             errors.push(e);
@@ -346,7 +408,6 @@ fn load_department(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Departm
         }
     };
     dept.slug = slug;
-    dept.notes = body;
     let mut files: Vec<PathBuf> = match fs::read_dir(dir) {
         Ok(rd) => rd
             .filter_map(|e| e.ok())
@@ -382,22 +443,45 @@ pub fn load_project(f: &Path) -> std::result::Result<Project, ContentError> {
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_default();
         if !crate::slug::is_valid(&stem) {
-            return Err(ContentError {
-                path: f.to_path_buf(),
-                line: 1,
-                col: 1,
-                message: format!(
-                    "file name \"{stem}.md\" is not a safe URL segment: rename it using a-z, 0-9 and '-'"
-                ),
-                context: String::new(),
-            });
+            return Err(ContentError::whole(
+                f,
+                format!("file name \"{stem}.md\" is not a safe URL segment"),
+                "rename the file using a-z, 0-9 and '-' (it becomes part of the page address)",
+            ));
         }
         let text = fs::read_to_string(f).map_err(|e| io_error(f, &e))?;
-        let (mut p, body): (Project, String) = parse_front(f, &text)?;
+        let mut p = parse_project(f, &text)?;
         p.slug = stem;
-        p.notes = body;
         Ok(p)
     }
+}
+
+/// Notes as stored: without leading blank lines and trailing whitespace, which carry no
+/// meaning in Markdown (so a file, a CSV cell and a JSON string of the same notes agree).
+pub fn normalise_notes(s: &str) -> String {
+    s.trim_start_matches(['\n', '\r']).trim_end().to_string()
+}
+
+/// Parse the text of a project file (front matter and notes); `path` only names it in
+/// errors. The content fuzzer drives this directly.
+pub fn parse_project(path: &Path, text: &str) -> std::result::Result<Project, ContentError> {
+    let (mut p, body): (Project, String) = parse_front(path, text)?;
+    p.notes = normalise_notes(&body);
+    Ok(p)
+}
+
+/// Parse the text of a department's `_index.md`.
+pub fn parse_department(path: &Path, text: &str) -> std::result::Result<Department, ContentError> {
+    let (mut d, body): (Department, String) = parse_front(path, text)?;
+    d.notes = normalise_notes(&body);
+    Ok(d)
+}
+
+/// Parse the text of a book's `_index.md`.
+pub fn parse_book(path: &Path, text: &str) -> std::result::Result<Book, ContentError> {
+    let (mut b, body): (Book, String) = parse_front(path, text)?;
+    b.prose = normalise_notes(&body);
+    Ok(b)
 }
 
 /// Load every book under `content_dir` (folders with an `_index.md`), sorted by slug.

@@ -179,7 +179,7 @@ pub fn import(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Imported, 
                 "column project is empty: every project needs a name",
             ));
         }
-        p.notes = p.notes.trim().to_string();
+        p.notes = crate::content::normalise_notes(&p.notes);
         let key = (dept_name, p.name.clone(), p.source.line);
         by_key.insert(key, (di, book.departments[di].projects.len()));
         book.departments[di].projects.push(p);

@@ -8,6 +8,8 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod csv_import;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod markdown;
 pub mod model;

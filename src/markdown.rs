@@ -39,6 +39,8 @@ pub fn escape_line(s: &str) -> String {
 /// Render Markdown to HTML. Raw HTML in the source is shown as text, never emitted,
 /// because content comes from untrusted documents.
 pub fn render(md: &str) -> String {
+    let md = crate::text::for_pages(md);
+    let md = md.as_ref();
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);

@@ -419,11 +419,9 @@ pub fn parse_amount(value: &str, raw: &str) -> Result<Amount, String> {
     let v = if value.is_empty() {
         None
     } else {
-        Some(
-            value
-                .parse::<rust_decimal::Decimal>()
-                .map_err(|_| format!("\"{value}\" is not an exact decimal amount"))?,
-        )
+        Some(rust_decimal::Decimal::from_str_exact(value).map_err(|_| {
+            format!("\"{value}\" is not an exact decimal amount (at most 28 digits)")
+        })?)
     };
     let raw = if raw.is_empty() {
         v.map(|v| v.to_string()).unwrap_or_default()

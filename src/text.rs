@@ -91,6 +91,24 @@ pub fn strip_controls(s: &str) -> String {
         .collect()
 }
 
+/// Characters never shown on a page: control characters (other than newline and tab)
+/// and bidirectional embeddings, overrides and isolates, which let a name reorder the
+/// text around it (`项目\u{202e}gnp.exe` showing as `项目exe.png`). Content keeps them;
+/// pages, charts and the search index drop them.
+pub fn is_hidden_on_pages(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` without the characters of [`is_hidden_on_pages`] (borrowed when there are none).
+pub fn for_pages(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_hidden_on_pages) {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !is_hidden_on_pages(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,7 +26,9 @@ impl fmt::Display for Encoding {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DecodeError {
-    #[error("the file is empty")]
+    #[error(
+        "the file is empty: nothing to import; check that the export finished and pass the exported text file"
+    )]
     Empty,
     #[error(
         "line {line}: binary data (a NUL byte); export the document as plain text (.txt) first"

@@ -20,7 +20,8 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// Escape text for XML/HTML attributes and content.
+/// Escape text for XML/HTML attributes and content, without the characters pages never
+/// show ([`crate::text::is_hidden_on_pages`]: controls, invalid in XML, and bidi overrides).
 pub fn escape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -30,7 +31,7 @@ pub fn escape_xml(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c if crate::text::is_hidden_on_pages(c) => {}
             c => out.push(c),
         }
     }
@@ -140,6 +141,7 @@ impl DirSink {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "public".into());
+        recover_interrupted(out, parent, &name)?;
         let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)?;
@@ -166,7 +168,9 @@ impl DirSink {
         std::fs::remove_dir_all(&self.tmp).ok();
     }
 
-    /// Swap the staged site in: two renames, so readers see the old or the new site.
+    /// Swap the staged site in. On Linux one `renameat2(RENAME_EXCHANGE)` swaps the two
+    /// folders atomically, so `out` always holds a whole site, old or new; elsewhere two
+    /// renames, and a build killed between them is repaired by the next [`DirSink::begin`].
     pub fn commit(self) -> Result<()> {
         let parent = self.tmp.parent().unwrap_or(Path::new("."));
         let name = self
@@ -174,6 +178,11 @@ impl DirSink {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "public".into());
+        if self.out.exists() && exchange(&self.tmp, &self.out) {
+            // The old site now sits in the staging folder.
+            std::fs::remove_dir_all(&self.tmp).ok();
+            return Ok(());
+        }
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         if self.out.exists() {
             std::fs::rename(&self.out, &old)
@@ -191,6 +200,92 @@ impl DirSink {
         }
         Ok(())
     }
+}
+
+/// Atomically swap two folders; false where the system cannot (then the caller renames).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) = (
+        std::ffi::CString::new(a.as_os_str().as_bytes()),
+        std::ffi::CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        ) == 0
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Clean up after builds that were killed: a staging folder (`.public.new-PID`) or a
+/// moved-aside old site (`.public.old-PID`) whose process is gone. When the output
+/// folder itself is missing because a build died between its two renames, the old
+/// site is moved back first, so it is exactly as it was.
+fn recover_interrupted(out: &Path, parent: &Path, name: &str) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let mut stale: Vec<(PathBuf, bool)> = Vec::new();
+    for e in entries.filter_map(|e| e.ok()) {
+        let file = e.file_name().to_string_lossy().to_string();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
+        let (is_old, pid) = match (rest.strip_prefix("old-"), rest.strip_prefix("new-")) {
+            (Some(pid), _) => (true, pid),
+            (_, Some(pid)) => (false, pid),
+            _ => continue,
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            stale.push((e.path(), is_old));
+        }
+    }
+    stale.sort();
+    for (path, is_old) in stale {
+        if is_old && !out.exists() {
+            std::fs::rename(&path, out).with_context(|| {
+                format!(
+                    "restoring the previous site from {} to {}",
+                    path.display(),
+                    out.display()
+                )
+            })?;
+        } else {
+            std::fs::remove_dir_all(&path).ok();
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    // Signal 0 checks existence; EPERM means it exists but is not ours.
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill with signal 0 sends nothing.
+    let sent = unsafe { libc::kill(pid, 0) == 0 };
+    sent || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_: u32) -> bool {
+    true
 }
 
 impl Sink for DirSink {
@@ -241,14 +336,15 @@ pub struct Site {
     pub pages: Vec<(String, String, String)>,
 }
 
-/// Load book.toml and the content tree. All content errors are collected and listed
-/// together.
+/// Load book.toml and the content tree. All content errors (books and site pages) are
+/// collected and listed together, numbered.
 pub fn load(root: &Path) -> Result<Site> {
+    use crate::content::ContentError;
     let config = crate::config::load(&root.join("book.toml"))?;
     let content = root.join("content");
-    let books = match crate::content::load_books(&content) {
-        Ok(b) => b,
-        Err(e) => bail!("{e}"),
+    let (books, mut errors) = match crate::content::load_books(&content) {
+        Ok(b) => (b, Vec::new()),
+        Err(e) => (Vec::new(), e.0),
     };
     let mut pages = Vec::new();
     if content.is_dir() {
@@ -264,27 +360,52 @@ pub fn load(root: &Path) -> Result<Site> {
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_default();
             if !crate::slug::is_valid(&slug) || crate::slug::RESERVED.contains(&slug.as_str()) {
-                bail!(
-                    "{}: page file names must be a-z, 0-9 and '-' and not one of the site's own pages",
-                    f.display()
-                );
+                errors.push(ContentError::whole(
+                    &f,
+                    "not a usable page file name",
+                    "name site pages with a-z, 0-9 and '-', and not after one of the site's own pages (index, search, guide, rules, 404, static, …)",
+                ));
+                continue;
             }
-            let text = std::fs::read_to_string(&f)
-                .with_context(|| format!("{}: cannot read", f.display()))?;
+            let text = match std::fs::read(&f).map(String::from_utf8) {
+                Ok(Ok(t)) => t,
+                _ => {
+                    errors.push(ContentError::whole(
+                        &f,
+                        "cannot read as UTF-8 text",
+                        "save the page as UTF-8 text",
+                    ));
+                    continue;
+                }
+            };
             let (title, body) = match crate::content::split(&text) {
                 Some((front, body)) => {
                     #[derive(serde::Deserialize)]
                     struct Front {
                         title: String,
                     }
-                    let fm: Front = toml::from_str(front)
-                        .map_err(|e| anyhow::anyhow!("{}: {}", f.display(), e.message()))?;
-                    (fm.title, body.to_string())
+                    match toml::from_str::<Front>(front) {
+                        Ok(fm) => (fm.title, body.to_string()),
+                        Err(e) => {
+                            errors.push(ContentError::toml(
+                                &f,
+                                &text,
+                                front,
+                                2,
+                                &e,
+                                "a site page's front matter holds one setting: title = \"…\"",
+                            ));
+                            continue;
+                        }
+                    }
                 }
                 None => (slug.clone(), text.clone()),
             };
             pages.push((slug, title, body));
         }
+    }
+    if !errors.is_empty() {
+        return Err(crate::content::LoadErrors(errors).into());
     }
     Ok(Site {
         root: root.to_path_buf(),

@@ -195,17 +195,18 @@ impl IndexBuilder {
     }
 
     fn block_file(&self, i: usize) -> (String, String) {
-        let rows: Vec<[&str; 4]> = self
+        use crate::text::for_pages;
+        let rows: Vec<[std::borrow::Cow<'_, str>; 4]> = self
             .docs
             .iter()
             .skip(i * DOC_BLOCK)
             .take(DOC_BLOCK)
             .map(|d| {
                 [
-                    d.title.as_str(),
-                    d.url.as_str(),
-                    d.kind.as_str(),
-                    d.sub.as_str(),
+                    for_pages(&d.title),
+                    for_pages(&d.url),
+                    for_pages(&d.kind),
+                    for_pages(&d.sub),
                 ]
             })
             .collect();

@@ -54,3 +54,64 @@ pub fn fixture_site_with(book_toml: &str) -> tempfile::TempDir {
     .unwrap();
     dir
 }
+
+/// Debug text cut to `max` characters, so a failing comparison of a 100 KB field stays readable.
+pub fn short<T: std::fmt::Debug>(v: &T, max: usize) -> String {
+    let s = format!("{v:?}");
+    if s.chars().count() <= max {
+        s
+    } else {
+        format!(
+            "{}… ({} chars)",
+            s.chars().take(max).collect::<String>(),
+            s.chars().count()
+        )
+    }
+}
+
+/// Departments equal, or a panic naming the first department, project and field that differ.
+pub fn assert_same_departments(
+    got: &[jixiao::model::Department],
+    want: &[jixiao::model::Department],
+    what: &str,
+) {
+    assert_eq!(got.len(), want.len(), "{what}: number of departments");
+    for (a, b) in got.iter().zip(want) {
+        assert_eq!(
+            a.without_projects(),
+            b.without_projects(),
+            "{what}: department {}",
+            b.name
+        );
+        assert_eq!(
+            a.projects.len(),
+            b.projects.len(),
+            "{what}: projects of {}",
+            b.name
+        );
+        for (p, q) in a.projects.iter().zip(&b.projects) {
+            let (pv, qv) = (
+                serde_json::to_value(p).unwrap(),
+                serde_json::to_value(q).unwrap(),
+            );
+            for (k, v) in qv.as_object().unwrap() {
+                assert!(
+                    pv.get(k) == Some(v),
+                    "{what}: {} / {}: field {k}: got {} want {}",
+                    b.name,
+                    q.name,
+                    short(&pv.get(k), 300),
+                    short(v, 300)
+                );
+            }
+            assert!(
+                p == q,
+                "{what}: {} / {} differs (slug or notes: {:?} vs {:?})",
+                b.name,
+                q.name,
+                short(&p.notes, 200),
+                short(&q.notes, 200)
+            );
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Inputs the fuzzers (`fuzz/`, see README "Fuzzing") found bugs with, replayed through the
+//! same properties on every `cargo test`: tests/fixtures/fuzz/<target>/<what it found>.
+
+use std::path::PathBuf;
+
+fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz")
+        .join(target);
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn replay(target: &str, run: impl Fn(&[u8]) + std::panic::RefUnwindSafe) {
+    let mut failed = Vec::new();
+    for (name, bytes) in inputs(target) {
+        if std::panic::catch_unwind(|| run(&bytes)).is_err() {
+            failed.push(name);
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{target}: these inputs fail again: {failed:?}"
+    );
+}
+
+#[test]
+fn amounts() {
+    replay("amounts", |b| {
+        if let Ok(t) = std::str::from_utf8(b) {
+            jixiao::fuzzing::amount_text(t)
+        }
+    });
+}
+
+#[test]
+fn import_bytes() {
+    replay("import_bytes", jixiao::fuzzing::import_bytes);
+}
+
+#[test]
+fn import_csv() {
+    replay("import_csv", jixiao::fuzzing::import_csv_rows);
+}
+
+#[test]
+fn content_text() {
+    replay("content_text", |b| {
+        if let Ok(t) = std::str::from_utf8(b) {
+            jixiao::fuzzing::content_text(t)
+        }
+    });
+}
+
+/// The bundled seed documents and fixtures satisfy the import properties too (they are
+/// the fuzzers' starting corpus).
+#[test]
+fn real_documents_satisfy_the_import_properties() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut docs: Vec<PathBuf> = ["tests/fixtures/mixed.txt", "tests/fixtures/site-source.txt"]
+        .iter()
+        .map(|p| root.join(p))
+        .collect();
+    if let Ok(rd) = std::fs::read_dir(root.join("../shared/seeds")) {
+        docs.extend(rd.map(|e| e.unwrap().path()));
+    }
+    for d in docs {
+        jixiao::fuzzing::import_bytes(&std::fs::read(&d).unwrap());
+    }
+}

@@ -65,8 +65,15 @@ pub fn import(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Imported, 
                     "a JSON file that is neither a jixiao book nor its datapackage.json",
                 )
             })?;
-            let book: Book = serde_json::from_value(dp.jixiao)
+            let prose = dp
+                .jixiao
+                .get("prose")
+                .and_then(|p| p.as_str())
+                .unwrap_or_default();
+            let prose = crate::content::normalise_notes(prose);
+            let mut book: Book = serde_json::from_value(dp.jixiao)
                 .map_err(|e| err(&input.name, 1, e.to_string()))?;
+            book.prose = prose;
             meta = Some(book);
             continue;
         }

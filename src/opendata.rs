@@ -602,6 +602,8 @@ pub fn datapackage_json(book: &Book) -> String {
         ],
         "jixiao": book.clone_meta(),
     });
+    // The document's own prose travels with the metadata, so a CSV re-import keeps it.
+    pkg["jixiao"]["prose"] = json!(book.prose);
     if let Some(y) = book.year {
         pkg["fiscalPeriod"] = json!({"start": format!("{y}-01-01"), "end": format!("{y}-12-31")});
     }

@@ -141,7 +141,7 @@ impl DirSink {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "public".into());
-        recover_interrupted(out, parent, &name)?;
+        recover_output(out)?;
         let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)?;
@@ -227,6 +227,20 @@ fn exchange(a: &Path, b: &Path) -> bool {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> bool {
     false
+}
+
+/// Repair what a killed build left beside `out` (see [`recover_interrupted`]). A build
+/// does this first, so even a build that then fails on bad content restores the site.
+pub fn recover_output(out: &Path) -> Result<()> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
+    recover_interrupted(out, parent, &name)
 }
 
 /// Clean up after builds that were killed: a staging folder (`.public.new-PID`) or a
@@ -436,6 +450,7 @@ pub fn base_url(config: &Config, cli: Option<&str>) -> String {
 pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
     let mut timings = Timings::default();
     let t = Instant::now();
+    recover_output(&opts.out)?;
     let mut site = load(&opts.root)?;
     site.config.base_url = base_url(&site.config, opts.base_url.as_deref());
     let (tera, statics) = theme::load(&opts.root, site.config.theme.as_deref())?;

@@ -5,7 +5,6 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::str::FromStr;
 
 /// One amount cell: the exact value (in the book's unit, 万元) and the raw text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -242,6 +241,7 @@ impl<'de> Deserialize<'de> for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

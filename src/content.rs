@@ -22,7 +22,12 @@ pub const IMPORT_REPORT: &str = "import-report.md";
 /// A content error that points at a file, line and column, shows the line, and says
 /// what to do.
 #[derive(Debug, thiserror::Error)]
-#[error("{}:{line}:{col}: {message}\n{context}{}", path.display(), help_line(help))]
+#[error(
+    "{}:{line}:{col}: {message}{}{}",
+    shown_path(path),
+    context_lines(context),
+    help_line(help)
+)]
 pub struct ContentError {
     pub path: PathBuf,
     pub line: usize,
@@ -32,6 +37,19 @@ pub struct ContentError {
     pub context: String,
     /// What to do about it.
     pub help: String,
+}
+
+/// The path as the user would type it (`content/…`, not `./content/…`).
+fn shown_path(path: &Path) -> String {
+    path.strip_prefix(".").unwrap_or(path).display().to_string()
+}
+
+fn context_lines(context: &str) -> String {
+    if context.is_empty() {
+        String::new()
+    } else {
+        format!("\n{context}")
+    }
 }
 
 fn help_line(help: &str) -> String {
@@ -162,12 +180,25 @@ fn parse_front<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// The line with a caret under column `col` (in characters). A long line is shown as a
+/// window around the column; the caret is placed by display width, so it sits under the
+/// right character after CJK text (two columns per character in a terminal).
 fn context_line(text: &str, line: usize, col: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    const WINDOW: usize = 80;
     let l = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    let shown: String = l.chars().take(160).collect();
+    let chars: Vec<char> = crate::text::for_pages(l).chars().collect();
+    let at = col.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(WINDOW / 2);
+    let end = (start + WINDOW).min(chars.len());
+    let lead = if start > 0 { "…" } else { "" };
+    let tail = if end < chars.len() { "…" } else { "" };
+    let before: String = chars[start..at].iter().collect();
+    let shown: String = chars[start..end].iter().collect();
     format!(
-        "{line:>5} | {shown}\n      | {}^",
-        " ".repeat(col.saturating_sub(1).min(160))
+        "{line:>5} | {lead}{shown}{tail}\n      | {}{}^",
+        " ".repeat(lead.width()),
+        " ".repeat(before.width())
     )
 }
 
@@ -276,14 +307,15 @@ pub struct LoadErrors(pub Vec<ContentError>);
 
 impl std::fmt::Display for LoadErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            writeln!(f, "{}. {e}", i + 1)?;
-        }
-        write!(
+        let n = self.0.len();
+        writeln!(
             f,
-            "{} content error(s); fix them and run again",
-            self.0.len()
-        )
+            "{n} content error(s); nothing was written (the previous output is unchanged):"
+        )?;
+        for (i, e) in self.0.iter().enumerate() {
+            writeln!(f, "\n{}. {e}", i + 1)?;
+        }
+        write!(f, "\n{n} content error(s): fix them and run again")
     }
 }
 

@@ -240,8 +240,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let mut inputs = Vec::new();
             for f in &files {
-                let bytes =
-                    std::fs::read(f).with_context(|| format!("{}: cannot read", f.display()))?;
+                let bytes = std::fs::read(f).with_context(|| {
+                    format!(
+                        "{}: cannot read (check the file name and path)",
+                        f.display()
+                    )
+                })?;
                 let name = f
                     .file_name()
                     .map(|n| n.to_string_lossy().to_string())

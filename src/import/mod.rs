@@ -43,10 +43,12 @@ pub struct SourceInput {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{file}: {source}")]
+    // `problem`, not `source`: the message already includes it, and anyhow would print
+    // a source a second time.
+    #[error("{file}: {problem}")]
     Decode {
         file: String,
-        source: decode::DecodeError,
+        problem: decode::DecodeError,
     },
     #[error(
         "{file}: no 绩效目标表 found: the text has no tab-separated table rows; export the document's tables as text (one row per line with tab-separated cells, or one cell per line)"
@@ -102,9 +104,9 @@ pub fn import(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Imported, 
 }
 
 fn parse_file(input: &SourceInput) -> Result<ParsedFile, ImportError> {
-    let decoded = decode::decode(&input.bytes).map_err(|source| ImportError::Decode {
+    let decoded = decode::decode(&input.bytes).map_err(|problem| ImportError::Decode {
         file: input.name.clone(),
-        source,
+        problem,
     })?;
     let layout = layout::detect(&decoded.lines).ok_or_else(|| ImportError::NoTable {
         file: input.name.clone(),

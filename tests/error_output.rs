@@ -1,0 +1,92 @@
+//! What a user sees when input is bad: every error with file:line:col, the offending
+//! line, a caret and what to do; all content errors of a build listed together and
+//! numbered; exit code 2 (README "Exit codes"). Snapshots of the whole output.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+/// Run the CLI in `dir`; (exit code, stderr with the temporary folder removed).
+fn jixiao_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    (out.status.code().unwrap_or(-1), err)
+}
+
+fn project_files(site: &Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = walkdir::WalkDir::new(site.join("content/demo"))
+        .min_depth(2)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.is_file() && p.file_name().unwrap() != "_index.md")
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_build_lists_every_content_error_numbered_with_its_place_and_remedy() {
+    let site = common::fixture_site_with("title = \"示例\"\n");
+    let root = site.path();
+    let files = project_files(root);
+    // An unclosed string after CJK text, an amount that is not a number, a binary file,
+    // a file without front matter, and a site page with a wrong type.
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let broken = text.replacen("name = \"", "name = \"未闭合的名称\nx = \"", 1);
+    std::fs::write(&files[0], broken).unwrap();
+    let text = std::fs::read_to_string(&files[1]).unwrap();
+    let total_line = text.lines().find(|l| l.starts_with("total = ")).unwrap();
+    std::fs::write(
+        &files[1],
+        text.replacen(total_line, "total = \"35.9816.49\"", 1),
+    )
+    .unwrap();
+    std::fs::write(&files[2], b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe").unwrap();
+    std::fs::write(&files[3], "项目名称：没有前言\n").unwrap();
+    std::fs::write(root.join("content/about.md"), "+++\ntitle = 3\n+++\n正文\n").unwrap();
+
+    let (code, err) = jixiao_in(root, &["build"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!root.join("public").exists(), "nothing was written");
+    insta::assert_snapshot!("build_content_errors", err);
+
+    // `check` reads the same content and reports the same errors.
+    let (code, check_err) = jixiao_in(root, &["check"]);
+    assert_eq!(code, 2);
+    assert_eq!(check_err, err);
+}
+
+#[test]
+fn book_toml_errors_point_at_the_setting() {
+    let site = common::fixture_site_with(
+        "title = \"示例\"\nbase_url = \"/\"\n[check]\ntolerance = 0.5\nboilerplate_min_projects = \"多\"\n",
+    );
+    let (code, err) = jixiao_in(site.path(), &["build"]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("book_toml_error", err);
+}
+
+#[test]
+fn import_errors_name_the_file_and_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.txt"), "").unwrap();
+    std::fs::write(dir.path().join("prose.txt"), "只有文字，没有表格。\n").unwrap();
+    let mut out = String::new();
+    for args in [
+        &["import", "empty.txt", "--book", "x"][..],
+        &["import", "prose.txt", "--book", "x"],
+        &["import", "missing.txt", "--book", "x"],
+        &["import", "prose.txt", "--book", "../x"],
+    ] {
+        let (code, err) = jixiao_in(dir.path(), args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        out.push_str(&format!("$ jixiao {}\n{err}\n", args.join(" ")));
+    }
+    assert!(!dir.path().join("content").exists(), "nothing written");
+    insta::assert_snapshot!("import_errors", out);
+}

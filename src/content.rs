@@ -416,11 +416,11 @@ fn io_error(path: &Path, e: &std::io::Error) -> ContentError {
 
 fn load_department(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Department> {
     let slug = dir.file_name()?.to_string_lossy().to_string();
-    if !crate::slug::is_valid(&slug) {
+    if !crate::slug::is_valid(&slug) || crate::slug::RESERVED.contains(&slug.as_str()) {
         errors.push(ContentError::whole(
             dir,
-            format!("folder name \"{slug}\" is not a safe URL segment"),
-            "rename the folder using a-z, 0-9 and '-' (it becomes part of the page address)",
+            format!("folder name \"{slug}\" is not usable for a department"),
+            "rename the folder using a-z, 0-9 and '-' (it becomes part of the page address), and not after one of the site's own pages (data, print, findings, index, …)",
         ));
         return None;
     }
@@ -474,11 +474,11 @@ pub fn load_project(f: &Path) -> std::result::Result<Project, ContentError> {
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_default();
-        if !crate::slug::is_valid(&stem) {
+        if !crate::slug::is_valid(&stem) || crate::slug::RESERVED.contains(&stem.as_str()) {
             return Err(ContentError::whole(
                 f,
-                format!("file name \"{stem}.md\" is not a safe URL segment"),
-                "rename the file using a-z, 0-9 and '-' (it becomes part of the page address)",
+                format!("file name \"{stem}.md\" is not usable for a project"),
+                "rename the file using a-z, 0-9 and '-' (it becomes part of the page address), and not after one of the site's own pages (index, data, print, …)",
             ));
         }
         let text = fs::read_to_string(f).map_err(|e| io_error(f, &e))?;

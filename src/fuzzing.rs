@@ -230,17 +230,9 @@ pub fn amount_text(text: &str) {
 }
 
 /// The number as written in an amount cell, without separators and unit, and whether
-/// it was in 元.
+/// it was in 元. Written apart from `amount::parse_wan` on purpose: it is the oracle.
 fn written_digits(raw: &str) -> (String, bool) {
     let k = crate::text::key(raw);
-    let (n, yuan) = if let Some(n) = k.strip_suffix("万元") {
-        (n, false)
-    } else if let Some(n) = k.strip_suffix('万') {
-        (n, false)
-    } else if let Some(n) = k.strip_suffix('元') {
-        (n, true)
-    } else {
-        (k.as_str(), false)
-    };
-    (n.replace(',', ""), yuan)
+    let yuan = k.ends_with('元') && !k.ends_with("万元");
+    (k.trim_end_matches(['万', '元']).replace(',', ""), yuan)
 }

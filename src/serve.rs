@@ -81,7 +81,7 @@ impl Workspace {
     /// Load and build everything into `out`.
     pub fn open(root: &Path, out: &Path, base_url: Option<String>) -> Result<Workspace> {
         let mut site = site::load(root)?;
-        site.config.base_url = site::base_url(&site.config, base_url.as_deref());
+        site.config.base_url = site::base_url(&site.config, base_url.as_deref())?;
         let (tera, statics) = site::theme::load(root, site.config.theme.as_deref())?;
         let findings = site::analyse(&site);
         let mut ws = Workspace {

@@ -11,7 +11,7 @@ mod common;
 
 use common::files;
 use jixiao::import::decode::decode;
-use jixiao::import::{ImportOptions, SourceInput, import, labels};
+use jixiao::import::labels;
 use jixiao::model::Book;
 use jixiao::site::{BuildOptions, build};
 use rust_decimal::Decimal;
@@ -32,6 +32,10 @@ fn config() -> jixiao::config::Config {
 
 fn books() -> Vec<Book> {
     jixiao::content::load_books(&root().join("content")).unwrap()
+}
+
+fn import_report(book: &str) -> String {
+    std::fs::read_to_string(root().join("content").join(book).join("import-report.md")).unwrap()
 }
 
 /// Text compared without layout: no whitespace, no Markdown backslash escapes.
@@ -81,13 +85,7 @@ fn every_non_empty_source_line_is_in_the_content_or_the_report() {
     let books = books();
     for spec in config().imports {
         let book = books.iter().find(|b| b.slug == spec.book).unwrap();
-        let report = std::fs::read_to_string(
-            root()
-                .join("content")
-                .join(&book.slug)
-                .join("import-report.md"),
-        )
-        .unwrap();
+        let report = import_report(&book.slug);
         // Everything the content holds, as exact strings and as one searchable text.
         let mut all = Vec::new();
         strings(
@@ -274,32 +272,10 @@ fn csv_downloads_imported_again_build_the_same_pages() {
     std::fs::copy(root().join("book.toml"), again.path().join("book.toml")).unwrap();
     let content = again.path().join("content");
     for book in books() {
-        let read = |n: &str| SourceInput {
-            name: n.into(),
-            bytes: site[&format!("{}/data/{n}", book.slug)].clone(),
-        };
-        let imported = import(
-            &[
-                read("projects.csv"),
-                read("indicators.csv"),
-                read("departments.csv"),
-                read("datapackage.json"),
-            ],
-            &ImportOptions {
-                book: book.slug.clone(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let imported = common::import_csv_downloads(&site, &book.slug);
         // The import report is the original one: a CSV re-import has no source lines
         // of its own to report on.
-        let report = std::fs::read_to_string(
-            root()
-                .join("content")
-                .join(&book.slug)
-                .join("import-report.md"),
-        )
-        .unwrap();
+        let report = import_report(&book.slug);
         jixiao::content::write_book(&imported.book, &report, &content).unwrap();
     }
     let out = again.path().join("public");

@@ -69,7 +69,7 @@ fn hostile_document() -> String {
     for i in 0..10_000 {
         many.push(("产出指标", "数量指标", format!("指标{i}"), format!("{i}个")));
     }
-    let tables = vec![
+    let tables = [
         Table {
             dept: "正常局",
             name: "普通项目",
@@ -357,27 +357,17 @@ fn csv_cells_never_start_a_formula_and_data_survives_round_trip() {
     // The downloads import back to exactly the content, payloads included.
     let content = jixiao::content::load_books(&site.path().join("content")).unwrap();
     let book = &content[0];
-    let read = |n: &str| SourceInput {
-        name: n.into(),
-        bytes: all[&format!("hostile/data/{n}")].clone(),
+    let back = common::import_csv_downloads(&all, "hostile").book;
+    common::assert_same_departments(&back.departments, &book.departments, "CSV round trip");
+    let json = SourceInput {
+        name: "hostile.json".into(),
+        bytes: all["hostile/data/hostile.json"].clone(),
     };
     let opts = ImportOptions {
         book: "hostile".into(),
         ..Default::default()
     };
-    let back = import(
-        &[
-            read("projects.csv"),
-            read("indicators.csv"),
-            read("departments.csv"),
-            read("datapackage.json"),
-        ],
-        &opts,
-    )
-    .unwrap()
-    .book;
-    common::assert_same_departments(&back.departments, &book.departments, "CSV round trip");
-    let back = import(&[read("hostile.json")], &opts).unwrap().book;
+    let back = import(&[json], &opts).unwrap().book;
     common::assert_same_departments(&back.departments, &book.departments, "JSON round trip");
     assert!(back == *book, "JSON round trip: book metadata");
 }
@@ -556,4 +546,79 @@ fn broken_content_files_are_listed_together_with_what_to_do() {
     }
     assert!(msg.contains("UTF-8"), "says the file is not text: {msg}");
     assert!(msg.contains("3 content error(s)"), "{msg}");
+}
+
+#[test]
+fn a_base_url_that_would_run_script_is_refused() {
+    let site = common::fixture_site_with("title = \"t\"\n");
+    let out = site.path().join("public");
+    for bad in [
+        "javascript:alert(1)//",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,x",
+        "//evil.example/",
+        "https://x.example/\"><script>",
+        "",
+    ] {
+        let e = build(&BuildOptions {
+            root: site.path().to_path_buf(),
+            out: out.clone(),
+            base_url: Some(bad.into()),
+            progress: false,
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("is not a usable base URL"), "{bad}: {e}");
+        assert!(!out.exists(), "{bad}: nothing written");
+    }
+    for good in ["https://budget.example.gov.cn/jixiao", "/preview/pr-7/"] {
+        build(&BuildOptions {
+            root: site.path().to_path_buf(),
+            out: out.clone(),
+            base_url: Some(good.into()),
+            progress: false,
+        })
+        .unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
+}
+
+#[test]
+fn content_names_that_would_overwrite_the_sites_own_pages_are_refused() {
+    let site = common::fixture_site_with("title = \"t\"\n");
+    let book = site.path().join("content/demo");
+    let dept = std::fs::read_dir(&book)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    // A project file named like the department's own page, a department named like the
+    // book's downloads folder.
+    let project = std::fs::read_dir(&dept)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap() != "_index.md")
+        .unwrap();
+    std::fs::rename(&project, dept.join("index.md")).unwrap();
+    std::fs::rename(&dept, book.join("data")).unwrap();
+    let e = jixiao::content::load_books(&site.path().join("content")).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("folder name \"data\" is not usable"), "{msg}");
+    let out = site.path().join("public");
+    assert!(
+        build(&BuildOptions {
+            root: site.path().to_path_buf(),
+            out: out.clone(),
+            base_url: None,
+            progress: false,
+        })
+        .is_err()
+    );
+    std::fs::rename(book.join("data"), &dept).unwrap();
+    let msg = jixiao::content::load_books(&site.path().join("content"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("file name \"index.md\" is not usable"),
+        "{msg}"
+    );
 }

@@ -199,25 +199,16 @@ fn downloads_reimport_to_the_same_content() {
     build_into(site.path(), &out);
     let books = jixiao::content::load_books(&site.path().join("content")).unwrap();
     let book = &books[0];
+    let site_files = files(&out);
+    let from_csv = common::import_csv_downloads(&site_files, "demo").book;
     let read = |n: &str| SourceInput {
         name: n.into(),
-        bytes: std::fs::read(out.join("demo/data").join(n)).unwrap(),
+        bytes: site_files[&format!("demo/data/{n}")].clone(),
     };
     let opts = ImportOptions {
         book: "demo".into(),
         ..Default::default()
     };
-    let from_csv = import(
-        &[
-            read("projects.csv"),
-            read("indicators.csv"),
-            read("departments.csv"),
-            read("datapackage.json"),
-        ],
-        &opts,
-    )
-    .unwrap()
-    .book;
     assert_eq!(from_csv.departments, book.departments);
     assert_eq!(from_csv.title, book.title);
     let from_json = import(&[read("demo.json")], &opts).unwrap().book;

@@ -125,6 +125,8 @@ pub struct DirSink {
     out: PathBuf,
     tmp: PathBuf,
     dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Every path written, so two pages can never silently land on one file.
+    written: std::sync::Mutex<std::collections::HashSet<String>>,
     files: std::sync::atomic::AtomicUsize,
     bytes: std::sync::atomic::AtomicU64,
 }
@@ -151,6 +153,7 @@ impl DirSink {
             out: out.to_path_buf(),
             tmp,
             dirs: Default::default(),
+            written: Default::default(),
             files: Default::default(),
             bytes: Default::default(),
         })
@@ -305,6 +308,17 @@ fn process_alive(_: u32) -> bool {
 impl Sink for DirSink {
     fn put(&self, file: OutFile) -> Result<()> {
         let p = safe_join(&self.tmp, &file.path)?;
+        let first = self
+            .written
+            .lock()
+            .map_err(|_| anyhow::anyhow!("output lock poisoned"))?
+            .insert(file.path.clone());
+        if !first {
+            bail!(
+                "two pages would be written to {}: rename one of the content files behind them",
+                file.path
+            );
+        }
         if let Some(dir) = p.parent() {
             let known = self.dirs.lock().map(|d| d.contains(dir)).unwrap_or(false);
             if !known {
@@ -430,20 +444,39 @@ pub fn load(root: &Path) -> Result<Site> {
 }
 
 /// The base URL in force: `--base-url`, else `JIXIAO_BASE_URL` (CI previews), else
-/// book.toml. Always ends in `/`.
-pub fn base_url(config: &Config, cli: Option<&str>) -> String {
+/// book.toml. Always ends in `/`. It becomes canonical links and sitemap entries, so only
+/// http(s) addresses and absolute paths are accepted (never `javascript:` and the like).
+pub fn base_url(config: &Config, cli: Option<&str>) -> Result<String> {
     let env = std::env::var("JIXIAO_BASE_URL")
         .ok()
         .filter(|s| !s.trim().is_empty());
-    let url = cli
-        .map(str::to_string)
-        .or(env)
-        .unwrap_or_else(|| config.base_url.clone());
-    if url.ends_with('/') {
+    let (url, from) = match (cli, env) {
+        (Some(c), _) => (c.to_string(), "--base-url"),
+        (None, Some(e)) => (e, "JIXIAO_BASE_URL"),
+        (None, None) => (config.base_url.clone(), "base_url in book.toml"),
+    };
+    let lower = url.to_ascii_lowercase();
+    let host = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let shape_ok = match host {
+        Some(h) => !h.is_empty() && !h.starts_with('/'),
+        None => url.starts_with('/') && !url.starts_with("//"),
+    };
+    let chars_ok = !url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\'));
+    if !shape_ok || !chars_ok {
+        bail!(
+            "{from}: \"{}\" is not a usable base URL: use an http(s) address like https://example.gov.cn/jixiao/ or a path like /jixiao/",
+            crate::text::for_pages(&url)
+        );
+    }
+    Ok(if url.ends_with('/') {
         url
     } else {
         format!("{url}/")
-    }
+    })
 }
 
 /// Build the whole site into `opts.out`.
@@ -452,7 +485,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
     let t = Instant::now();
     recover_output(&opts.out)?;
     let mut site = load(&opts.root)?;
-    site.config.base_url = base_url(&site.config, opts.base_url.as_deref());
+    site.config.base_url = base_url(&site.config, opts.base_url.as_deref())?;
     let (tera, statics) = theme::load(&opts.root, site.config.theme.as_deref())?;
     let t = timings.add("load", t);
 

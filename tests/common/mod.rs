@@ -115,3 +115,28 @@ pub fn assert_same_departments(
         }
     }
 }
+
+/// The CSV downloads (with datapackage.json) of `book` in a built site's files, imported
+/// back as that book.
+pub fn import_csv_downloads(
+    site: &BTreeMap<String, Vec<u8>>,
+    book: &str,
+) -> jixiao::import::Imported {
+    let read = |n: &str| SourceInput {
+        name: n.into(),
+        bytes: site[&format!("{book}/data/{n}")].clone(),
+    };
+    import(
+        &[
+            read("projects.csv"),
+            read("indicators.csv"),
+            read("departments.csv"),
+            read("datapackage.json"),
+        ],
+        &ImportOptions {
+            book: book.into(),
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{book}: CSV downloads import back: {e}"))
+}

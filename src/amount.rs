@@ -53,6 +53,12 @@ impl Amount {
         }
     }
 
+    /// Nothing was written in the cell (a placeholder such as `/` is something: it is
+    /// kept in the content, though it reads as missing).
+    pub fn is_empty(&self) -> bool {
+        self.value.is_none() && self.raw.is_empty()
+    }
+
     pub fn is_missing(&self) -> bool {
         self.state() == AmountState::Missing
     }

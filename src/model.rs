@@ -210,22 +210,22 @@ impl ProjectFlag {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Funds {
     /// 年度资金总额 / 合计.
-    #[serde(default, skip_serializing_if = "Amount::is_missing")]
+    #[serde(default, skip_serializing_if = "Amount::is_empty")]
     pub total: Amount,
     /// 财政拨款 (or 当年财政拨款).
-    #[serde(default, skip_serializing_if = "Amount::is_missing")]
+    #[serde(default, skip_serializing_if = "Amount::is_empty")]
     pub fiscal: Amount,
     /// 其中：上级补助.
-    #[serde(default, skip_serializing_if = "Amount::is_missing")]
+    #[serde(default, skip_serializing_if = "Amount::is_empty")]
     pub fiscal_upper: Amount,
     /// 其中：本级安排.
-    #[serde(default, skip_serializing_if = "Amount::is_missing")]
+    #[serde(default, skip_serializing_if = "Amount::is_empty")]
     pub fiscal_own: Amount,
     /// 结转资金.
-    #[serde(default, skip_serializing_if = "Amount::is_missing")]
+    #[serde(default, skip_serializing_if = "Amount::is_empty")]
     pub carry_over: Amount,
     /// 其他资金 / 非财政拨款.
-    #[serde(default, skip_serializing_if = "Amount::is_missing")]
+    #[serde(default, skip_serializing_if = "Amount::is_empty")]
     pub other: Amount,
     /// True on forms where 结转 sits beside 当年财政拨款 rather than inside 财政拨款, so
     /// total = fiscal + carry-over + other.

@@ -1019,6 +1019,11 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
         t.satisfaction_seen = true;
     }
 
+    if rest.len() > 2 {
+        // A merged cell written twice (`救助对象覆盖率 | 救助对象覆盖率 | ≥100%`), or
+        // three times (then one cell is left).
+        rest.dedup_by(|a, b| a.text == b.text);
+    }
     let (name, value) = match rest.len() {
         0 => (String::new(), String::new()),
         1 => {
@@ -1031,11 +1036,6 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
         }
         2 => (rest[0].text.clone(), rest[1].text.clone()),
         _ => {
-            // A merged cell written twice (`救助对象覆盖率 | 救助对象覆盖率 | ≥100%`).
-            rest.dedup_by(|a, b| a.text == b.text);
-            if rest.len() == 2 {
-                return push_indicator(t, rest[0].text.clone(), rest[1].text.clone(), line);
-            }
             // More cells than a row has columns: keep the first as the name, the last
             // as the value, and report the ones between.
             for c in &rest[1..rest.len() - 1] {

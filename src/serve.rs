@@ -80,6 +80,7 @@ fn content_hashes(root: &Path) -> HashMap<PathBuf, u64> {
 impl Workspace {
     /// Load and build everything into `out`.
     pub fn open(root: &Path, out: &Path, base_url: Option<String>) -> Result<Workspace> {
+        site::recover_output(out)?;
         let mut site = site::load(root)?;
         site.config.base_url = site::base_url(&site.config, base_url.as_deref())?;
         let (tera, statics) = site::theme::load(root, site.config.theme.as_deref())?;

@@ -132,18 +132,12 @@ pub struct DirSink {
 }
 
 impl DirSink {
+    /// Stage a new site beside `out`. Callers run [`recover_output`] first (as `build`
+    /// and `serve` do), so what a killed build left is gone before anything is staged.
     pub fn begin(out: &Path) -> Result<DirSink> {
-        let parent = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let (parent, name) = out_parts(out);
         std::fs::create_dir_all(parent)
             .with_context(|| format!("creating {}", parent.display()))?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "public".into());
-        recover_output(out)?;
         let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)?;
@@ -175,12 +169,7 @@ impl DirSink {
     /// folders atomically, so `out` always holds a whole site, old or new; elsewhere two
     /// renames, and a build killed between them is repaired by the next [`DirSink::begin`].
     pub fn commit(self) -> Result<()> {
-        let parent = self.tmp.parent().unwrap_or(Path::new("."));
-        let name = self
-            .out
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "public".into());
+        let (parent, name) = out_parts(&self.out);
         if self.out.exists() && exchange(&self.tmp, &self.out) {
             // The old site now sits in the staging folder.
             std::fs::remove_dir_all(&self.tmp).ok();
@@ -232,9 +221,8 @@ fn exchange(_: &Path, _: &Path) -> bool {
     false
 }
 
-/// Repair what a killed build left beside `out` (see [`recover_interrupted`]). A build
-/// does this first, so even a build that then fails on bad content restores the site.
-pub fn recover_output(out: &Path) -> Result<()> {
+/// The folder that holds `out` and `out`'s own name, which staging folders are named after.
+fn out_parts(out: &Path) -> (&Path, String) {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -243,6 +231,13 @@ pub fn recover_output(out: &Path) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "public".into());
+    (parent, name)
+}
+
+/// Repair what a killed build left beside `out` (see [`recover_interrupted`]). A build
+/// does this first, so even a build that then fails on bad content restores the site.
+pub fn recover_output(out: &Path) -> Result<()> {
+    let (parent, name) = out_parts(out);
     recover_interrupted(out, parent, &name)
 }
 

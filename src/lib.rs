@@ -7,7 +7,6 @@ pub mod amount;
 pub mod check;
 pub mod config;
 pub mod content;
-pub mod csv_import;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod import;
@@ -17,6 +16,7 @@ pub mod opendata;
 pub mod serve;
 pub mod site;
 pub mod site_init;
+pub mod sources;
 pub mod slug;
 pub mod synth;
 pub mod text;

@@ -446,9 +446,36 @@ pub struct Indicator {
     pub level2_category: Option<Level2>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
+    /// 指标值 as written; where the form splits it over columns (指标性质 / 指标值 /
+    /// 计量单位), as they read together (`≥90%`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub value: String,
     pub line: u32,
+    /// The form's own sign column (指标性质 / 指标方向: `≥`, `≤`, `=`, `定性`), as written.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub operator: String,
+    /// The form's own unit column (计量单位 / 度量单位), as written.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unit: String,
+    /// 权重 / 分值, as written.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub weight: String,
+    /// 评分标准 / 指标标准或依据 / 指标解释, as written.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub standard: String,
+    /// 备注, as written.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// Any other column of the form (长期指标值, 上年实际值…), under its heading.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<ExtraField>,
+}
+
+/// A column the form has and the model does not name: kept with its heading.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExtraField {
+    pub label: String,
+    pub value: String,
 }
 
 impl Indicator {

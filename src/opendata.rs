@@ -61,6 +61,12 @@ pub const INDICATOR_COLUMNS: &[&str] = &[
     "level3",
     "value",
     "line",
+    "operator",
+    "unit",
+    "weight",
+    "standard",
+    "note",
+    "extra",
 ];
 
 pub const DEPARTMENT_COLUMNS: &[&str] = &[
@@ -214,6 +220,17 @@ pub fn indicators_csv(book: &Book) -> String {
                 neutralise(&i.name),
                 neutralise(&i.value),
                 i.line.to_string(),
+                neutralise(&i.operator),
+                neutralise(&i.unit),
+                neutralise(&i.weight),
+                neutralise(&i.standard),
+                neutralise(&i.note),
+                if i.extra.is_empty() {
+                    String::new()
+                } else {
+                    // JSON keeps each heading with its value whatever they contain.
+                    serde_json::to_string(&i.extra).unwrap_or_default()
+                },
             ];
             let _ = w.write_record(&row);
         }
@@ -539,6 +556,15 @@ pub fn indicator_from_row(t: &Table, rec: &csv::StringRecord) -> Result<Indicato
         } else {
             line.parse()
                 .map_err(|_| format!("column line: \"{line}\" is not a line number"))?
+        },
+        operator: g("operator"),
+        unit: g("unit"),
+        weight: g("weight"),
+        standard: g("standard"),
+        note: g("note"),
+        extra: match g("extra").as_str() {
+            "" => Vec::new(),
+            e => serde_json::from_str(e).map_err(|e| format!("column extra: {e}"))?,
         },
     })
 }

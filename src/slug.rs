@@ -7,7 +7,8 @@
 
 use pinyin::ToPinyin;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use crate::model::Department;
+use std::collections::{HashMap, HashSet};
 
 const MAX_LEN: usize = 48;
 
@@ -118,6 +119,59 @@ pub fn is_valid(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
+}
+
+/// Give departments and projects their folder and file names: unit codes where the
+/// document gives them, otherwise the pinyin of the name without the administrative
+/// prefix most departments share (`张掖经济技术开发区`). Depends only on names and
+/// codes, so every import route (text, CSV, JSON) yields the same paths.
+pub fn assign_slugs(departments: &mut [Department]) {
+    let shared_prefix = shared_admin_prefix(
+        departments
+            .iter()
+            .filter(|d| !d.unnamed)
+            .map(|d| d.name.as_str()),
+    );
+    let mut dept_slugs = SlugSet::new();
+    for d in departments.iter_mut() {
+        let wanted = match &d.code {
+            Some(code) => code.clone(),
+            None if d.unnamed => "weizhuming".to_string(),
+            None => slugify(
+                d.name
+                    .strip_prefix(shared_prefix.as_str())
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or(&d.name),
+            ),
+        };
+        d.slug = dept_slugs.claim(&wanted, &d.name);
+        let mut project_slugs = SlugSet::new();
+        for p in &mut d.projects {
+            p.slug = project_slugs.claim(&slugify(&p.name), &p.name);
+        }
+    }
+}
+
+/// The longest prefix ending in an administrative division (区, 市, 县…) that at least
+/// half of the names (and two or more) start with.
+pub fn shared_admin_prefix<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for n in &names {
+        for (i, c) in n.char_indices() {
+            if ['省', '市', '区', '县', '州', '旗'].contains(&c) {
+                *counts.entry(&n[..i + c.len_utf8()]).or_default() += 1;
+            }
+        }
+    }
+    let need = names.len().div_ceil(2).max(2);
+    counts
+        .into_iter()
+        .filter(|(_, c)| *c >= need)
+        .map(|(p, _)| p)
+        .max_by(|a, b| a.len().cmp(&b.len()).then(b.cmp(a)))
+        .unwrap_or("")
+        .to_string()
 }
 
 #[cfg(test)]

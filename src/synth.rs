@@ -195,6 +195,7 @@ fn indicator(
         name,
         value,
         line,
+        ..Default::default()
     }
 }
 
@@ -339,7 +340,7 @@ pub fn books(opts: &Options) -> Vec<Book> {
                 made += n;
                 di += 1;
             }
-            crate::import::assign_slugs(&mut departments);
+            crate::slug::assign_slugs(&mut departments);
             Book {
                 slug: format!("county-{:03}-{year}", bi + 1),
                 title: format!("{county}{year}年部门预算项目支出绩效目标表（合成数据）"),

@@ -400,6 +400,7 @@ fn empty_and_placeholder_values() {
             name: String::new(),
             value: String::new(),
             line: 18,
+            ..Default::default()
         })
     };
     triggers("values.empty-optional", blank);

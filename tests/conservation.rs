@@ -10,8 +10,8 @@
 mod common;
 
 use common::files;
-use jixiao::import::decode::decode;
-use jixiao::import::labels;
+use jixiao::sources::text::decode;
+use jixiao::forms::labels;
 use jixiao::model::Book;
 use jixiao::site::{BuildOptions, build};
 use rust_decimal::Decimal;

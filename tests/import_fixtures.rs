@@ -1,6 +1,7 @@
 //! Small fixtures, one per anomaly family of real exports.
 
-use jixiao::import::{ImportOptions, SourceInput, import, report::ReportKind};
+use jixiao::forms::report::ReportKind;
+use jixiao::import::{ImportOptions, SourceInput, import};
 use jixiao::model::{Level1, Level2, ProjectFlag};
 use rust_decimal::Decimal;
 

@@ -430,7 +430,7 @@ fn large_site() -> (tempfile::TempDir, usize) {
     for p in &mut book.departments[0].projects {
         p.department = name.clone();
     }
-    jixiao::import::assign_slugs(&mut book.departments);
+    jixiao::slug::assign_slugs(&mut book.departments);
     jixiao::content::write_book(book, "# 导入报告\n", &dir.path().join("content")).unwrap();
     (dir, book.project_count())
 }

@@ -573,7 +573,7 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
         if let (Some(l1), Some(l2)) = (i.level1_category, i.level2_category) {
             let old_form_cost = l1 == Level1::Output
                 && l2 == Level2::Cost
-                && crate::import::labels::level1(&crate::text::label_key(&i.level1))
+                && crate::forms::labels::level1(&crate::text::label_key(&i.level1))
                     .is_some_and(|x| x.1);
             if !i.level1.is_empty() && l2.parent() != l1 && !old_form_cost {
                 push(

@@ -1,23 +1,21 @@
 //! `jixiao import`: source documents → a [`Book`] and its [`ImportReport`].
 //!
-//! decode → layout → rows → tables → departments → book. The layout is recognised from
-//! the text itself; the file name is only used to name the source in reports.
+//! sources (any format → grids) → forms (grids → tables) → departments → book. Formats
+//! and forms are recognised from the content; the file name only names the source in
+//! reports.
 
-pub mod decode;
 pub mod departments;
-pub mod labels;
-pub mod layout;
-pub mod parse;
-pub mod report;
 
 use crate::model::{
     Book, ContentsEntry, Department, OverallTable, Project, ProjectFlag, SourceFile, SourceRef,
     Stage, UNNAMED_DEPARTMENT,
 };
-use crate::slug::{SlugSet, slugify};
+use crate::forms::report::{self, Accounting, ImportReport, Ledger};
+use crate::forms::rows;
+use crate::forms::tables::{self as parse, Preamble, Table};
+use crate::slug::assign_slugs;
+use crate::sources::{self, SourceError};
 use crate::text;
-use parse::{Preamble, Table};
-use report::{Accounting, ImportReport, Ledger};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -45,13 +43,10 @@ pub struct SourceInput {
 pub enum ImportError {
     // `problem`, not `source`: the message already includes it, and anyhow would print
     // a source a second time.
-    #[error("{file}: {problem}")]
-    Decode {
-        file: String,
-        problem: decode::DecodeError,
-    },
+    #[error("{file}{}: {}\n  = help: {}", .problem.place.as_deref().unwrap_or(""), .problem.problem, .problem.help)]
+    Source { file: String, problem: SourceError },
     #[error(
-        "{file}: no 绩效目标表 found: the text has no tab-separated table rows; export the document's tables as text (one row per line with tab-separated cells, or one cell per line)"
+        "{file}: no 绩效目标表 found: no table in it has the labels of a target form (项目名称, 年度资金总额, 一级指标 …)\n  = help: pass the document that holds the tables: Word, Excel, HTML, or a text export with one row per line (tab-separated cells) or one cell per line"
     )]
     NoTable { file: String },
     #[error("{file}:{line}: {message}")]
@@ -81,6 +76,7 @@ struct ParsedFile {
     tables: Vec<Table>,
     accounting: Accounting,
     items: Vec<report::ReportItem>,
+    positions: rows::Positions,
 }
 
 /// Import one or more files into one book.
@@ -92,9 +88,9 @@ pub fn import(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Imported, 
         return Err(ImportError::NoInput);
     }
     if let Some(first) = inputs.first()
-        && crate::csv_import::looks_like_export(&first.bytes)
+        && sources::sniff(&first.bytes) == sources::Format::Csv
     {
-        return crate::csv_import::import(inputs, opts);
+        return import_export(inputs, opts);
     }
     let mut files = Vec::new();
     for input in inputs {
@@ -104,16 +100,19 @@ pub fn import(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Imported, 
 }
 
 fn parse_file(input: &SourceInput) -> Result<ParsedFile, ImportError> {
-    let decoded = decode::decode(&input.bytes).map_err(|problem| ImportError::Decode {
+    let doc = sources::read(&input.bytes).map_err(|problem| ImportError::Source {
         file: input.name.clone(),
         problem,
     })?;
-    let layout = layout::detect(&decoded.lines).ok_or_else(|| ImportError::NoTable {
-        file: input.name.clone(),
-    })?;
-    let items = layout::items(&decoded.lines, layout);
-    let mut ledger = Ledger::new(&input.name, decoded.lines.len());
-    let parsed = parse::parse(&items, layout, &mut ledger);
+    let linear = rows::linearise(&doc);
+    let mut ledger = Ledger::new(&input.name, linear.units.len());
+    for n in &doc.notices {
+        ledger.notice(&n.text, &n.note, n.place, &doc.sheets);
+    }
+    let parsed = match crate::forms::flat::recognise(&linear.items) {
+        Some(header) => crate::forms::flat::parse(&linear.items, &header, &mut ledger),
+        None => parse::parse(&linear.items, linear.layout, &mut ledger),
+    };
     if parsed.tables.is_empty() {
         return Err(ImportError::NoTable {
             file: input.name.clone(),
@@ -123,13 +122,13 @@ fn parse_file(input: &SourceInput) -> Result<ParsedFile, ImportError> {
     let source = SourceFile {
         file: input.name.clone(),
         sha256: sha.iter().map(|b| format!("{b:02x}")).collect(),
-        encoding: decoded.encoding.to_string(),
-        layout: layout.name().to_string(),
-        lines: decoded.lines.len() as u32,
+        encoding: doc.encoding.clone(),
+        layout: doc.layout.to_string(),
+        lines: linear.units.len() as u32,
     };
     // Department resolution adds guesses later; the accounting is closed per file now
     // because it only depends on which lines were mapped or reported.
-    let (accounting, items) = ledger.finish(&decoded.lines);
+    let (accounting, items) = ledger.finish(&linear.units, &linear.positions);
     Ok(ParsedFile {
         name: input.name.clone(),
         source,
@@ -137,7 +136,86 @@ fn parse_file(input: &SourceInput) -> Result<ParsedFile, ImportError> {
         tables: parsed.tables,
         accounting,
         items,
+        positions: linear.positions,
     })
+}
+
+/// jixiao's own downloads (CSV, JSON) hold a whole book already.
+fn import_export(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Imported, ImportError> {
+    let files: Vec<(&str, &[u8])> = inputs
+        .iter()
+        .map(|i| (i.name.as_str(), i.bytes.as_slice()))
+        .collect();
+    let (mut book, items) =
+        sources::csv::read(&files).map_err(|e| ImportError::Csv {
+            file: e.file,
+            line: e.line,
+            message: e.message,
+        })?;
+    apply_options(&mut book, opts);
+    assign_slugs(&mut book.departments);
+    let total: Decimal = book
+        .projects()
+        .filter_map(|(_, p)| p.funds.total.value)
+        .sum();
+    let cells = book
+        .projects()
+        .filter(|(_, p)| p.funds.total.value.is_some())
+        .count();
+    let unreadable = book
+        .projects()
+        .filter(|(_, p)| p.funds.total.is_unreadable())
+        .count();
+    let rows = book.project_count()
+        + book
+            .projects()
+            .map(|(_, p)| p.indicators.len())
+            .sum::<usize>();
+    let report = ImportReport {
+        book_title: book.title.clone(),
+        sources: book.sources.clone(),
+        accounting: Accounting {
+            non_empty: rows + items.len(),
+            mapped: rows,
+            reported: items.len(),
+        },
+        items,
+        projects: book.project_count(),
+        overall_tables: book
+            .departments
+            .iter()
+            .filter(|d| d.overall.is_some())
+            .count(),
+        departments: book.departments.len(),
+        indicators: book.projects().map(|(_, p)| p.indicators.len()).sum(),
+        project_total: total,
+        source_total: total,
+        source_total_cells: cells,
+        source_total_unreadable: unreadable,
+    };
+    Ok(Imported { book, report })
+}
+
+fn apply_options(book: &mut Book, opts: &ImportOptions) {
+    book.slug = opts.book.clone();
+    if let Some(t) = &opts.title {
+        book.title = t.clone();
+    }
+    if book.title.is_empty() {
+        book.title = opts.book.clone();
+    }
+    if let Some(r) = &opts.region {
+        book.region = r.clone();
+    }
+    if let Some(i) = &opts.issuer {
+        book.issuer = i.clone();
+    }
+    if opts.year.is_some() {
+        book.year = opts.year;
+    }
+    if let Some(s) = opts.stage {
+        book.stage = s;
+    }
 }
 
 /// Most frequent element, ties broken by first appearance.
@@ -388,7 +466,13 @@ fn assemble(mut files: Vec<ParsedFile>, opts: &ImportOptions) -> Imported {
         accounting.add(f.accounting);
         items.append(&mut f.items);
     }
-    items.extend(guesses.items);
+    // Guesses made while assembling the book are named after the first file.
+    for mut it in guesses.items {
+        if it.place.is_empty() {
+            it.place = files[0].positions.display(it.line);
+        }
+        items.push(it);
+    }
     items.sort_by(|a, b| (a.file.as_str(), a.line, a.kind).cmp(&(b.file.as_str(), b.line, b.kind)));
 
     let book = Book {
@@ -427,59 +511,6 @@ fn assemble(mut files: Vec<ParsedFile>, opts: &ImportOptions) -> Imported {
         source_total_unreadable,
     };
     Imported { book, report }
-}
-
-/// Give departments and projects their folder and file names: unit codes where the
-/// document gives them, otherwise the pinyin of the name without the administrative
-/// prefix most departments share (`张掖经济技术开发区`). Depends only on names and
-/// codes, so every import route (text, CSV, JSON) yields the same paths.
-pub fn assign_slugs(departments: &mut [Department]) {
-    let shared_prefix = shared_admin_prefix(
-        departments
-            .iter()
-            .filter(|d| !d.unnamed)
-            .map(|d| d.name.as_str()),
-    );
-    let mut dept_slugs = SlugSet::new();
-    for d in departments.iter_mut() {
-        let wanted = match &d.code {
-            Some(code) => code.clone(),
-            None if d.unnamed => "weizhuming".to_string(),
-            None => slugify(
-                d.name
-                    .strip_prefix(shared_prefix.as_str())
-                    .filter(|r| !r.is_empty())
-                    .unwrap_or(&d.name),
-            ),
-        };
-        d.slug = dept_slugs.claim(&wanted, &d.name);
-        let mut project_slugs = SlugSet::new();
-        for p in &mut d.projects {
-            p.slug = project_slugs.claim(&slugify(&p.name), &p.name);
-        }
-    }
-}
-
-/// The longest prefix ending in an administrative division (区, 市, 县…) that at least
-/// half of the names (and two or more) start with.
-pub fn shared_admin_prefix<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    let names: Vec<&str> = names.collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for n in &names {
-        for (i, c) in n.char_indices() {
-            if ['省', '市', '区', '县', '州', '旗'].contains(&c) {
-                *counts.entry(&n[..i + c.len_utf8()]).or_default() += 1;
-            }
-        }
-    }
-    let need = names.len().div_ceil(2).max(2);
-    counts
-        .into_iter()
-        .filter(|(_, c)| *c >= need)
-        .map(|(p, _)| p)
-        .max_by(|a, b| a.len().cmp(&b.len()).then(b.cmp(a)))
-        .unwrap_or("")
-        .to_string()
 }
 
 /// The department a table belongs to: 部门（单位） or 主管部门, else its 实施单位.

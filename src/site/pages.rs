@@ -283,7 +283,7 @@ fn home(site: &Site, findings: &[BookFindings], tera: &tera::Tera) -> Result<Out
 /// Department names without the administrative prefix the book's departments share,
 /// for chart labels (the full name is in the table and the link title).
 fn short_names(b: &Book) -> Vec<String> {
-    let prefix = crate::import::shared_admin_prefix(
+    let prefix = crate::slug::shared_admin_prefix(
         b.departments
             .iter()
             .filter(|d| !d.unnamed)

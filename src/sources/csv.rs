@@ -2,11 +2,9 @@
 //! `departments.csv`), `<book>.json`, with book metadata from `datapackage.json`.
 //! Recognised by content (header row, JSON `format`), never by file name.
 
-use crate::import::report::{Accounting, ImportReport, ReportItem, ReportKind};
-use crate::import::{ImportError, ImportOptions, Imported, SourceInput, assign_slugs};
+use crate::forms::report::{ReportItem, ReportKind};
 use crate::model::{Book, ContentsEntry, Department, SourceRef, Stage, UNNAMED_DEPARTMENT};
 use crate::opendata::{self, CsvKind, Table};
-use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 /// A jixiao download: a CSV whose header starts `book,department,`, or a JSON book or
@@ -24,8 +22,16 @@ fn is_jixiao_json(b: &[u8]) -> bool {
         && (head.contains(opendata::JSON_FORMAT) || head.contains("\"jixiao\""))
 }
 
-fn err(file: &str, line: u32, message: impl Into<String>) -> ImportError {
-    ImportError::Csv {
+/// A download that does not read back: the file, its line and what is wrong.
+#[derive(Debug)]
+pub struct CsvError {
+    pub file: String,
+    pub line: u32,
+    pub message: String,
+}
+
+fn err(file: &str, line: u32, message: impl Into<String>) -> CsvError {
+    CsvError {
         file: file.to_string(),
         line,
         message: message.into(),
@@ -38,29 +44,37 @@ struct DataPackage {
     jixiao: serde_json::Value,
 }
 
-pub fn import(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Imported, ImportError> {
+/// Read a book back from its downloads, given as (file name, bytes). Report items say
+/// what could not be placed. The book's slug and options are the caller's to set.
+pub fn read(inputs: &[(&str, &[u8])]) -> Result<(Book, Vec<ReportItem>), CsvError> {
+    struct Input<'a> {
+        name: &'a str,
+        bytes: &'a [u8],
+    }
+    let inputs: Vec<Input> = inputs
+        .iter()
+        .map(|(name, bytes)| Input { name, bytes })
+        .collect();
     let mut meta: Option<Book> = None;
     let mut tables: Vec<(CsvKind, Table)> = Vec::new();
-    for input in inputs {
+    for input in &inputs {
         let bytes = input
             .bytes
             .strip_prefix(&[0xEF, 0xBB, 0xBF])
-            .unwrap_or(&input.bytes);
+            .unwrap_or(input.bytes);
         if is_jixiao_json(bytes) {
             let text = std::str::from_utf8(bytes)
-                .map_err(|e| err(&input.name, 1, format!("not UTF-8: {e}")))?;
+                .map_err(|e| err(input.name, 1, format!("not UTF-8: {e}")))?;
             let value: serde_json::Value = serde_json::from_str(text)
-                .map_err(|e| err(&input.name, e.line() as u32, e.to_string()))?;
+                .map_err(|e| err(input.name, e.line() as u32, e.to_string()))?;
             if value.get("format").and_then(|f| f.as_str()) == Some(opendata::JSON_FORMAT) {
                 let bj: opendata::BookJson = serde_json::from_value(value)
-                    .map_err(|e| err(&input.name, 1, e.to_string()))?;
-                let mut book = bj.into_book();
-                apply_options(&mut book, opts);
-                return Ok(finish(book, Vec::new()));
+                    .map_err(|e| err(input.name, 1, e.to_string()))?;
+                return Ok((bj.into_book(), Vec::new()));
             }
             let dp: DataPackage = serde_json::from_value(value).map_err(|_| {
                 err(
-                    &input.name,
+                    input.name,
                     1,
                     "a JSON file that is neither a jixiao book nor its datapackage.json",
                 )
@@ -72,15 +86,15 @@ pub fn import(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Imported, 
                 .unwrap_or_default();
             let prose = crate::content::normalise_notes(prose);
             let mut book: Book = serde_json::from_value(dp.jixiao)
-                .map_err(|e| err(&input.name, 1, e.to_string()))?;
+                .map_err(|e| err(input.name, 1, e.to_string()))?;
             book.prose = prose;
             meta = Some(book);
             continue;
         }
-        let t = Table::parse(&input.name, &input.bytes).map_err(|(l, m)| err(&input.name, l, m))?;
+        let t = Table::parse(input.name, input.bytes).map_err(|(l, m)| err(input.name, l, m))?;
         let kind = opendata::csv_kind(&t).ok_or_else(|| {
             err(
-                &input.name,
+                input.name,
                 1,
                 "header is not that of a jixiao projects.csv, indicators.csv or departments.csv",
             )
@@ -90,7 +104,7 @@ pub fn import(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Imported, 
     let projects = tables
         .iter()
         .find(|t| t.0 == CsvKind::Projects)
-        .ok_or_else(|| err(&inputs[0].name, 1, "no projects.csv among the inputs: give projects.csv (and optionally indicators.csv, departments.csv)"))?;
+        .ok_or_else(|| err(inputs.first().map_or("", |i| i.name), 1, "no projects.csv among the inputs: give projects.csv (and optionally indicators.csv, departments.csv)"))?;
 
     let mut book = meta.unwrap_or_else(|| Book {
         slug: String::new(),
@@ -207,78 +221,13 @@ pub fn import(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Imported, 
                     line: *line,
                     text: format!("{} / {} / {}", key.0, key.1, ind.name),
                     note: "指标所属的项目不在 projects.csv 中，未导入".into(),
+                    col: None,
+                    place: format!(":{line}"),
                 }),
             }
         }
     }
     book.departments
         .retain(|d| !d.projects.is_empty() || d.overall.is_some() || d.contents.is_some());
-    apply_options(&mut book, opts);
-    Ok(finish(book, items))
-}
-
-fn apply_options(book: &mut Book, opts: &ImportOptions) {
-    book.slug = opts.book.clone();
-    if let Some(t) = &opts.title {
-        book.title = t.clone();
-    }
-    if book.title.is_empty() {
-        book.title = opts.book.clone();
-    }
-    if let Some(r) = &opts.region {
-        book.region = r.clone();
-    }
-    if let Some(i) = &opts.issuer {
-        book.issuer = i.clone();
-    }
-    if opts.year.is_some() {
-        book.year = opts.year;
-    }
-    if let Some(s) = opts.stage {
-        book.stage = s;
-    }
-}
-
-fn finish(mut book: Book, items: Vec<ReportItem>) -> Imported {
-    assign_slugs(&mut book.departments);
-    let total: Decimal = book
-        .projects()
-        .filter_map(|(_, p)| p.funds.total.value)
-        .sum();
-    let cells = book
-        .projects()
-        .filter(|(_, p)| p.funds.total.value.is_some())
-        .count();
-    let unreadable = book
-        .projects()
-        .filter(|(_, p)| p.funds.total.is_unreadable())
-        .count();
-    let rows = book.project_count()
-        + book
-            .projects()
-            .map(|(_, p)| p.indicators.len())
-            .sum::<usize>();
-    let report = ImportReport {
-        book_title: book.title.clone(),
-        sources: book.sources.clone(),
-        accounting: Accounting {
-            non_empty: rows + items.len(),
-            mapped: rows,
-            reported: items.len(),
-        },
-        items,
-        projects: book.project_count(),
-        overall_tables: book
-            .departments
-            .iter()
-            .filter(|d| d.overall.is_some())
-            .count(),
-        departments: book.departments.len(),
-        indicators: book.projects().map(|(_, p)| p.indicators.len()).sum(),
-        project_total: total,
-        source_total: total,
-        source_total_cells: cells,
-        source_total_unreadable: unreadable,
-    };
-    Imported { book, report }
+    Ok((book, items))
 }

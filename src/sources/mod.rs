@@ -17,6 +17,9 @@ use std::fmt;
 pub struct Document {
     /// `text`, `xlsx`, `xls`, `ods`, `docx`, `html`.
     pub format: &'static str,
+    /// How the tables are laid out: text exports `rows` or `cells`; other formats repeat
+    /// their format.
+    pub layout: &'static str,
     /// The character encoding or container as read (`utf-8`, `gb18030`, `xlsx`…).
     pub encoding: String,
     /// Names of the grids' containers, indexed by [`Place::Cell::sheet`]: sheet names.
@@ -25,6 +28,9 @@ pub struct Document {
     /// What the reader saw that a person should know about (hidden sheets and rows,
     /// formulas without a cached value, images): each goes into the import report.
     pub notices: Vec<Notice>,
+    /// Text exports only: the decoded lines, which the import accounting covers one by
+    /// one (office formats are accounted by their rows and paragraphs).
+    pub lines: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

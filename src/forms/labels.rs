@@ -43,6 +43,21 @@ pub fn annex_label(key: &str) -> bool {
     ANNEX.is_match(key)
 }
 
+/// The money unit a line or heading states for the table below it: `单位：元`,
+/// `金额单位:万元`, `(单位:元)`. True for 元, false for 万元.
+pub fn unit_line(key: &str) -> Option<bool> {
+    let k = key.trim_start_matches('(').trim_end_matches(')');
+    let rest = k
+        .strip_prefix("金额单位")
+        .or_else(|| k.strip_prefix("单位"))
+        .or_else(|| k.strip_prefix("计量单位"))?;
+    match rest.trim_start_matches(':') {
+        "元" => Some(true),
+        "万元" => Some(false),
+        _ => None,
+    }
+}
+
 /// Rows that are drawing artefacts of a conversion (`--|-----|---`).
 pub fn is_decoration(key: &str) -> bool {
     !key.is_empty()

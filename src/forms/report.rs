@@ -1,6 +1,7 @@
 //! The import report: every guess, every unreadable cell, every line outside a table,
 //! and the accounting that proves no line was dropped.
 
+use super::rows::{Cell, Positions};
 use crate::markdown::escape_inline;
 use crate::text;
 use std::fmt::Write as _;
@@ -49,6 +50,11 @@ pub struct ReportItem {
     /// The source text concerned, verbatim (may be empty for pure guesses).
     pub text: String,
     pub note: String,
+    /// The cell's column, when the item is about one cell.
+    pub col: Option<u32>,
+    /// Where to find it, after the file name (`:12`, `!Sheet1!C12`, ` 表3 第5行`); set
+    /// when the ledger closes.
+    pub place: String,
 }
 
 /// Tracks, per source line, whether it went into a field; collects report items.
@@ -92,7 +98,31 @@ impl Ledger {
             line,
             text: text.to_string(),
             note: note.into(),
+            col: None,
+            place: String::new(),
         });
+    }
+
+    /// Something a reader saw outside the cells (a hidden sheet, an image): reported with
+    /// its own place, so it needs no row number.
+    pub fn notice(&mut self, text: &str, note: &str, place: crate::sources::Place, sheets: &[String]) {
+        self.items.push(ReportItem {
+            kind: ReportKind::Guess,
+            file: self.file.clone(),
+            line: 0,
+            text: text.to_string(),
+            note: note.to_string(),
+            col: None,
+            place: place.display(sheets),
+        });
+    }
+
+    /// Report one cell, keeping its column so a spreadsheet names the cell.
+    pub fn report_cell(&mut self, kind: ReportKind, cell: &Cell, note: impl Into<String>) {
+        self.report(kind, cell.line, &cell.text, note);
+        if let Some(last) = self.items.last_mut() {
+            last.col = Some(cell.col as u32);
+        }
     }
 
     pub fn guess(&mut self, line: u32, note: impl Into<String>) {
@@ -102,16 +132,18 @@ impl Ledger {
             line,
             text: String::new(),
             note: note.into(),
+            col: None,
+            place: String::new(),
         });
     }
 
     /// Close the books: any non-empty line neither mapped nor reported is reported now,
     /// so the accounting always balances and the gap is visible rather than silent.
-    pub fn finish(mut self, lines: &[String]) -> (Accounting, Vec<ReportItem>) {
+    pub fn finish(mut self, lines: &[String], positions: &Positions) -> (Accounting, Vec<ReportItem>) {
         let mut acc = Accounting::default();
         for (i, l) in lines.iter().enumerate() {
             let n = i + 1;
-            if !super::layout::is_non_empty(l) {
+            if !crate::sources::text::is_non_empty(l) {
                 continue;
             }
             acc.non_empty += 1;
@@ -126,6 +158,12 @@ impl Ledger {
             }
         }
         self.items.sort_by_key(|a| (a.line, a.kind));
+        for it in self.items.iter_mut().filter(|i| i.place.is_empty()) {
+            it.place = match it.col {
+                Some(c) => positions.cell(it.line, c as usize),
+                None => positions.display(it.line),
+            };
+        }
         (acc, self.items)
     }
 }
@@ -255,10 +293,10 @@ impl ImportReport {
             for (n, it) in items.iter().enumerate() {
                 let _ = write!(
                     s,
-                    "{}. `{}:{}` {}",
+                    "{}. `{}{}` {}",
                     n + 1,
                     it.file,
-                    it.line,
+                    it.place,
                     escape_inline(&it.note)
                 );
                 if !it.text.is_empty() {

@@ -4,8 +4,9 @@
 //! headless fragment). Cells are recognised by what they say, not by their column,
 //! because merged cells move values from column to column.
 
-use super::labels::{self, Field, HeadingCol, TableKind};
-use super::layout::{Cell, Item, Layout, Row};
+pub use super::labels::TableKind;
+use super::labels::{self, Field, HeadingCol};
+use super::rows::{Cell, Item, Layout, Row};
 use super::report::{Ledger, ReportKind};
 use crate::amount::Amount;
 use crate::model::{FundKind, FundRow, Funds, Indicator, Level1, Level2, ProjectFlag, Task};
@@ -92,6 +93,17 @@ struct Tree {
 }
 
 impl Table {
+    /// An empty project table starting at row `start` (for readers other than [`parse`]).
+    pub fn project(start: u32) -> Self {
+        Table::new(Some(TableKind::Project), start)
+    }
+
+    /// Record the project's total as the form states it.
+    pub fn note_total(&mut self, amount: Amount, label: &str, ledger: &mut Ledger) {
+        let line = self.start;
+        note_amount(self, ledger, label, FundKind::Total, amount, line);
+    }
+
     fn new(kind: Option<TableKind>, start: u32) -> Self {
         Table {
             kind,
@@ -491,10 +503,7 @@ fn read_heading(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                         ledger.guess(c.line, format!("指标区标签“{}”按“绩效指标”读取", c.text));
                     }
                 } else {
-                    ledger.report(
-                        ReportKind::Unplaced,
-                        c.line,
-                        &c.text,
+                    ledger.report_cell(ReportKind::Unplaced, c,
                         "指标表头中的其他文字",
                     );
                 }
@@ -565,10 +574,7 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                 .iter()
                 .filter(|c| !heading.iter().any(|h| h.0 == c.col))
             {
-                ledger.report(
-                    ReportKind::Unplaced,
-                    c.line,
-                    &c.text,
+                ledger.report_cell(ReportKind::Unplaced, c,
                     "金额行中没有对应标签的单元格",
                 );
             }
@@ -590,10 +596,7 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                 return;
             }
             for c in cells {
-                ledger.report(
-                    ReportKind::Unplaced,
-                    c.line,
-                    &c.text,
+                ledger.report_cell(ReportKind::Unplaced, c,
                     "不属于表格任何字段的单元格",
                 );
             }
@@ -621,10 +624,7 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     for (label, values) in &segs {
         let Some((lc, field)) = label else {
             for c in values {
-                ledger.report(
-                    ReportKind::Unplaced,
-                    c.line,
-                    &c.text,
+                ledger.report_cell(ReportKind::Unplaced, c,
                     "行首没有标签的单元格",
                 );
             }
@@ -660,7 +660,7 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                         && !c.key.contains("万元")
                         && !c.key.contains("预算")
                     {
-                        ledger.report(ReportKind::Unplaced, c.line, &c.text, "资金栏标题旁的文字");
+                        ledger.report_cell(ReportKind::Unplaced, c, "资金栏标题旁的文字");
                     }
                 }
                 t.fund_group = None;
@@ -668,10 +668,7 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
             Field::FundGroup => {
                 t.fund_group = Some((lc.col, lc.text.clone()));
                 for c in values {
-                    ledger.report(
-                        ReportKind::Unplaced,
-                        c.line,
-                        &c.text,
+                    ledger.report_cell(ReportKind::Unplaced, c,
                         "资金分组标签旁的文字",
                     );
                 }
@@ -698,10 +695,7 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                     .unwrap_or_default();
                 note_amount(t, ledger, &label, kind, amount, lc.line);
                 for c in values.iter().skip(1) {
-                    ledger.report(
-                        ReportKind::Unplaced,
-                        c.line,
-                        &c.text,
+                    ledger.report_cell(ReportKind::Unplaced, c,
                         format!("“{}”一行多出的单元格", lc.text),
                     );
                 }
@@ -1039,10 +1033,7 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
             // More cells than a row has columns: keep the first as the name, the last
             // as the value, and report the ones between.
             for c in &rest[1..rest.len() - 1] {
-                ledger.report(
-                    ReportKind::Unplaced,
-                    c.line,
-                    &c.text,
+                ledger.report_cell(ReportKind::Unplaced, c,
                     "指标行中多出的单元格（名称与指标值之间）",
                 );
             }
@@ -1061,5 +1052,6 @@ fn push_indicator(t: &mut Table, name: String, value: String, line: u32) {
         name,
         value,
         line,
+        ..Default::default()
     });
 }

@@ -170,6 +170,9 @@ pub struct Project {
     /// `None` when the form has no goal field at all; `Some("")` when the field is empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<String>,
+    /// 中期目标 / 长期目标 where the form has one beside the year's goal.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub long_goal: String,
     pub source: SourceRef,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<ProjectFlag>,

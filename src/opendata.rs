@@ -41,6 +41,7 @@ pub const PROJECT_COLUMNS: &[&str] = &[
     "funds_line",
     "goal",
     "has_goal_field",
+    "long_goal",
     "flags",
     "indicators",
     "source_file",
@@ -186,6 +187,7 @@ pub fn projects_csv(book: &Book) -> String {
             f.line.to_string(),
             text(p.goal.as_deref().unwrap_or("")),
             p.goal.is_some().to_string(),
+            text(&p.long_goal),
             flags_text(&p.flags),
             p.indicators.len().to_string(),
             text(&p.source.file),
@@ -529,6 +531,7 @@ pub fn project_from_row(t: &Table, rec: &csv::StringRecord) -> Result<Project, S
         department: g("department_as_written"),
         implementing_unit: g("implementing_unit"),
         goal: if has_goal { Some(g("goal")) } else { None },
+        long_goal: g("long_goal"),
         source: SourceRef {
             file: g("source_file"),
             line: num("source_line")?,

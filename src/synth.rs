@@ -270,6 +270,7 @@ fn project(
         department: dept.to_string(),
         implementing_unit: String::new(),
         goal,
+        long_goal: String::new(),
         source: SourceRef {
             file: "synthetic.txt".into(),
             line: start,

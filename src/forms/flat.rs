@@ -9,7 +9,6 @@ use super::tables::{Parsed, Preamble, Table, TableKind};
 use crate::amount::Amount;
 use crate::model::{ExtraField, FundKind, Indicator, Level1, Level2};
 use crate::text;
-use rust_decimal::Decimal;
 
 /// What a header column holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,9 +122,9 @@ pub fn recognise(items: &[Item]) -> Option<Header> {
 
 /// One project's rows, keyed by unit, project code and name.
 struct Group {
-    key: (String, String, String),
     table: Table,
-    total: Option<(Amount, String)>,
+    /// Each amount column's first value, with its heading and row.
+    amounts: Vec<(FundKind, Amount, String, u32)>,
 }
 
 pub fn parse(items: &[Item], header: &Header, ledger: &mut Ledger) -> Parsed {
@@ -133,8 +132,15 @@ pub fn parse(items: &[Item], header: &Header, ledger: &mut Ledger) -> Parsed {
     let mut groups: Vec<Group> = Vec::new();
     let mut index: std::collections::HashMap<(String, String, String), usize> =
         std::collections::HashMap::new();
+    let mut unit: Option<bool> = None;
+    // Cells merged down a group of rows (单位, 项目, 金额 written once per project).
+    let mut carried: Vec<Option<Cell>> = Vec::new();
     for item in items {
         match item {
+            Item::Loose { text: t, line } if labels::unit_line(&text::label_key(t)).is_some() => {
+                unit = labels::unit_line(&text::label_key(t));
+                ledger.map(*line);
+            }
             Item::Loose { text: t, line } => {
                 if preamble.title.is_none() && groups.is_empty() {
                     preamble.title = Some((t.clone(), *line));
@@ -153,19 +159,45 @@ pub fn parse(items: &[Item], header: &Header, ledger: &mut Ledger) -> Parsed {
                     ledger.report(ReportKind::Outside, row.line(), &t, "表头之前的文字");
                 }
             }
-            Item::Row(row) => data_row(row, header, &mut groups, &mut index, ledger),
+            Item::Row(row) => {
+                let row = carry_down(row, &mut carried);
+                data_row(&row, header, unit, &mut groups, &mut index, ledger)
+            }
         }
     }
     let tables = groups
         .into_iter()
         .map(|mut g| {
-            if let Some((amount, heading)) = g.total.take() {
-                g.table.note_total(amount, &heading, ledger);
+            for (kind, amount, heading, line) in std::mem::take(&mut g.amounts) {
+                g.table.note_fund(kind, amount, &heading, line, ledger);
             }
             g.table
         })
         .collect();
     Parsed { preamble, tables }
+}
+
+/// The row with cells covered by a merge from above filled from the merge's anchor.
+fn carry_down(row: &Row, carried: &mut Vec<Option<Cell>>) -> Row {
+    let mut out = row.clone();
+    if carried.len() < out.cells.len() {
+        carried.resize(out.cells.len(), None);
+    }
+    for (i, c) in out.cells.iter_mut().enumerate() {
+        if !c.is_empty() {
+            carried[i] = Some(c.clone());
+        } else if c.covered
+            && let Some(Some(above)) = carried.get(i)
+        {
+            let line = c.line;
+            *c = above.clone();
+            c.line = line;
+            c.covered = true;
+        } else {
+            carried[i] = None;
+        }
+    }
+    out
 }
 
 fn cell<'a>(row: &'a Row, col: usize) -> Option<&'a Cell> {
@@ -175,6 +207,7 @@ fn cell<'a>(row: &'a Row, col: usize) -> Option<&'a Cell> {
 fn data_row(
     row: &Row,
     header: &Header,
+    unit: Option<bool>,
     groups: &mut Vec<Group>,
     index: &mut std::collections::HashMap<(String, String, String), usize>,
     ledger: &mut Ledger,
@@ -199,17 +232,17 @@ fn data_row(
     }
     ledger.map_all(&row.lines);
     let key = (department.clone(), code.clone(), project.clone());
-    let gi = *index.entry(key.clone()).or_insert_with(|| {
+    let gi = *index.entry(key).or_insert_with(|| {
         let mut t = Table::project(row.line());
         t.kind = Some(TableKind::Project);
         t.name = Some(project.clone());
+        t.yuan = unit;
         if !department.is_empty() {
             t.department = Some(department.clone());
         }
         groups.push(Group {
-            key: key.clone(),
             table: t,
-            total: None,
+            amounts: Vec::new(),
         });
         groups.len() - 1
     });
@@ -226,29 +259,17 @@ fn data_row(
         match kind {
             Column::Department | Column::Project | Column::ProjectCode => {}
             Column::DepartmentCode => {}
-            Column::Amount(fund, yuan) => {
-                let mut amount = Amount::parse(&c.text);
-                if *yuan && !text::key(&c.text).ends_with('元') {
-                    amount.value = amount
-                        .value
-                        .and_then(|v| v.checked_div(Decimal::from(10_000)))
-                        .map(|v| v.normalize());
-                }
-                if *fund == FundKind::Total {
-                    match &g.total {
-                        None => g.total = Some((amount, heading.clone())),
-                        Some((a, _)) if a.raw == amount.raw => {}
-                        Some((a, _)) => ledger.report_cell(
-                            ReportKind::Unplaced,
-                            c,
-                            format!("同一项目的“{heading}”与前面的行不同（前面为 {}），以第一行为准", a.raw),
-                        ),
-                    }
-                } else if !t.funds.rows.contains(fund) {
-                    t.funds.rows.push(*fund);
-                    if let Some(slot) = t.funds.get_mut(*fund) {
-                        *slot = amount;
-                    }
+            Column::Amount(fund, _) => {
+                // The heading carries the unit (`年度预算数（元）`); the table converts.
+                let amount = Amount::parse(&c.text);
+                match g.amounts.iter().find(|a| a.0 == *fund) {
+                    None => g.amounts.push((*fund, amount, heading.clone(), row.line())),
+                    Some(a) if a.1.raw == amount.raw => {}
+                    Some(a) => ledger.report_cell(
+                        ReportKind::Unplaced,
+                        c,
+                        format!("同一项目的“{heading}”与前面的行不同（前面为 {}），以第一行为准", a.1.raw),
+                    ),
                 }
             }
             Column::Goal => {

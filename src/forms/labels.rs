@@ -46,17 +46,13 @@ pub fn annex_label(key: &str) -> bool {
 /// The money unit a line or heading states for the table below it: `单位：元`,
 /// `金额单位:万元`, `(单位:元)`. True for 元, false for 万元.
 pub fn unit_line(key: &str) -> Option<bool> {
-    let k = key.trim_start_matches('(').trim_end_matches(')');
-    let rest = k
-        .strip_prefix("金额单位")
-        .or_else(|| k.strip_prefix("单位"))
-        .or_else(|| k.strip_prefix("计量单位"))?;
-    match rest.trim_start_matches(':') {
-        "元" => Some(true),
-        "万元" => Some(false),
-        _ => None,
-    }
+    let c = UNIT_LINE.captures(key)?;
+    Some(&c[1] == "元")
 }
+
+static UNIT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\p{Han}]|金额|计量|[)）\p{Han}])单位:?(万元|元)\)?$").expect("valid regex")
+});
 
 /// Rows that are drawing artefacts of a conversion (`--|-----|---`).
 pub fn is_decoration(key: &str) -> bool {
@@ -80,6 +76,8 @@ pub enum Field {
     /// A group heading inside a department-level funds block (`基本支出`).
     FundGroup,
     Goal,
+    /// 中期目标 / 长期目标 / 中长期目标 (beside the 年度目标 in the central template).
+    LongGoal,
     /// `年度主要任务`, and its column headings.
     Tasks,
     TaskHeading,
@@ -91,7 +89,9 @@ static YEAR_PREFIX: LazyLock<Regex> =
 pub fn field(key: &str) -> Option<Field> {
     let k = key.strip_prefix("其中:").unwrap_or(key);
     let f = match k {
-        "项目名称" | "项目名" => Field::Name,
+        "项目名称" | "项目名" | "项目支出名称" | "专项名称" | "专项资金名称" | "项目(专项)名称" => {
+            Field::Name
+        }
         "部门(单位)"
         | "部门(单位)名称"
         | "部门/单位"
@@ -106,7 +106,7 @@ pub fn field(key: &str) -> Option<Field> {
         }
         "实施单位" | "项目实施单位" => Field::ImplementingUnit,
         "总体目标" | "年度目标" | "总体绩效目标" | "年度总体目标" | "项目总体目标"
-        | "年度绩效目标" | "绩效目标" => Field::Goal,
+        | "年度绩效目标" | "绩效目标" | "年度项目目标" => Field::Goal,
         "年度主要任务" | "主要任务" => Field::Tasks,
         "任务名称" | "主要内容" => Field::TaskHeading,
         "基本支出" => Field::FundGroup,
@@ -114,7 +114,9 @@ pub fn field(key: &str) -> Option<Field> {
             Field::FundsHeading
         }
         _ => {
-            if is_funds_heading(k) {
+            if is_long_goal(k) {
+                Field::LongGoal
+            } else if is_funds_heading(k) {
                 Field::FundsHeading
             } else if let Some(kind) = fund_kind(k) {
                 Field::Fund(kind)
@@ -124,6 +126,34 @@ pub fn field(key: &str) -> Option<Field> {
         }
     };
     Some(f)
+}
+
+/// `中期目标（2024年—2026年）`, `长期目标`, `中长期绩效目标`.
+fn is_long_goal(k: &str) -> bool {
+    k.chars().count() <= 24
+        && ["中期目标", "长期目标", "中长期目标", "中期绩效目标", "长期绩效目标", "中长期绩效目标"]
+            .iter()
+            .any(|p| k.starts_with(p))
+}
+
+/// A money label's unit in brackets: `资金总额（元）` → Some(true), `（万元）` → Some(false).
+pub fn label_unit(key: &str) -> Option<bool> {
+    if key.contains("(万元)") || key.contains("(单位:万元)") {
+        Some(false)
+    } else if key.contains("(元)") || key.contains("(单位:元)") {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// A label without its bracketed unit: `资金总额（万元）：` → `资金总额`.
+fn without_unit(k: &str) -> String {
+    let mut out = k.to_string();
+    for u in ["(万元)", "(元)", "(单位:万元)", "(单位:元)"] {
+        out = out.replace(u, "");
+    }
+    out.trim_end_matches(':').to_string()
 }
 
 /// `项目资金（万元）`, `项目资金来源`, `预算情况（万元）`, `2026年预算申请数（万元）`: short
@@ -145,10 +175,16 @@ fn is_funds_heading(k: &str) -> bool {
 pub fn fund_kind(key: &str) -> Option<FundKind> {
     let k = key.strip_prefix("其中:").unwrap_or(key);
     let k = YEAR_PREFIX.replace(k, "");
-    let k = k.strip_prefix("其中:").unwrap_or(&k);
-    Some(match k {
-        "年度资金总额" | "资金总额" | "合计" | "总计" | "项目资金总额" | "资金总计" => {
+    let k = without_unit(k.strip_prefix("其中:").unwrap_or(&k));
+    Some(match k.as_str() {
+        "年度资金总额" | "资金总额" | "合计" | "总计" | "项目资金总额" | "资金总计"
+        | "项目金额" | "预算数" | "年度预算数" | "当年预算" | "年度预算金额" | "年度预算"
+        | "项目预算" | "年度金额" | "项目资金合计" | "预算金额合计" | "当年预算数" => {
             FundKind::Total
+        }
+        // Multi-year money beside the year's: kept, never taken for the year's total.
+        "中期资金总额" | "项目总预算" | "总预算" | "中期资金" | "项目总投资" | "总投资" => {
+            FundKind::Unknown
         }
         "财政拨款" | "当年财政拨款" | "财政拨款资金" | "财政资金" => {
             FundKind::Fiscal
@@ -203,8 +239,17 @@ pub fn is_indicator_heading(key: &str) -> Option<HeadingCol> {
     Some(match key {
         "一级指标" => HeadingCol::Level1,
         "二级指标" => HeadingCol::Level2,
-        "三级指标" => HeadingCol::Level3,
-        k if k.starts_with("指标值") || k.starts_with("目标值") => HeadingCol::Value,
+        "三级指标" | "指标名称" | "三级指标名称" | "指标内容" => HeadingCol::Level3,
+        k if k.starts_with("指标值")
+            || k.starts_with("目标值")
+            || k.starts_with("年度指标值")
+            || k.starts_with("年度目标值")
+            || k.starts_with("当年预期实现值")
+            || k.starts_with("预期目标值")
+            || k.starts_with("绩效指标值") =>
+        {
+            HeadingCol::Value
+        }
         _ => return None,
     })
 }

@@ -4,6 +4,7 @@
 //! they say, not by column) or flat exports (one row per indicator under a header row).
 //! The ledger accounts for every numbered row and line: mapped to a field, or reported.
 
+pub mod columns;
 pub mod flat;
 pub mod labels;
 pub mod report;

@@ -29,6 +29,11 @@ pub struct Cell {
     /// Column index within the row, empty cells included.
     pub col: usize,
     pub line: u32,
+    /// Columns the cell spans (office formats; 1 for text exports).
+    pub span: usize,
+    /// An empty position inside a merged cell (from the left or from above): the value
+    /// is the merge's, not a blank someone left.
+    pub covered: bool,
 }
 
 impl Cell {
@@ -153,6 +158,8 @@ fn make_cell(raw: &str, col: usize, line: u32) -> Cell {
         key,
         col,
         line,
+        span: 1,
+        covered: false,
     }
 }
 
@@ -174,7 +181,11 @@ fn line_of_text(cells: &[Cell], width: u32) -> Option<String> {
         return None;
     }
     let k = &only.key;
-    let spans_all = only.col == 0 && cells.len() == 1 && width >= 3 && only.text.chars().count() <= 60;
+    let spans_all = only.col == 0
+        && cells.iter().skip(1).all(|c| c.covered)
+        && only.span as u32 >= width
+        && width >= 3
+        && only.text.chars().count() <= 60;
     let is_line = super::labels::table_title(k).is_some()
         || super::labels::year_line(k).is_some()
         || super::labels::annex_label(k)
@@ -212,6 +223,8 @@ pub fn linearise(doc: &Document) -> Linear {
                 }
             }
             Block::Table(grid) => {
+                // Columns still covered by a rowspan from above, and for how many rows.
+                let mut below: std::collections::BTreeMap<u32, u32> = Default::default();
                 for row in &grid.rows {
                     let line = if text {
                         row.cells
@@ -226,7 +239,13 @@ pub fn linearise(doc: &Document) -> Linear {
                             Place::Cell { sheet, row, .. } => Place::Cell { sheet, row, col: 0 },
                             p => p,
                         });
-                        let Some(place) = place else { continue };
+                        let Some(place) = place else {
+                            // A row wholly inside merges from above still uses them up.
+                            for (_, left) in below.iter_mut() {
+                                *left = left.saturating_sub(1);
+                            }
+                            continue;
+                        };
                         places.push(place);
                         units.push(
                             row.cells
@@ -240,19 +259,46 @@ pub fn linearise(doc: &Document) -> Linear {
                     let width = row
                         .cells
                         .iter()
-                        .map(|c| c.col as usize + 1)
+                        .map(|c| (c.col + c.colspan) as usize)
                         .max()
                         .unwrap_or(0);
                     let mut cells: Vec<Cell> = Vec::with_capacity(width);
+                    let mut covered_here = vec![false; width];
+                    for (col, left) in &below {
+                        if *left > 0 && (*col as usize) < width {
+                            covered_here[*col as usize] = true;
+                        }
+                    }
                     for c in &row.cells {
                         while cells.len() < c.col as usize {
-                            cells.push(make_cell("", cells.len(), line));
+                            let mut gap = make_cell("", cells.len(), line);
+                            gap.covered = covered_here.get(cells.len()).copied().unwrap_or(false);
+                            cells.push(gap);
                         }
                         let cell_line = match c.place {
                             Place::Line(n) if text => n,
                             _ => line,
                         };
-                        cells.push(make_cell(&c.text, c.col as usize, cell_line));
+                        let mut cell = make_cell(&c.text, c.col as usize, cell_line);
+                        cell.span = c.colspan.max(1) as usize;
+                        cells.push(cell);
+                        // The columns a colspan covers are part of this cell.
+                        for k in 1..c.colspan.min(1024) {
+                            let mut part = make_cell("", c.col as usize + k as usize, line);
+                            part.covered = true;
+                            cells.push(part);
+                        }
+                    }
+                    // Rowspans reaching into the next rows.
+                    for (_, left) in below.iter_mut() {
+                        *left = left.saturating_sub(1);
+                    }
+                    for c in &row.cells {
+                        if c.rowspan > 1 {
+                            for k in 0..c.colspan.clamp(1, 1024) {
+                                below.insert(c.col + k, c.rowspan - 1);
+                            }
+                        }
                     }
                     if cells.iter().all(Cell::is_empty) {
                         continue;

@@ -5,6 +5,7 @@
 //! because merged cells move values from column to column.
 
 pub use super::labels::TableKind;
+use super::columns;
 use super::labels::{self, Field, HeadingCol};
 use super::rows::{Cell, Item, Layout, Row};
 use super::report::{Ledger, ReportKind};
@@ -55,7 +56,20 @@ pub struct Table {
     /// The amount cells labelled 年度资金总额/合计 that this table holds (for the
     /// book-level check that totals equal the document's own cells).
     pub total_cells: Vec<Amount>,
+    /// 中期目标 / 长期目标 beside the year's goal.
+    pub long_goal: String,
+    /// The money unit the document states for this table (`单位：元` → true).
+    pub yuan: Option<bool>,
     // Reading state.
+    /// The heading row's columns, for office grids.
+    columns: Option<columns::Columns>,
+    /// Indicators whose 一级 / 二级 label is in another row of the group.
+    blank1: Vec<usize>,
+    blank2: Vec<usize>,
+    /// A row of goal headings (`中期目标 | 年度目标`): their columns, for the next row.
+    goal_columns: Vec<(usize, Field)>,
+    /// The column of the year's total where a 中期资金总额 sits beside it.
+    annual_col: Option<usize>,
     section: Section,
     tree: Tree,
     heading: Option<Heading>,
@@ -98,10 +112,9 @@ impl Table {
         Table::new(Some(TableKind::Project), start)
     }
 
-    /// Record the project's total as the form states it.
-    pub fn note_total(&mut self, amount: Amount, label: &str, ledger: &mut Ledger) {
-        let line = self.start;
-        note_amount(self, ledger, label, FundKind::Total, amount, line);
+    /// Record one of the project's amounts as the form states it.
+    pub fn note_fund(&mut self, kind: FundKind, amount: Amount, label: &str, line: u32, ledger: &mut Ledger) {
+        note_amount(self, ledger, label, kind, amount, line);
     }
 
     fn new(kind: Option<TableKind>, start: u32) -> Self {
@@ -141,6 +154,7 @@ pub fn parse(items: &[Item], layout: Layout, ledger: &mut Ledger) -> Parsed {
         tables: Vec::new(),
         cur: None,
         in_contents: false,
+        unit: None,
         loose_since_open: Vec::new(),
     };
     for item in items {
@@ -160,6 +174,8 @@ struct Parser<'a> {
     tables: Vec<Table>,
     cur: Option<Table>,
     in_contents: bool,
+    /// The money unit last stated outside the tables (`单位：元` → true).
+    unit: Option<bool>,
     /// Report items for loose lines met since the current table opened.
     loose_since_open: Vec<usize>,
 }
@@ -194,13 +210,33 @@ impl Parser<'_> {
                 }
                 return;
             }
+            let mut t = t;
+            let (b1, b2) = (std::mem::take(&mut t.blank1), std::mem::take(&mut t.blank2));
+            columns::settle_blanks(&mut t.indicators, &b1, &b2);
             self.tables.push(t);
         }
+    }
+
+    /// A stated money unit (`单位：元`) holds for the tables that follow it, and for the
+    /// open one while it has no amounts yet.
+    fn set_unit(&mut self, yuan: bool, line: u32) {
+        self.unit = Some(yuan);
+        if let Some(cur) = &mut self.cur
+            && cur.funds.rows.is_empty()
+            && cur.amounts.is_empty()
+        {
+            cur.yuan = Some(yuan);
+        }
+        self.ledger.guess(
+            line,
+            format!("金额单位按表外注明的“{}”读取", if yuan { "元" } else { "万元" }),
+        );
     }
 
     fn open(&mut self, kind: Option<TableKind>, line: u32, flag: Option<ProjectFlag>) {
         self.close();
         let mut t = Table::new(kind, line);
+        t.yuan = self.unit;
         if let Some(f) = flag {
             t.flags.push(f);
         }
@@ -241,6 +277,11 @@ impl Parser<'_> {
                 cur.year = Some(year);
                 cur.end = line;
             }
+            self.ledger.map(line);
+            return;
+        }
+        if let Some(yuan) = labels::unit_line(&key) {
+            self.set_unit(yuan, line);
             self.ledger.map(line);
             return;
         }
@@ -310,6 +351,21 @@ impl Parser<'_> {
             Some(c) => c,
             None => return,
         };
+        // `填报单位：… | 单位：元` above a table: the unit, and text outside the form.
+        if row.non_empty().count() <= 2
+            && let Some(unit_cell) = row
+                .non_empty()
+                .find(|c| labels::unit_line(&c.key).is_some() && labels::field(&c.key).is_none())
+        {
+            let yuan = labels::unit_line(&unit_cell.key) == Some(true);
+            let line = row.line();
+            for c in row.non_empty().filter(|c| !std::ptr::eq(*c, unit_cell)) {
+                self.ledger.report_cell(ReportKind::Outside, c, "表格之外的文字");
+            }
+            self.set_unit(yuan, line);
+            self.ledger.map_all(&row.lines);
+            return;
+        }
         if row.non_empty().all(|c| labels::is_decoration(&c.key)) {
             let t = row_text(row);
             self.ledger.report(
@@ -389,6 +445,9 @@ impl Parser<'_> {
         let cur = self.cur.as_mut().expect("table open");
         cur.end = cur.end.max(*row.lines.last().unwrap_or(&row.line()));
         if is_heading_row(row) {
+            if layout == Layout::Grid {
+                cur.columns = columns::Columns::from_heading(row);
+            }
             read_heading(cur, row, self.ledger);
             return;
         }
@@ -497,6 +556,7 @@ fn read_heading(t: &mut Table, row: &Row, ledger: &mut Ledger) {
             Some(HeadingCol::Level1) => h.level1 = Some(c.col),
             Some(HeadingCol::Level2) => h.level2 = Some(c.col),
             Some(_) => {}
+            None if t.columns.is_some() => {} // a column of the form's own (备注, 权重…)
             None => {
                 if labels::indicator_block(&c.key) || labels::field(&c.key) == Some(Field::Goal) {
                     if c.key == "效指标" {
@@ -552,6 +612,30 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     let labelled = segs.iter().any(|s| s.0.is_some());
     if !labelled {
         let cells: Vec<&Cell> = row.non_empty().collect();
+        if !t.goal_columns.is_empty() {
+            // The goals under a row of goal headings, each in its heading's column.
+            let heads = std::mem::take(&mut t.goal_columns);
+            for c in &cells {
+                let field = heads
+                    .iter()
+                    .rev()
+                    .find(|(col, _)| *col <= c.col)
+                    .or(heads.first())
+                    .map(|h| h.1);
+                let slot = if field == Some(Field::LongGoal) {
+                    &mut t.long_goal
+                } else {
+                    t.goal.get_or_insert_with(String::new)
+                };
+                if !slot.is_empty() {
+                    slot.push('\n');
+                }
+                slot.push_str(&c.text);
+            }
+            t.pending_goal = false;
+            ledger.map_all(&row.lines);
+            return;
+        }
         if t.pending_goal {
             t.goal = Some(joined(&cells));
             t.pending_goal = false;
@@ -605,6 +689,42 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     }
     t.in_tasks = false;
     let labels_only = segs.iter().all(|s| s.1.is_empty());
+    let goal_heads: Vec<(usize, Field)> = segs
+        .iter()
+        .filter_map(|s| s.0)
+        .filter(|(_, f)| matches!(f, Field::Goal | Field::LongGoal))
+        .map(|(c, f)| (c.col, f))
+        .collect();
+    if labels_only
+        && goal_heads.len() >= 2
+        && goal_heads.len() == segs.len()
+        && goal_heads.iter().any(|g| g.1 == Field::LongGoal)
+    {
+        // `总体目标 | 中期目标 | 年度目标`: headings of the goals in the next row. The
+        // first label names the row when more than one goal label follows it.
+        t.goal_field = true;
+        t.goal_columns = if goal_heads.len() >= 3 {
+            goal_heads[1..].to_vec()
+        } else {
+            goal_heads
+        };
+        ledger.map_all(&row.lines);
+        return;
+    }
+    // Where a multi-year total sits beside the year's, the year's column starts at its
+    // total's label.
+    let row_funds: Vec<(usize, FundKind)> = segs
+        .iter()
+        .filter_map(|s| match s.0 {
+            Some((c, Field::Fund(k))) => Some((c.col, k)),
+            _ => None,
+        })
+        .collect();
+    if row_funds.iter().any(|f| f.1 == FundKind::Unknown)
+        && let Some(&(col, _)) = row_funds.iter().find(|f| f.1 == FundKind::Total)
+    {
+        t.annual_col = Some(col);
+    }
     let fund_labels = segs
         .iter()
         .filter(|s| matches!(s.0, Some((_, Field::Fund(_)))))
@@ -676,6 +796,26 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
             Field::Fund(kind) => {
                 let mut kind = *kind;
                 let mut label = lc.text.clone();
+                let next_is_fund = segs
+                    .iter()
+                    .skip_while(|s| !s.0.is_some_and(|(c, _)| std::ptr::eq(c, *lc)))
+                    .nth(1)
+                    .is_some_and(|s| matches!(s.0, Some((_, Field::Fund(_)))));
+                if values.is_empty() && next_is_fund && !t.is_overall() {
+                    // `预算数（万元）| 合计 | 150`: a heading over the rows of amounts.
+                    if let Some(u) = labels::label_unit(&lc.key) {
+                        t.yuan = Some(u);
+                    }
+                    continue;
+                }
+                if let Some(ac) = t.annual_col
+                    && lc.col < ac
+                    && row_funds.iter().any(|f| f.0 >= ac)
+                {
+                    // The multi-year column of `中期资金总额 | … | 年度资金总额 | …`.
+                    kind = FundKind::Unknown;
+                    label = format!("中期{}", label.trim_start_matches("其中：").trim_start_matches("其中:"));
+                }
                 if t.is_overall() {
                     if let Some((gcol, gname)) = &t.fund_group
                         && kind == FundKind::Total
@@ -699,6 +839,12 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                         format!("“{}”一行多出的单元格", lc.text),
                     );
                 }
+            }
+            Field::LongGoal => {
+                if !t.long_goal.is_empty() {
+                    t.long_goal.push('\n');
+                }
+                t.long_goal.push_str(&joined(values));
             }
             Field::Goal => {
                 t.goal_field = true;
@@ -732,9 +878,22 @@ fn note_amount(
     ledger: &mut Ledger,
     label: &str,
     kind: FundKind,
-    amount: Amount,
+    mut amount: Amount,
     line: u32,
 ) {
+    // An amount without its own unit, under a label or a table in 元: exact 万元.
+    let own_unit = {
+        let k = text::key(&amount.raw);
+        k.ends_with('元') || k.ends_with('万')
+    };
+    let in_yuan = labels::label_unit(&text::label_key(label)).or(t.yuan) == Some(true);
+    if in_yuan && !own_unit && let Some(v) = amount.value {
+        amount.value = v.checked_div(rust_decimal::Decimal::from(10_000)).map(|v| v.normalize());
+        ledger.guess(
+            line,
+            format!("“{label}”的金额 {} 按表中所注单位“元”换算为万元", amount.raw),
+        );
+    }
     if amount.is_unreadable() {
         ledger.report(
             ReportKind::Unreadable,
@@ -832,6 +991,10 @@ fn looks_like_value(s: &str) -> bool {
 }
 
 fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) {
+    if layout == Layout::Grid && t.columns.is_some() {
+        grid_indicator_row(t, row, ledger);
+        return;
+    }
     ledger.map_all(&row.lines);
     let mut cells: Vec<&Cell> = row.non_empty().collect();
     // The first column repeats the block label after a page break (`总体绩效目标`).
@@ -953,8 +1116,45 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
         }
     }
 
-    // Carry the tree down merged cells.
     let line = row.line();
+    update_tree(t, &l1, &l2, line, ledger);
+
+    if rest.len() > 2 {
+        // A merged cell written twice (`救助对象覆盖率 | 救助对象覆盖率 | ≥100%`), or
+        // three times (then one cell is left).
+        rest.dedup_by(|a, b| a.text == b.text);
+    }
+    let (name, value) = match rest.len() {
+        0 => (String::new(), String::new()),
+        1 => {
+            let c = rest[0];
+            if looks_like_value(&c.text) {
+                (String::new(), c.text.clone())
+            } else {
+                (c.text.clone(), String::new())
+            }
+        }
+        2 => (rest[0].text.clone(), rest[1].text.clone()),
+        _ => {
+            // More cells than a row has columns: keep the first as the name, the last
+            // as the value, and report the ones between.
+            for c in &rest[1..rest.len() - 1] {
+                ledger.report_cell(ReportKind::Unplaced, c,
+                    "指标行中多出的单元格（名称与指标值之间）",
+                );
+            }
+            (rest[0].text.clone(), rest[rest.len() - 1].text.clone())
+        }
+    };
+    push_indicator(t, name, value, line);
+}
+
+type Level1Read = Option<(String, Option<Level1>, bool)>;
+type Level2Read = Option<(String, Option<Level2>)>;
+
+/// Carry the tree down merged cells.
+fn update_tree(t: &mut Table, l1: &Level1Read, l2: &Level2Read, line: u32, ledger: &mut Ledger) {
+    let (l1, l2) = (l1.clone(), l2.clone());
     match (&l1, &l2) {
         (Some((text1, cat1, old)), _) => {
             t.tree.level1 = text1.clone();
@@ -1013,34 +1213,80 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
         t.satisfaction_seen = true;
     }
 
-    if rest.len() > 2 {
-        // A merged cell written twice (`救助对象覆盖率 | 救助对象覆盖率 | ≥100%`), or
-        // three times (then one cell is left).
-        rest.dedup_by(|a, b| a.text == b.text);
+}
+
+/// An indicator row of an office grid, read by the columns of its heading row.
+fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
+    ledger.map_all(&row.lines);
+    let Some(cols) = t.columns.clone() else { return };
+    let r = columns::read_row(&cols, row);
+    let mut l1: Level1Read = None;
+    let mut l2: Level2Read = None;
+    if let Some(c) = r.level1 {
+        match classify(c) {
+            Part::L1(cat, old) => l1 = Some((label_text(c), Some(cat), old)),
+            Part::Ambiguous(cat, _) => l1 = Some((label_text(c), Some(cat), false)),
+            // A 二级 label in the 一级 column: the 一级 cell was left out.
+            Part::L2(cat) if r.level2.is_none() => l2 = Some((label_text(c), Some(cat))),
+            _ => l1 = Some((label_text(c), None, false)),
+        }
     }
-    let (name, value) = match rest.len() {
-        0 => (String::new(), String::new()),
-        1 => {
-            let c = rest[0];
-            if looks_like_value(&c.text) {
-                (String::new(), c.text.clone())
-            } else {
-                (c.text.clone(), String::new())
-            }
+    if let Some(c) = r.level2 {
+        match classify(c) {
+            Part::L2(cat) | Part::Ambiguous(_, cat) => l2 = Some((label_text(c), Some(cat))),
+            Part::L1(cat, old) if l1.is_none() => l1 = Some((label_text(c), Some(cat), old)),
+            _ => l2 = Some((label_text(c), None)),
         }
-        2 => (rest[0].text.clone(), rest[1].text.clone()),
-        _ => {
-            // More cells than a row has columns: keep the first as the name, the last
-            // as the value, and report the ones between.
-            for c in &rest[1..rest.len() - 1] {
-                ledger.report_cell(ReportKind::Unplaced, c,
-                    "指标行中多出的单元格（名称与指标值之间）",
-                );
-            }
-            (rest[0].text.clone(), rest[rest.len() - 1].text.clone())
+    }
+    for c in &r.stray {
+        ledger.report_cell(ReportKind::Unplaced, c, "指标行中不属于任何表头列的单元格");
+    }
+    if l2.as_ref().is_some_and(|x| x.1.is_some()) && r.level2.is_some() {
+        let (t2, c2) = l2.clone().expect("checked");
+        if let Some(c2) = c2
+            && labels::level2(&text::label_key(&t2)).is_none()
+        {
+            ledger.guess(row.line(), format!("二级指标“{t2}”写得不完整，按“{}指标”读取", c2.label()));
         }
-    };
-    push_indicator(t, name, value, line);
+    }
+    let index = t.indicators.len();
+    if r.level1_blank && l1.is_none() {
+        t.tree.level1 = String::new();
+        t.tree.level1_cat = None;
+        t.tree.old_form = false;
+        t.blank1.push(index);
+    }
+    if r.level2_blank && l2.is_none() {
+        t.tree.level2 = String::new();
+        t.tree.level2_cat = None;
+        t.blank2.push(index);
+    }
+    let line = row.line();
+    update_tree(t, &l1, &l2, line, ledger);
+    let mut ind = r.indicator;
+    ind.name = columns::joined(&r.name);
+    ind.value = columns::joined(&r.value);
+    if !ind.operator.is_empty() || !ind.unit.is_empty() {
+        ind.value = super::flat::joined_value(&ind.operator, &ind.value, &ind.unit);
+    }
+    if ind.name.is_empty() && ind.value.is_empty() && ind.operator.is_empty() && l1.is_none() && l2.is_none() {
+        // A row of nothing but notes or weights: keep it on the indicator above.
+        if let Some(prev) = t.indicators.last_mut() {
+            for c in row.non_empty() {
+                prev.extra.push(crate::model::ExtraField {
+                    label: "续行".into(),
+                    value: c.text.clone(),
+                });
+            }
+            return;
+        }
+    }
+    ind.level1 = t.tree.level1.clone();
+    ind.level1_category = t.tree.level1_cat;
+    ind.level2 = t.tree.level2.clone();
+    ind.level2_category = t.tree.level2_cat;
+    ind.line = line;
+    t.indicators.push(ind);
 }
 
 fn push_indicator(t: &mut Table, name: String, value: String, line: u32) {

@@ -161,6 +161,37 @@ impl<'a> Resolver<'a> {
         &self.contents_names
     }
 
+    /// Resolve a spelling that came with a unit code (`[101001]清江市教育局`): a unit
+    /// with the same code is the same unit; otherwise by name, and the code is kept.
+    pub fn resolve_coded(&mut self, code: Option<&str>, name: &str, line: u32) -> usize {
+        if let Some(code) = code
+            && let Some(u) = self.units.iter().position(|u| u.code.as_deref() == Some(code))
+        {
+            return self.resolve_as(u, name);
+        }
+        let u = self.resolve(name, line);
+        if let Some(code) = code
+            && self.units[u].code.is_none()
+        {
+            self.units[u].code = Some(code.to_string());
+        }
+        u
+    }
+
+    fn resolve_as(&mut self, u: usize, name: &str) -> usize {
+        let unit = &mut self.units[u];
+        match unit.spellings.iter_mut().find(|s| s.0 == name) {
+            Some(s) => s.1 += 1,
+            None => {
+                unit.spellings.push((name.to_string(), 1));
+                unit.norms.push(normalise(name));
+                unit.admin_norms.push(normalise_admin(name));
+            }
+        }
+        self.by_spelling.insert(name.to_string(), u);
+        u
+    }
+
     /// Resolve one spelling met in a table at `line`; returns the unit index.
     pub fn resolve(&mut self, name: &str, line: u32) -> usize {
         let u = self.find(name, line);

@@ -324,7 +324,10 @@ fn assemble(mut files: Vec<ParsedFile>, opts: &ImportOptions) -> Imported {
     for (fi, f) in files.iter_mut().enumerate() {
         for mut t in std::mem::take(&mut f.tables) {
             let name = department_of(&mut t);
-            let unit = name.map(|n| resolver.resolve(&n, t.start));
+            let unit = name.map(|n| {
+                let (code, n) = split_code(&n);
+                resolver.resolve_coded(code, &n, t.start)
+            });
             if let Some(u) = unit {
                 unit_file.entry(u).or_insert(fi);
             }
@@ -532,6 +535,24 @@ fn department_of(t: &mut Table) -> Option<String> {
     None
 }
 
+static CODED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^\s*(?:[\[［【(（]\s*(\d{2,15})\s*[\]］】)）]|(\d{3,15})\s*[-－—_·:：\s])\s*(\S.*)$",
+    )
+    .expect("valid regex")
+});
+
+/// `[101001]清江市教育局`, `805001-井阳县清溪镇人民政府` → the unit code and the name.
+fn split_code(name: &str) -> (Option<&str>, String) {
+    match CODED.captures(name) {
+        Some(c) if c[3].chars().next().is_some_and(text::is_han) => (
+            c.get(1).or(c.get(2)).map(|m| m.as_str()),
+            c[3].trim().to_string(),
+        ),
+        _ => (None, name.to_string()),
+    }
+}
+
 fn year_in(s: &str) -> Option<u16> {
     let re = regex::Regex::new(r"(\d{4})年").expect("valid regex");
     re.captures(s).and_then(|c| c[1].parse().ok())
@@ -604,6 +625,7 @@ fn project_from(mut t: Table, file: &str, guesses: &mut Ledger) -> Project {
             (None, true) => Some(String::new()),
             (None, false) => None,
         },
+        long_goal: std::mem::take(&mut t.long_goal),
         source: SourceRef {
             file: file.to_string(),
             line: t.start,

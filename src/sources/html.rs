@@ -4,7 +4,8 @@
 //! * **Charset**: a BOM, else a `<meta charset>` / `http-equiv` declaration in the first
 //!   4 KB, else UTF-8 when the bytes are valid UTF-8, else GB18030 (which also reads GBK
 //!   and GB2312). A declaration the bytes plainly contradict (declared UTF-8 but not
-//!   UTF-8; declared GBK but valid UTF-8 with non-ASCII text) is overruled.
+//!   UTF-8; declared GBK or another legacy charset but valid UTF-8 with non-ASCII
+//!   text) is overruled.
 //! * **Tables**: every `<table>` whose own rows (not those of tables nested in it) hold
 //!   text becomes a grid, numbered in document order of its start tag. A layout table's
 //!   cell that wraps a nested table keeps only its own text; the nested table is a grid
@@ -58,10 +59,10 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     }
     let utf8 = std::str::from_utf8(bytes).ok();
     let declared = meta_charset(bytes).map(|enc| match utf8 {
-        // Declared GBK, but the bytes are valid UTF-8 with non-ASCII text: a page
-        // re-saved as UTF-8 that kept its old declaration (GBK text is never valid UTF-8
-        // beyond a few characters).
-        Some(s) if enc == encoding_rs::GB18030 && !s.is_ascii() => encoding_rs::UTF_8,
+        // Declared GBK (or another legacy charset), but the bytes are valid UTF-8 with
+        // non-ASCII text: a page re-saved as UTF-8 that kept its old declaration (legacy
+        // text is practically never valid UTF-8 beyond a few characters).
+        Some(s) if !s.is_ascii() => encoding_rs::UTF_8,
         _ => enc,
     });
     if let Some(enc) = declared {
@@ -167,24 +168,28 @@ fn charset_in(tag: &[u8]) -> Option<&'static Encoding> {
         {
             j += 1;
         }
-        let enc = Encoding::for_label(&tag[start..j])?;
-        return Some(browser_choice(enc));
+        return Encoding::for_label(&tag[start..j]).and_then(browser_choice);
     }
     None
 }
 
-/// What a browser decodes a declared encoding with (a page whose declaration the ASCII
-/// scan can read is not UTF-16), and GB18030 for the GB family.
-fn browser_choice(enc: &'static Encoding) -> &'static Encoding {
-    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-        encoding_rs::UTF_8
-    } else if enc == encoding_rs::GBK || enc == encoding_rs::GB18030 {
-        encoding_rs::GB18030
-    } else if enc == encoding_rs::X_USER_DEFINED || enc == encoding_rs::REPLACEMENT {
-        encoding_rs::WINDOWS_1252
-    } else {
-        enc
-    }
+/// What a declared encoding is read with: as a browser does (a page whose declaration
+/// the ASCII scan can read is not UTF-16), GB18030 for the GB family, and no choice for
+/// labels browsers refuse (`hz-gb-2312`, `iso-2022-kr`…), so the bytes decide.
+fn browser_choice(enc: &'static Encoding) -> Option<&'static Encoding> {
+    Some(
+        if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+            encoding_rs::UTF_8
+        } else if enc == encoding_rs::GBK || enc == encoding_rs::GB18030 {
+            encoding_rs::GB18030
+        } else if enc == encoding_rs::X_USER_DEFINED {
+            encoding_rs::WINDOWS_1252
+        } else if enc == encoding_rs::REPLACEMENT {
+            return None;
+        } else {
+            enc
+        },
+    )
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -840,6 +845,8 @@ fn is_block(name: &str) -> bool {
             | "table"
             | "caption"
             | "tr"
+            | "option"
+            | "optgroup"
     )
 }
 
@@ -1147,6 +1154,10 @@ mod tests {
             read("<meta charset=gbk><table><tr><td>数量指标</td></tr></table>".as_bytes()).unwrap();
         assert_eq!(doc.encoding, "utf-8");
         assert_eq!(grids(&doc)[0].rows[0].cells[0].text, "数量指标");
+        // A label browsers refuse leaves the choice to the bytes.
+        let (bytes, _, _) = encoding_rs::GB18030
+            .encode("<meta charset=hz-gb-2312><table><tr><td>数量指标</td></tr></table>");
+        assert_eq!(read(&bytes).unwrap().encoding, "gb18030");
         // A declaration inside a comment does not count; UTF-16 with a BOM.
         let doc = read("<!-- <meta charset=big5> --><p>质量</p>".as_bytes()).unwrap();
         assert_eq!(doc.encoding, "utf-8");

@@ -47,10 +47,11 @@ const NOTE_HIDDEN_ROW: &str = "隐藏的行";
 
 /// Read a spreadsheet (`.xlsx`/`.xlsm`, `.xls`, `.ods`; recognised from the bytes).
 pub fn read(bytes: &[u8]) -> Result<Document, SourceError> {
-    read_limited(bytes, UNPACKED_LIMIT)
+    read_limited(bytes, UNPACKED_LIMIT, MAX_SHEET_ITEMS)
 }
 
-fn read_limited(bytes: &[u8], limit: u64) -> Result<Document, SourceError> {
+/// [`read`] with the caps as parameters: bytes unpacked, cells and merges per sheet.
+fn read_limited(bytes: &[u8], limit: u64, max_items: usize) -> Result<Document, SourceError> {
     match super::sniff(bytes) {
         Format::Xlsx => {
             let pkg = Package::open(bytes, limit)?;
@@ -59,7 +60,7 @@ fn read_limited(bytes: &[u8], limit: u64) -> Result<Document, SourceError> {
                 pkg.unpack_all()?;
                 return legacy::read_xlsb(bytes);
             }
-            ooxml::read(pkg)
+            ooxml::read(pkg, max_items)
         }
         Format::Ods => {
             let mut pkg = Package::open(bytes, limit)?;
@@ -86,9 +87,9 @@ fn password_protected() -> SourceError {
     )
 }
 
-fn too_many_cells() -> SourceError {
+fn too_many_cells(max_items: usize) -> SourceError {
     SourceError::new(
-        format!("a sheet holds more than {MAX_SHEET_ITEMS} cells, more than jixiao reads"),
+        format!("a sheet holds more than {max_items} cells, more than jixiao reads"),
         "copy the tables into a new workbook, leaving the rest of the sheet out, and import that",
     )
 }
@@ -1056,6 +1057,8 @@ mod ooxml {
         strings: &'c [String],
         kinds: &'c [NumKind],
         date1904: bool,
+        /// Cells with content and merges one sheet may hold.
+        max_items: usize,
     }
 
     struct Formula {
@@ -1064,7 +1067,7 @@ mod ooxml {
     }
 
     /// One worksheet part → its cells (those with content), merges and hidden rows.
-    /// Errors: the XML's, or `None` for a sheet over [`MAX_SHEET_ITEMS`].
+    /// Errors: the XML's, or `None` for a sheet over `ctx.max_items`.
     fn parse_sheet(xml: &str, ctx: &Ctx<'_>) -> Result<SheetCells, Option<String>> {
         let mut rd = Xml::new(xml);
         let mut out = SheetCells::default();
@@ -1180,7 +1183,7 @@ mod ooxml {
                     if !cell.text.is_empty() || cell.note.is_some() {
                         out.cells.push(cell);
                     }
-                    if out.cells.len() + out.merges.len() > MAX_SHEET_ITEMS {
+                    if out.cells.len() + out.merges.len() > ctx.max_items {
                         return Err(None);
                     }
                 }
@@ -1191,7 +1194,7 @@ mod ooxml {
                         && let Some(m) = Merge::new(a, b)
                     {
                         out.merges.push(m);
-                        if out.cells.len() + out.merges.len() > MAX_SHEET_ITEMS {
+                        if out.cells.len() + out.merges.len() > ctx.max_items {
                             return Err(None);
                         }
                     }
@@ -1297,7 +1300,7 @@ mod ooxml {
         (cell, cached)
     }
 
-    pub(super) fn read(mut pkg: Package<'_>) -> Result<Document, SourceError> {
+    pub(super) fn read(mut pkg: Package<'_>, max_items: usize) -> Result<Document, SourceError> {
         // The workbook part: named by the package relationships, usually xl/workbook.xml.
         let mut wb_path = "xl/workbook.xml".to_string();
         if let Some(xml) = pkg.read_xml("_rels/.rels")?
@@ -1337,6 +1340,7 @@ mod ooxml {
             strings: &strings,
             kinds: &kinds,
             date1904,
+            max_items,
         };
 
         let mut doc = Document {
@@ -1367,7 +1371,7 @@ mod ooxml {
             let cells = parse_sheet(&xml, &ctx)
                 .map_err(|e| match e {
                     Some(e) => xml_error(&rel.target, e),
-                    None => too_many_cells(),
+                    None => too_many_cells(max_items),
                 })
                 .map_err(|e| e.at(format!("!{}", entry.name)))?;
             drop(xml);
@@ -1431,6 +1435,16 @@ mod legacy {
             doc.encoding = "xlsb".to_string();
             Ok(doc)
         })
+    }
+
+    /// A formula as a person reads it: `=` first, without ODF's `of:` namespace.
+    fn shown_formula(formula: &str) -> String {
+        let f = formula.strip_prefix("of:").unwrap_or(formula);
+        if f.starts_with('=') {
+            f.to_string()
+        } else {
+            format!("={f}")
+        }
     }
 
     fn data_cell(data: &Data, date1904: bool) -> Option<(String, Option<&'static str>)> {
@@ -1513,13 +1527,13 @@ mod legacy {
                             row: row + 1,
                             col,
                             text: String::new(),
-                            note: Some((NOTE_NO_CACHE, format!("={formula}"))),
+                            note: Some((NOTE_NO_CACHE, shown_formula(formula))),
                         });
                     }
                 }
             }
             if data.cells.len() > MAX_SHEET_ITEMS {
-                return Err(too_many_cells().at(format!("!{}", info.name)));
+                return Err(too_many_cells(MAX_SHEET_ITEMS).at(format!("!{}", info.name)));
             }
             data.merges = merges(&wb, &info.name)
                 .into_iter()
@@ -1807,7 +1821,11 @@ B&amp;C_x005F_x0041_</t></si></sst>"#;
         };
         assert_eq!(spans("A1"), (2, 2), "A1:B2 comes first in anchor order");
         assert!(cell(&doc, 0, "B2").is_none());
-        assert!(cell(&doc, 0, "C3").is_none() || spans("C3") == (2, 2));
+        assert_eq!(
+            spans("C3"),
+            (2, 2),
+            "B2:C3 was dropped, so C3:D4 no longer overlaps"
+        );
         assert_eq!(spans("D2"), (1, 2));
         assert_eq!(spans("A3"), (7, 1));
         assert!(cell(&doc, 0, "A5").is_none());
@@ -1815,14 +1833,19 @@ B&amp;C_x005F_x0041_</t></si></sst>"#;
 
     #[test]
     fn a_sheet_too_big_to_hold_is_refused() {
-        let mut sheet = String::from("<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData><mergeCells>");
-        for r in 0..(MAX_SHEET_ITEMS / 2 + 1) {
-            let row = 2 + 2 * r;
-            sheet.push_str(&format!("<mergeCell ref=\"A{row}:B{row}\"/><mergeCell ref=\"C{row}:D{row}\"/>"));
+        let mut sheet = String::from("<worksheet><sheetData><row r=\"1\">");
+        for col in ["A", "B", "C"] {
+            sheet.push_str(&format!("<c r=\"{col}1\"><v>1</v></c>"));
+        }
+        sheet.push_str("</row></sheetData><mergeCells>");
+        for row in [3, 5, 7] {
+            sheet.push_str(&format!("<mergeCell ref=\"A{row}:B{row}\"/>"));
         }
         sheet.push_str("</mergeCells></worksheet>");
-        let e = read(&workbook_with(&sheet)).unwrap_err();
-        assert!(e.problem.contains("more than"), "{e:?}");
+        let bytes = workbook_with(&sheet);
+        assert!(read_limited(&bytes, UNPACKED_LIMIT, 6).is_ok());
+        let e = read_limited(&bytes, UNPACKED_LIMIT, 5).unwrap_err();
+        assert!(e.problem.contains("more than 5 cells"), "{e:?}");
         assert_eq!(e.place.as_deref(), Some("!Sheet1"));
     }
 
@@ -1870,9 +1893,9 @@ B&amp;C_x005F_x0041_</t></si></sst>"#;
     #[test]
     fn unpacking_is_capped() {
         let bytes = workbook_with(SHEET1);
-        let e = read_limited(&bytes, 2_000).unwrap_err();
+        let e = read_limited(&bytes, 2_000, MAX_SHEET_ITEMS).unwrap_err();
         assert!(e.problem.contains("unpacks to more than"), "{e:?}");
-        assert!(read_limited(&bytes, 1_000_000).is_ok());
+        assert!(read_limited(&bytes, 1_000_000, MAX_SHEET_ITEMS).is_ok());
     }
 
     #[test]
@@ -1942,6 +1965,47 @@ B&amp;C_x005F_x0041_</t></si></sst>"#;
         );
         assert!(excel_date(-1.0, false).is_none());
         assert!(excel_date(3e6, false).is_none());
+    }
+
+    #[test]
+    fn reads_an_ods_through_calamine() {
+        let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" office:version="1.2"><office:automatic-styles><style:style style:name="ta2" style:family="table"><style:table-properties table:display="false"/></style:style></office:automatic-styles><office:body><office:spreadsheet>
+<table:table table:name="表一"><table:table-row><table:table-cell office:value-type="string"><text:p>项目</text:p><text:p>名称</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="315.1"><text:p>315.1</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell/><table:table-cell office:value-type="percentage" office:value="0.955"><text:p>95.5%</text:p></table:table-cell><table:table-cell table:formula="of:=[.B1]*2"/></table:table-row></table:table>
+<table:table table:name="Hidden" table:style-name="ta2"><table:table-row><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>
+</office:spreadsheet></office:body></office:document-content>"#;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        w.start_file("mimetype", stored).unwrap();
+        w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        w.start_file(
+            "META-INF/manifest.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+        w.start_file("content.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(content.as_bytes()).unwrap();
+        let bytes = w.finish().unwrap().into_inner();
+        let doc = read(&bytes).unwrap();
+        check_shape(&doc);
+        assert_eq!((doc.format, doc.layout), ("ods", "ods"));
+        assert_eq!(doc.sheets, vec!["表一", "Hidden"]);
+        assert_eq!(text(&doc, 0, "A1"), "项目\n名称");
+        assert_eq!(text(&doc, 0, "B1"), "315.1");
+        // calamine drops office:value-type="percentage": the stored number (a known limit).
+        assert_eq!(text(&doc, 0, "B2"), "0.955");
+        assert!(has_notice(&doc, "公式没有缓存值", at(0, "C2"), "=[.B1]*2"));
+        assert!(has_notice(
+            &doc,
+            "隐藏的工作表 Hidden",
+            at(1, "A1"),
+            "Hidden"
+        ));
+        assert_eq!(text(&doc, 1, "A1"), "x");
     }
 
     fn seed(name: &str) -> Vec<u8> {

@@ -1,0 +1,93 @@
+//! Form families beyond the shared documents (`tests/fixtures/forms/`, see RESEARCH.md
+//! there): each fixture is a page as another province or system publishes it, with an
+//! `expect.json` of its projects, exact Σ total in 万元, indicators and first project.
+
+use jixiao::import::{ImportOptions, Imported, SourceInput, import};
+use rust_decimal::Decimal;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/forms")
+}
+
+fn import_file(path: &Path) -> Imported {
+    let input = SourceInput {
+        name: path.file_name().unwrap().to_string_lossy().to_string(),
+        bytes: std::fs::read(path).unwrap(),
+    };
+    let opts = ImportOptions {
+        book: "forms".into(),
+        ..Default::default()
+    };
+    import(&[input], &opts).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn dec(v: &serde_json::Value) -> Decimal {
+    Decimal::from_str(v.as_str().expect("decimal string")).unwrap()
+}
+
+/// Every mismatch between a fixture's import and its expectation.
+fn mismatches(html: &Path) -> Vec<String> {
+    let expect_path = html.with_extension("expect.json");
+    let e: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&expect_path).unwrap()).unwrap();
+    let i = import_file(html);
+    let b = &i.book;
+    let name = html.file_name().unwrap().to_string_lossy().to_string();
+    let mut wrong = Vec::new();
+    let mut eq = |what: &str, got: String, want: String| {
+        if got != want {
+            wrong.push(format!("{name}: {what} = {got}, expected {want}"));
+        }
+    };
+    let total: Decimal = b.projects().filter_map(|(_, p)| p.funds.total.value).sum();
+    // The fixtures count indicator rows with a 三级 name; blank pre-printed rows
+    // (经济效益 left empty) are kept by the import for the checks, but not counted here.
+    let named_in = |p: &jixiao::model::Project| p.indicators.iter().filter(|i| !i.name.is_empty()).count();
+    let indicators: usize = b.projects().map(|(_, p)| named_in(p)).sum();
+    eq("projects", b.project_count().to_string(), e["projects"].to_string());
+    eq("Σ total", total.normalize().to_string(), dec(&e["total"]).normalize().to_string());
+    eq("indicators", indicators.to_string(), e["indicators"].to_string());
+    let named = b.departments.iter().filter(|d| !d.projects.is_empty()).count();
+    eq("departments", named.to_string(), e["departments"].to_string());
+    let first = &e["first_project"];
+    match b.projects().next() {
+        Some((d, p)) => {
+            eq("first name", p.name.clone(), first["name"].as_str().unwrap().to_string());
+            eq(
+                "first department",
+                d.name.clone(),
+                first["department"].as_str().unwrap().to_string(),
+            );
+            eq(
+                "first total",
+                p.funds.total.value.map(|v| v.normalize().to_string()).unwrap_or_default(),
+                dec(&first["total"]).normalize().to_string(),
+            );
+            eq(
+                "first indicators",
+                named_in(p).to_string(),
+                first["indicators"].to_string(),
+            );
+        }
+        None => wrong.push(format!("{name}: no project")),
+    }
+    if !i.report.accounting.balances() {
+        wrong.push(format!("{name}: {}", i.report.accounting.line()));
+    }
+    wrong
+}
+
+#[test]
+fn every_form_family_imports_to_its_expectation() {
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 8, "the form fixtures are missing");
+    let wrong: Vec<String> = pages.iter().flat_map(|p| mismatches(p)).collect();
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

@@ -1228,6 +1228,8 @@ fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
             Part::Ambiguous(cat, _) => l1 = Some((label_text(c), Some(cat), false)),
             // A 二级 label in the 一级 column: the 一级 cell was left out.
             Part::L2(cat) if r.level2.is_none() => l2 = Some((label_text(c), Some(cat))),
+            // …or the 二级 label written into both columns: the 一级 follows from it.
+            Part::L2(_) => {}
             _ => l1 = Some((label_text(c), None, false)),
         }
     }
@@ -1264,8 +1266,20 @@ fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     let line = row.line();
     update_tree(t, &l1, &l2, line, ledger);
     let mut ind = r.indicator;
-    ind.name = columns::joined(&r.name);
+    let mut names = r.name.clone();
+    // The 二级 label written again in the 三级 column (a merged cell written twice).
+    names.retain(|c| {
+        let bare = |s: &str| text::key(s);
+        !(classify(c) != Part::Text
+            && !t.tree.level2.is_empty()
+            && bare(&label_text(c)) == bare(&t.tree.level2))
+    });
+    ind.name = columns::joined(&names);
     ind.value = columns::joined(&r.value);
+    if names.len() < r.name.len() && ind.name.is_empty() && !looks_like_value(&ind.value) {
+        // What is left is the indicator's name, as a text export reads it.
+        ind.name = std::mem::take(&mut ind.value);
+    }
     if !ind.operator.is_empty() || !ind.unit.is_empty() {
         ind.value = super::flat::joined_value(&ind.operator, &ind.value, &ind.unit);
     }

@@ -610,10 +610,12 @@ fn project_from(mut t: Table, file: &str, guesses: &mut Ledger) -> Project {
     };
     t.flags.sort();
     t.flags.dedup();
-    let department = t
-        .department
-        .clone()
-        .or(t.supervising.clone())
+    // The first of 部门（单位） and 主管部门 that is filled in.
+    let department = [&t.department, &t.supervising]
+        .into_iter()
+        .flatten()
+        .find(|d| !text::clean(d).is_empty())
+        .cloned()
         .unwrap_or_default();
     Project {
         slug: String::new(),

@@ -1,6 +1,6 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use jixiao::import::{ImportOptions, SourceInput, import};
+use jixiao::import::{ImportOptions, SourceInput};
 use jixiao::model::Stage;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,9 +84,10 @@ enum Command {
         #[arg(long, default_value_t = 500)]
         book_size: usize,
     },
-    /// Import source documents (text exports of 绩效目标表, or jixiao CSV downloads) as one book.
+    /// Import source documents (Word, Excel, HTML, text exports, a budget system's flat
+    /// export, or jixiao's own CSV downloads) as one book.
     Import {
-        /// Files to import, in document order.
+        /// Files or folders to import, in document order (a folder's files in path order).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Folder name of the book under content/ (lowercase ASCII, digits, '-').
@@ -238,20 +239,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             year,
             stage,
         } => {
-            let mut inputs = Vec::new();
-            for f in &files {
-                let bytes = std::fs::read(f).with_context(|| {
-                    format!(
-                        "{}: cannot read (check the file name and path)",
-                        f.display()
-                    )
-                })?;
-                let name = f
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
-                inputs.push(SourceInput { name, bytes });
-            }
+            let (inputs, found) = read_inputs(&files)?;
             let opts = ImportOptions {
                 book,
                 title,
@@ -260,7 +248,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 year,
                 stage,
             };
-            let imported = import(&inputs, &opts)?;
+            let imported = jixiao::import::import_found(&inputs, &found, &opts)?;
             let dir = jixiao::content::write_book(
                 &imported.book,
                 &imported.report.to_markdown(),
@@ -275,4 +263,45 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The named files, and the files found under the named folders (sorted by path, hidden
+/// files and symbolic links left out). Source names are the path below the folder.
+fn read_inputs(paths: &[PathBuf]) -> anyhow::Result<(Vec<SourceInput>, Vec<SourceInput>)> {
+    let read = |p: &std::path::Path, name: String| -> anyhow::Result<SourceInput> {
+        let bytes = std::fs::read(p)
+            .with_context(|| format!("{}: cannot read (check the file name and path)", p.display()))?;
+        Ok(SourceInput { name, bytes })
+    };
+    let mut named = Vec::new();
+    let mut found = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let walk = walkdir::WalkDir::new(p)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+            for entry in walk {
+                let entry = entry.with_context(|| format!("{}: cannot list the folder", p.display()))?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(p).unwrap_or(entry.path());
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().to_string())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                found.push(read(entry.path(), name)?);
+            }
+        } else {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            named.push(read(p, name)?);
+        }
+    }
+    Ok((named, found))
 }

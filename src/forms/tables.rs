@@ -774,6 +774,10 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
             Field::SupervisingDepartment => t.supervising = Some(joined(values)),
             Field::ImplementingUnit => t.implementing = Some(joined(values)),
             Field::FundsHeading => {
+                // `项目资金（万元）`: the unit the heading states holds for its amounts.
+                if let Some(u) = labels::label_unit(&lc.key) {
+                    t.yuan = Some(u);
+                }
                 for c in values {
                     // Column headings such as `2026年预算申请数（万元）`.
                     if labels::field(&c.key).is_none()

@@ -81,22 +81,72 @@ struct ParsedFile {
 
 /// Import one or more files into one book.
 pub fn import(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Imported, ImportError> {
+    import_found(inputs, &[], opts)
+}
+
+/// Import the files named on the command line (`required`) and the files found in the
+/// folders it named (`found`, in path order). A found file that is not a table document
+/// (a scan, a PDF, a readme without tables) is skipped and listed in the report instead
+/// of stopping the import; a named one stops it with its error.
+pub fn import_found(
+    required: &[SourceInput],
+    found: &[SourceInput],
+    opts: &ImportOptions,
+) -> Result<Imported, ImportError> {
     if !crate::slug::is_valid(&opts.book) || crate::slug::RESERVED.contains(&opts.book.as_str()) {
         return Err(ImportError::BadBookSlug(opts.book.clone()));
     }
-    if inputs.is_empty() {
+    if required.is_empty() && found.is_empty() {
         return Err(ImportError::NoInput);
     }
-    if let Some(first) = inputs.first()
+    if let Some(first) = required.first()
         && sources::sniff(&first.bytes) == sources::Format::Csv
     {
-        return import_export(inputs, opts);
+        return import_export(required, opts);
     }
     let mut files = Vec::new();
-    for input in inputs {
+    for input in required {
         files.push(parse_file(input)?);
     }
-    Ok(assemble(files, opts))
+    let mut skipped = Vec::new();
+    for f in found {
+        if sources::sniff(&f.bytes) == sources::Format::Csv {
+            skipped.push((f.name.clone(), "jixiao 的下载文件（CSV/JSON）需要单独导入".to_string()));
+            continue;
+        }
+        match parse_file(f) {
+            Ok(p) => files.push(p),
+            Err(e) => {
+                let msg = e.to_string();
+                let msg = msg.strip_prefix(&format!("{}: ", f.name)).unwrap_or(&msg);
+                skipped.push((f.name.clone(), first_line(msg)))
+            }
+        }
+    }
+    if files.is_empty() {
+        return Err(ImportError::NoTable {
+            file: found.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", "),
+        });
+    }
+    let mut imported = assemble(files, opts);
+    for (file, why) in skipped {
+        imported.report.items.push(report::ReportItem {
+            kind: report::ReportKind::Outside,
+            file,
+            line: 0,
+            text: String::new(),
+            note: format!("文件夹中的这个文件未导入：{why}"),
+            col: None,
+            place: String::new(),
+        });
+        imported.report.accounting.non_empty += 1;
+        imported.report.accounting.reported += 1;
+    }
+    Ok(imported)
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or_default().to_string()
 }
 
 fn parse_file(input: &SourceInput) -> Result<ParsedFile, ImportError> {

@@ -56,7 +56,45 @@ pub struct SourceFile {
     pub sha256: String,
     pub encoding: String,
     pub layout: String,
+    /// Lines of a text export; rows and paragraphs of an office file.
     pub lines: u32,
+    /// Office files: what their numbered rows are (runs of consecutive rows of one table
+    /// or sheet), so a row number reads as a place (`表3 第5行`). Empty for text exports,
+    /// whose numbers are their lines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<PlaceRun>,
+}
+
+/// Rows `line`, `line + 1`, … of a source are rows `row`, `row + 1`, … of one table,
+/// sheet or run of paragraphs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PlaceRun {
+    pub line: u32,
+    /// `sheet`, `table` or `paragraph`.
+    pub kind: String,
+    /// The sheet's name, or `表3`; empty for paragraphs.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    pub row: u32,
+}
+
+impl SourceFile {
+    /// Row `line` as a person finds it, after the file name: `:12` for a text export,
+    /// ` 表3 第5行`, `!Sheet1 第5行`, ` 第4段` for office files.
+    pub fn place(&self, line: u32) -> String {
+        let i = self.places.partition_point(|r| r.line <= line);
+        match i.checked_sub(1).map(|i| &self.places[i]) {
+            None => format!(":{line}"),
+            Some(r) => {
+                let row = r.row + (line - r.line);
+                match r.kind.as_str() {
+                    "sheet" => format!("!{} 第{row}行", r.name),
+                    "table" => format!(" {} 第{row}行", r.name),
+                    _ => format!(" 第{row}段"),
+                }
+            }
+        }
+    }
 }
 
 /// Where something was read: file name and 1-based line.
@@ -524,6 +562,14 @@ impl Book {
         self.departments
             .iter()
             .flat_map(|d| d.projects.iter().map(move |p| (d, p)))
+    }
+
+    /// `file.txt:12`, `目标表.docx 表3 第5行`: a file and row of this book's sources.
+    pub fn locate(&self, file: &str, line: u32) -> String {
+        match self.sources.iter().find(|s| s.file == file) {
+            Some(s) => format!("{file}{}", s.place(line)),
+            None => format!("{file}:{line}"),
+        }
     }
 
     pub fn project_count(&self) -> usize {

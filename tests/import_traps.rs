@@ -156,3 +156,13 @@ fn old_word_encrypted_and_scans_are_refused_with_what_to_do() {
     let png = refused(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), "scan.png");
     assert!(png.contains("no OCR"), "{png}");
 }
+
+#[test]
+fn sources_keep_where_each_row_is() {
+    let i = traps();
+    let p = project(&i, "义务教育公用经费");
+    // The book keeps the numbering, so pages and findings name the sheet and row.
+    assert_eq!(i.book.locate("traps.xlsx", p.source.line), "traps.xlsx!教育局 第1行");
+    let first = &p.indicators[0];
+    assert_eq!(i.book.locate("traps.xlsx", first.line), "traps.xlsx!教育局 第8行");
+}

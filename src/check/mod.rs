@@ -49,6 +49,8 @@ pub struct Finding {
     pub message: String,
     pub file: String,
     pub line: u32,
+    /// `file.txt:12`, `目标表.docx 表3 第5行`: where a person finds it in the source.
+    pub place: String,
 }
 
 /// The findings of a book, grouped as the site shows them.
@@ -96,6 +98,7 @@ impl Finding {
             project: String::new(),
             project_slug: String::new(),
             message,
+            place: book.locate(&file, line),
             file,
             line,
         }

@@ -106,12 +106,11 @@ pub fn text(checked: &[Checked<'_>], min: Severity) -> String {
                 };
                 let _ = writeln!(
                     out,
-                    "    {n:>4}. {}[{}] {what}{}\n          at {}:{}",
+                    "    {n:>4}. {}[{}] {what}{}\n          at {}",
                     f.severity.id(),
                     f.rule,
                     f.message,
-                    f.file,
-                    f.line
+                    f.place
                 );
             }
         };
@@ -144,6 +143,8 @@ struct JsonFinding<'a> {
     message: &'a str,
     file: &'a str,
     line: u32,
+    /// `file.txt:12`, `目标表.docx 表3 第5行`.
+    place: &'a str,
     content: String,
 }
 
@@ -162,6 +163,7 @@ pub fn json(checked: &[Checked<'_>], min: Severity) -> String {
             message: &f.message,
             file: &f.file,
             line: f.line,
+            place: &f.place,
             content: content_path(f),
         })
         .collect();
@@ -224,7 +226,7 @@ pub fn github(checked: &[Checked<'_>], min: Severity, root: &Path) -> String {
             gh_escape(&path, true),
             gh_escape(&title, true),
             gh_escape(
-                &format!("{what}{}（来源 {}:{}）", f.message, f.file, f.line),
+                &format!("{what}{}（来源 {}）", f.message, f.place),
                 false
             )
         );

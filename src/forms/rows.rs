@@ -141,6 +141,38 @@ impl Positions {
     pub fn is_text(&self) -> bool {
         self.places.is_empty()
     }
+
+    /// The numbering as runs of consecutive rows, to keep with the source's record
+    /// ([`crate::model::SourceFile::places`] reads them back the way [`Self::display`] does).
+    pub fn runs(&self) -> Vec<crate::model::PlaceRun> {
+        use crate::model::PlaceRun;
+        let mut runs: Vec<PlaceRun> = Vec::new();
+        for (i, p) in self.places.iter().enumerate() {
+            let line = i as u32 + 1;
+            let (kind, name, row) = match *p {
+                Place::Cell { sheet, row, .. } => (
+                    "sheet",
+                    self.sheets.get(sheet as usize).cloned().unwrap_or_default(),
+                    row,
+                ),
+                Place::TableRow { table, row } => ("table", format!("表{table}"), row),
+                Place::Paragraph(n) => ("paragraph", String::new(), n),
+                Place::Line(n) => ("line", String::new(), n),
+            };
+            let continues = runs.last().is_some_and(|r| {
+                r.kind == kind && r.name == name && r.row + (line - r.line) == row
+            });
+            if !continues {
+                runs.push(PlaceRun {
+                    line,
+                    kind: kind.to_string(),
+                    name,
+                    row,
+                });
+            }
+        }
+        runs
+    }
 }
 
 fn make_cell(raw: &str, col: usize, line: u32) -> Cell {

@@ -175,6 +175,7 @@ fn parse_file(input: &SourceInput) -> Result<ParsedFile, ImportError> {
         encoding: doc.encoding.clone(),
         layout: doc.layout.to_string(),
         lines: linear.units.len() as u32,
+        places: linear.positions.runs(),
     };
     // Department resolution adds guesses later; the accounting is closed per file now
     // because it only depends on which lines were mapped or reported.
@@ -425,11 +426,7 @@ fn assemble(mut files: Vec<ParsedFile>, opts: &ImportOptions) -> Imported {
                 code: u.code.clone(),
                 aliases,
                 unnamed: false,
-                source: SourceRef {
-                    file: files[fi].name.clone(),
-                    line: u.first_line,
-                    end_line: 0,
-                },
+                source: files[fi].source_ref(u.first_line, 0),
                 contents: entry,
                 overall: None,
                 notes: String::new(),
@@ -445,7 +442,6 @@ fn assemble(mut files: Vec<ParsedFile>, opts: &ImportOptions) -> Imported {
     let mut source_total_cells = 0usize;
     let mut source_total_unreadable = 0usize;
     for p in placed {
-        let file_name = files[p.file].name.clone();
         for cell in &p.table.total_cells {
             match cell.value {
                 Some(v) => {
@@ -469,11 +465,7 @@ fn assemble(mut files: Vec<ParsedFile>, opts: &ImportOptions) -> Imported {
                             code: None,
                             aliases: Vec::new(),
                             unnamed: true,
-                            source: SourceRef {
-                                file: file_name.clone(),
-                                line: p.table.start,
-                                end_line: 0,
-                            },
+                            source: files[p.file].source_ref(p.table.start, 0),
                             contents: None,
                             overall: None,
                             notes: String::new(),
@@ -486,7 +478,8 @@ fn assemble(mut files: Vec<ParsedFile>, opts: &ImportOptions) -> Imported {
         };
         if p.table.is_overall() {
             overall_count += 1;
-            let overall = overall_from(p.table, &file_name);
+            let source = files[p.file].source_ref(p.table.start, p.table.end);
+            let overall = overall_from(p.table, source);
             if dept.overall.is_some() {
                 guesses.guess(
                     overall.source.line,
@@ -502,7 +495,7 @@ fn assemble(mut files: Vec<ParsedFile>, opts: &ImportOptions) -> Imported {
         } else {
             project_count += 1;
             dept.projects
-                .push(project_from(p.table, &file_name, &mut guesses));
+                .push(project_from(p.table, &files[p.file], &mut guesses));
         }
     }
     if let Some(u) = unnamed {
@@ -616,15 +609,21 @@ fn region_in(s: &str) -> Option<String> {
         .filter(|r| r.chars().count() >= 2)
 }
 
-fn overall_from(t: Table, file: &str) -> OverallTable {
+impl ParsedFile {
+    fn source_ref(&self, line: u32, end_line: u32) -> SourceRef {
+        SourceRef {
+            file: self.name.clone(),
+            line,
+            end_line,
+        }
+    }
+}
+
+fn overall_from(t: Table, source: SourceRef) -> OverallTable {
     OverallTable {
         title: t.title.unwrap_or_default(),
         name_as_written: t.department.or(t.supervising).unwrap_or_default(),
-        source: SourceRef {
-            file: file.to_string(),
-            line: t.start,
-            end_line: t.end,
-        },
+        source,
         tasks: t.tasks,
         goal: if t.goal_field {
             Some(t.goal.unwrap_or_default())
@@ -636,7 +635,7 @@ fn overall_from(t: Table, file: &str) -> OverallTable {
     }
 }
 
-fn project_from(mut t: Table, file: &str, guesses: &mut Ledger) -> Project {
+fn project_from(mut t: Table, file: &ParsedFile, guesses: &mut Ledger) -> Project {
     let name = match t
         .name
         .as_ref()
@@ -678,11 +677,7 @@ fn project_from(mut t: Table, file: &str, guesses: &mut Ledger) -> Project {
             (None, false) => None,
         },
         long_goal: std::mem::take(&mut t.long_goal),
-        source: SourceRef {
-            file: file.to_string(),
-            line: t.start,
-            end_line: t.end,
-        },
+        source: file.source_ref(t.start, t.end),
         flags: t.flags,
         funds: t.funds,
         indicators: t.indicators,

@@ -587,8 +587,7 @@ struct FindingView {
     department_slug: String,
     project: String,
     project_slug: String,
-    file: String,
-    line: u32,
+    place: String,
 }
 
 fn finding_view(f: &Finding) -> FindingView {
@@ -606,8 +605,7 @@ fn finding_view(f: &Finding) -> FindingView {
         department_slug: f.department_slug.clone(),
         project: f.project.clone(),
         project_slug: f.project_slug.clone(),
-        file: f.file.clone(),
-        line: f.line,
+        place: f.place.clone(),
     }
 }
 
@@ -619,12 +617,12 @@ struct DeptMeta {
     aliases: Vec<String>,
     unnamed: bool,
     contents_page: Option<u32>,
-    source_file: String,
-    source_line: u32,
+    /// `file.txt:12` or `目标表.docx 表3 第1行`.
+    source: String,
     notes_html: String,
 }
 
-fn dept_meta(d: &Department) -> DeptMeta {
+fn dept_meta(b: &Book, d: &Department) -> DeptMeta {
     DeptMeta {
         slug: d.slug.clone(),
         name: d.name.clone(),
@@ -632,8 +630,7 @@ fn dept_meta(d: &Department) -> DeptMeta {
         aliases: d.aliases.clone(),
         unnamed: d.unnamed,
         contents_page: d.contents.as_ref().and_then(|c| c.page),
-        source_file: d.source.file.clone(),
-        source_line: d.source.line,
+        source: b.locate(&d.source.file, d.source.line),
         notes_html: crate::markdown::render(&d.notes),
     }
 }
@@ -645,8 +642,11 @@ pub struct TreeRow {
     level2: Option<(String, usize)>,
     name: String,
     value: String,
+    /// The source line (text exports only; office files are found by `place`).
     line: u32,
     empty: bool,
+    /// The form's own further columns (权重, 评分标准, 备注, 长期指标值…), as written.
+    details: Vec<(String, String)>,
 }
 
 fn level1_text(i: &Indicator) -> String {
@@ -669,6 +669,27 @@ fn level2_text(i: &Indicator) -> String {
     }
 }
 
+/// An indicator's further columns, labelled as the common forms label them.
+fn details(i: &Indicator) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let named = [
+        ("指标性质", &i.operator),
+        ("计量单位", &i.unit),
+        ("权重", &i.weight),
+        ("评分标准", &i.standard),
+        ("备注", &i.note),
+    ];
+    for (label, v) in named {
+        // Sign and unit are already part of the value shown.
+        let shown = (label == "指标性质" || label == "计量单位") && i.value.contains(v.as_str());
+        if !v.is_empty() && !shown {
+            out.push((label.to_string(), v.clone()));
+        }
+    }
+    out.extend(i.extra.iter().map(|e| (e.label.clone(), e.value.clone())));
+    out
+}
+
 pub fn tree(indicators: &[Indicator]) -> Vec<TreeRow> {
     let mut rows: Vec<TreeRow> = indicators
         .iter()
@@ -679,6 +700,7 @@ pub fn tree(indicators: &[Indicator]) -> Vec<TreeRow> {
             value: i.value.clone(),
             line: i.line,
             empty: !i.is_set(),
+            details: details(i),
         })
         .collect();
     let key1 = |i: &Indicator| (level1_text(i), i.level1_category);
@@ -708,8 +730,7 @@ pub fn tree(indicators: &[Indicator]) -> Vec<TreeRow> {
 struct OverallView {
     title: String,
     name_as_written: String,
-    source_file: String,
-    source_line: u32,
+    source: String,
     tasks: Vec<(String, String)>,
     goal: Option<String>,
     amounts: Vec<(String, String)>,
@@ -795,8 +816,7 @@ fn department_page(
     let overall = d.overall.as_ref().map(|o| OverallView {
         title: o.title.clone(),
         name_as_written: o.name_as_written.clone(),
-        source_file: o.source.file.clone(),
-        source_line: o.source.line,
+        source: b.locate(&o.source.file, o.source.line),
         tasks: o
             .tasks
             .iter()
@@ -816,7 +836,7 @@ fn department_page(
     crumbs(&mut ctx, &[(&b.title, "../index.html"), (&d.name, "")]);
     ctx.insert("book", &book_meta(b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
-    ctx.insert("dept", &dept_meta(d));
+    ctx.insert("dept", &dept_meta(b, d));
     ctx.insert("projects", &rows);
     ctx.insert("total_text", &format_wan(sums.total));
     ctx.insert("fiscal_text", &format_wan(sums.fiscal));
@@ -914,13 +934,20 @@ struct ProjectView {
     source_file: String,
     source_line: u32,
     source_end_line: u32,
+    source_place: String,
+    long_goal: String,
     notes_html: String,
     categories: Vec<(String, bool)>,
     total_text: String,
     completeness: u8,
 }
 
-fn project_view(d: &Department, p: &Project) -> ProjectView {
+/// Office files number rows, not lines: those numbers are not shown as lines.
+fn is_office(b: &Book, file: &str) -> bool {
+    b.sources.iter().any(|s| s.file == file && !s.places.is_empty())
+}
+
+fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView {
     let cats = rules::categories(p);
     ProjectView {
         name: p.name.clone(),
@@ -931,10 +958,26 @@ fn project_view(d: &Department, p: &Project) -> ProjectView {
         funds: fund_lines(p),
         goal_field: p.goal.is_some(),
         goal: p.goal.clone().unwrap_or_default(),
-        tree: tree(&p.indicators),
+        tree: {
+            let mut rows = tree(&p.indicators);
+            if is_office(b, &p.source.file) {
+                // Row numbers of a Word or Excel file are not lines a reader can find.
+                rows.iter_mut().for_each(|r| r.line = 0);
+            }
+            rows
+        },
         source_file: p.source.file.clone(),
         source_line: p.source.line,
         source_end_line: p.source.end_line,
+        source_place: if is_office(b, &p.source.file) {
+            b.locate(&p.source.file, p.source.line)
+                .strip_prefix(p.source.file.as_str())
+                .unwrap_or_default()
+                .to_string()
+        } else {
+            String::new()
+        },
+        long_goal: p.long_goal.clone(),
         notes_html: crate::markdown::render(&p.notes),
         categories: Level2::ALL
             .iter()
@@ -968,8 +1011,8 @@ fn project_page(
     );
     ctx.insert("book", &book_meta(b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
-    ctx.insert("dept", &dept_meta(d));
-    ctx.insert("project", &project_view(d, p));
+    ctx.insert("dept", &dept_meta(b, d));
+    ctx.insert("project", &project_view(b, d, p));
     ctx.insert(
         "findings",
         &f.projects[di][pi]
@@ -1144,7 +1187,7 @@ fn print_pages(site: &Site, bi: usize, tera: &tera::Tera) -> Result<Vec<OutFile>
             None => 0..d.projects.len(),
         };
         PrintDept {
-            meta: dept_meta(d),
+            meta: dept_meta(b, d),
             total_text: format_wan(s.total),
             count: d.projects.len(),
             href: if split {
@@ -1159,7 +1202,7 @@ fn print_pages(site: &Site, bi: usize, tera: &tera::Tera) -> Result<Vec<OutFile>
             },
             projects: d.projects[range]
                 .iter()
-                .map(|p| project_view(d, p))
+                .map(|p| project_view(b, d, p))
                 .collect(),
         }
     };

@@ -257,6 +257,7 @@ pub fn linearise(doc: &Document) -> Linear {
             Block::Table(grid) => {
                 // Columns still covered by a rowspan from above, and for how many rows.
                 let mut below: std::collections::BTreeMap<u32, u32> = Default::default();
+                let grid_width = grid_width(grid);
                 for row in &grid.rows {
                     let line = if text {
                         row.cells
@@ -335,7 +336,7 @@ pub fn linearise(doc: &Document) -> Linear {
                     if cells.iter().all(Cell::is_empty) {
                         continue;
                     }
-                    if !text && let Some(t) = line_of_text(&cells, grid_width(grid)) {
+                    if !text && let Some(t) = line_of_text(&cells, grid_width) {
                         items.push(Item::Loose { text: t, line });
                         continue;
                     }

@@ -211,6 +211,9 @@ pub struct Project {
     /// 中期目标 / 长期目标 where the form has one beside the year's goal.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub long_goal: String,
+    /// Fields of the form's own that the model does not name (项目属性, 项目期…), as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<ExtraField>,
     pub source: SourceRef,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<ProjectFlag>,

@@ -42,6 +42,7 @@ pub const PROJECT_COLUMNS: &[&str] = &[
     "goal",
     "has_goal_field",
     "long_goal",
+    "project_extra",
     "flags",
     "indicators",
     "source_file",
@@ -188,6 +189,11 @@ pub fn projects_csv(book: &Book) -> String {
             text(p.goal.as_deref().unwrap_or("")),
             p.goal.is_some().to_string(),
             text(&p.long_goal),
+            if p.extra.is_empty() {
+                String::new()
+            } else {
+                text(&serde_json::to_string(&p.extra).unwrap_or_default())
+            },
             flags_text(&p.flags),
             p.indicators.len().to_string(),
             text(&p.source.file),
@@ -532,6 +538,10 @@ pub fn project_from_row(t: &Table, rec: &csv::StringRecord) -> Result<Project, S
         implementing_unit: g("implementing_unit"),
         goal: if has_goal { Some(g("goal")) } else { None },
         long_goal: g("long_goal"),
+        extra: match g("project_extra").as_str() {
+            "" => Vec::new(),
+            e => serde_json::from_str(e).map_err(|e| format!("column project_extra: {e}"))?,
+        },
         source: SourceRef {
             file: g("source_file"),
             line: num("source_line")?,

@@ -271,6 +271,7 @@ fn project(
         implementing_unit: String::new(),
         goal,
         long_goal: String::new(),
+        extra: Vec::new(),
         source: SourceRef {
             file: "synthetic.txt".into(),
             line: start,

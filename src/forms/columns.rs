@@ -66,6 +66,45 @@ impl Columns {
         (has(Role::Level3) && has(Role::Value) && has(Role::Level1)).then_some(Columns { ranges })
     }
 
+    /// A second heading row under a heading that spans several columns
+    /// (`指标值` over `中期指标值 | 年度指标值`): its cells name the columns below them.
+    /// True when the row was such a heading.
+    pub fn refine(&mut self, row: &Row) -> bool {
+        let cells: Vec<&Cell> = row.non_empty().collect();
+        let headings = !cells.is_empty()
+            && cells.iter().all(|c| {
+                let k = &c.key;
+                k.chars().count() <= 12 && (k.ends_with("指标值") || k.ends_with("目标值") || k.ends_with("实际值") || k.ends_with("完成值"))
+            });
+        if !headings {
+            return false;
+        }
+        for c in cells {
+            let Some(i) = self.ranges.iter().position(|(a, b, _)| (*a..*b).contains(&c.col)) else {
+                continue;
+            };
+            let (a, b, parent) = self.ranges[i].clone();
+            // The year's value is the 指标值; any other (中期, 长期, 上年) is kept apart.
+            let annual = c.key.starts_with("年度") || c.key.starts_with("本年") || c.key.starts_with("当年");
+            let role = if parent == Role::Value && annual {
+                Role::Value
+            } else {
+                Role::Extra(c.text.replace('\n', ""))
+            };
+            let end = c.col + c.span.max(1);
+            let mut parts = Vec::new();
+            if a < c.col {
+                parts.push((a, c.col, parent.clone()));
+            }
+            parts.push((c.col, end.min(b), role));
+            if end < b {
+                parts.push((end, b, parent.clone()));
+            }
+            self.ranges.splice(i..=i, parts);
+        }
+        true
+    }
+
     pub fn role(&self, col: usize) -> Option<&Role> {
         self.ranges
             .iter()

@@ -58,6 +58,8 @@ pub struct Table {
     pub total_cells: Vec<Amount>,
     /// 中期目标 / 长期目标 beside the year's goal.
     pub long_goal: String,
+    /// Fields of the form's own above the indicators (项目属性, 项目期…).
+    pub extra: Vec<crate::model::ExtraField>,
     /// The money unit the document states for this table (`单位：元` → true).
     pub yuan: Option<bool>,
     // Reading state.
@@ -458,6 +460,13 @@ impl Parser<'_> {
     }
 }
 
+/// A short label of a field the model does not name (`项目属性`, `项目期`, `项目类别`).
+fn is_own_label(s: &str) -> bool {
+    let n = s.chars().count();
+    (2..=10).contains(&n)
+        && s.chars().all(|c| text::is_han(c) || "（）()/、".contains(c))
+}
+
 /// Funds or a department row after the indicator tree started: a new table's head.
 fn funds_again(cur: &Table, row: &Row, first: &Cell) -> bool {
     !cur.is_overall()
@@ -679,6 +688,22 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                 indicator_row(t, row, Layout::Rows, ledger);
                 return;
             }
+            // `项目属性 | 延续项目 | 项目期 | 3年`: fields of the form's own, in label/value
+            // pairs, kept on the project under their labels.
+            let pairs = cells.len() >= 2
+                && cells.len() % 2 == 0
+                && t.name.is_some()
+                && cells.iter().step_by(2).all(|c| is_own_label(&c.text));
+            if pairs {
+                for pair in cells.chunks(2) {
+                    t.extra.push(crate::model::ExtraField {
+                        label: pair[0].text.replace('\n', ""),
+                        value: pair[1].text.clone(),
+                    });
+                }
+                ledger.map_all(&row.lines);
+                return;
+            }
             for c in cells {
                 ledger.report_cell(ReportKind::Unplaced, c,
                     "不属于表格任何字段的单元格",
@@ -817,8 +842,11 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                     && row_funds.iter().any(|f| f.0 >= ac)
                 {
                     // The multi-year column of `中期资金总额 | … | 年度资金总额 | …`.
+                    if kind != FundKind::Unknown {
+                        let bare = label.trim_start_matches("其中：").trim_start_matches("其中:");
+                        label = format!("中期{bare}");
+                    }
                     kind = FundKind::Unknown;
-                    label = format!("中期{}", label.trim_start_matches("其中：").trim_start_matches("其中:"));
                 }
                 if t.is_overall() {
                     if let Some((gcol, gname)) = &t.fund_group
@@ -1222,6 +1250,12 @@ fn update_tree(t: &mut Table, l1: &Level1Read, l2: &Level2Read, line: u32, ledge
 /// An indicator row of an office grid, read by the columns of its heading row.
 fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     ledger.map_all(&row.lines);
+    if t.indicators.is_empty()
+        && let Some(cols) = &mut t.columns
+        && cols.refine(row)
+    {
+        return;
+    }
     let Some(cols) = t.columns.clone() else { return };
     let r = columns::read_row(&cols, row);
     let mut l1: Level1Read = None;

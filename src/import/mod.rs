@@ -677,6 +677,7 @@ fn project_from(mut t: Table, file: &ParsedFile, guesses: &mut Ledger) -> Projec
             (None, false) => None,
         },
         long_goal: std::mem::take(&mut t.long_goal),
+        extra: std::mem::take(&mut t.extra),
         source: file.source_ref(t.start, t.end),
         flags: t.flags,
         funds: t.funds,

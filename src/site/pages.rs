@@ -913,7 +913,9 @@ fn fund_lines(p: &Project) -> Vec<FundLine> {
             raw: e.amount.raw.clone(),
             raw_differs: false,
             unreadable: e.amount.is_unreadable(),
-            extra: true,
+            // A row the form repeats, as opposed to one the model has no field for
+            // (中期资金总额 beside the year's total).
+            extra: e.kind != crate::model::FundKind::Unknown,
         });
     }
     out
@@ -936,6 +938,7 @@ struct ProjectView {
     source_end_line: u32,
     source_place: String,
     long_goal: String,
+    extra: Vec<(String, String)>,
     notes_html: String,
     categories: Vec<(String, bool)>,
     total_text: String,
@@ -978,6 +981,7 @@ fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView {
             String::new()
         },
         long_goal: p.long_goal.clone(),
+        extra: p.extra.iter().map(|e| (e.label.clone(), e.value.clone())).collect(),
         notes_html: crate::markdown::render(&p.notes),
         categories: Level2::ALL
             .iter()

@@ -35,7 +35,9 @@ fn main() {
         files.extend(in_dir);
     }
     let work = manifest.join("target/bench-import");
-    println!("| file | size | projects | indicators | import in process (best / median of 7) | `jixiao import` command (best of 3) |");
+    println!(
+        "| file | size | projects | indicators | import in process (best / median of 7) | `jixiao import` command (best of 3) |"
+    );
     println!("|---|---:|---:|---:|---:|---:|");
     for f in &files {
         let name = f.file_name().unwrap().to_string_lossy().to_string();
@@ -56,7 +58,10 @@ fn main() {
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             counts = (
                 i.book.project_count(),
-                i.book.projects().map(|(_, p)| p.indicators.len()).sum::<usize>(),
+                i.book
+                    .projects()
+                    .map(|(_, p)| p.indicators.len())
+                    .sum::<usize>(),
             );
         }
         times.sort_by(|a, b| a.total_cmp(b));
@@ -71,7 +76,11 @@ fn main() {
                 .arg(&work)
                 .output()
                 .expect("jixiao import");
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             cli = cli.min(t.elapsed().as_secs_f64() * 1000.0);
         }
         println!(

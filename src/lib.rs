@@ -17,7 +17,7 @@ pub mod opendata;
 pub mod serve;
 pub mod site;
 pub mod site_init;
-pub mod sources;
 pub mod slug;
+pub mod sources;
 pub mod synth;
 pub mod text;

@@ -269,8 +269,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
 /// files and symbolic links left out). Source names are the path below the folder.
 fn read_inputs(paths: &[PathBuf]) -> anyhow::Result<(Vec<SourceInput>, Vec<SourceInput>)> {
     let read = |p: &std::path::Path, name: String| -> anyhow::Result<SourceInput> {
-        let bytes = std::fs::read(p)
-            .with_context(|| format!("{}: cannot read (check the file name and path)", p.display()))?;
+        let bytes = std::fs::read(p).with_context(|| {
+            format!(
+                "{}: cannot read (check the file name and path)",
+                p.display()
+            )
+        })?;
         Ok(SourceInput { name, bytes })
     };
     let mut named = Vec::new();
@@ -281,9 +285,12 @@ fn read_inputs(paths: &[PathBuf]) -> anyhow::Result<(Vec<SourceInput>, Vec<Sourc
                 .follow_links(false)
                 .sort_by_file_name()
                 .into_iter()
-                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                });
             for entry in walk {
-                let entry = entry.with_context(|| format!("{}: cannot list the folder", p.display()))?;
+                let entry =
+                    entry.with_context(|| format!("{}: cannot list the folder", p.display()))?;
                 if !entry.file_type().is_file() {
                     continue;
                 }

@@ -5,9 +5,9 @@
 //! never be `.`/`..` or absolute, and collisions are broken by a hash of the name rather
 //! than by position, so one inserted project does not rename the others.
 
+use crate::model::Department;
 use pinyin::ToPinyin;
 use sha2::{Digest, Sha256};
-use crate::model::Department;
 use std::collections::{HashMap, HashSet};
 
 const MAX_LEN: usize = 48;

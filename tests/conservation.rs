@@ -10,10 +10,10 @@
 mod common;
 
 use common::files;
-use jixiao::sources::text::decode;
 use jixiao::forms::labels;
 use jixiao::model::Book;
 use jixiao::site::{BuildOptions, build};
+use jixiao::sources::text::decode;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;

@@ -44,17 +44,42 @@ fn mismatches(html: &Path) -> Vec<String> {
     let total: Decimal = b.projects().filter_map(|(_, p)| p.funds.total.value).sum();
     // The fixtures count indicator rows with a 三级 name; blank pre-printed rows
     // (经济效益 left empty) are kept by the import for the checks, but not counted here.
-    let named_in = |p: &jixiao::model::Project| p.indicators.iter().filter(|i| !i.name.is_empty()).count();
+    let named_in =
+        |p: &jixiao::model::Project| p.indicators.iter().filter(|i| !i.name.is_empty()).count();
     let indicators: usize = b.projects().map(|(_, p)| named_in(p)).sum();
-    eq("projects", b.project_count().to_string(), e["projects"].to_string());
-    eq("Σ total", total.normalize().to_string(), dec(&e["total"]).normalize().to_string());
-    eq("indicators", indicators.to_string(), e["indicators"].to_string());
-    let named = b.departments.iter().filter(|d| !d.projects.is_empty()).count();
-    eq("departments", named.to_string(), e["departments"].to_string());
+    eq(
+        "projects",
+        b.project_count().to_string(),
+        e["projects"].to_string(),
+    );
+    eq(
+        "Σ total",
+        total.normalize().to_string(),
+        dec(&e["total"]).normalize().to_string(),
+    );
+    eq(
+        "indicators",
+        indicators.to_string(),
+        e["indicators"].to_string(),
+    );
+    let named = b
+        .departments
+        .iter()
+        .filter(|d| !d.projects.is_empty())
+        .count();
+    eq(
+        "departments",
+        named.to_string(),
+        e["departments"].to_string(),
+    );
     let first = &e["first_project"];
     match b.projects().next() {
         Some((d, p)) => {
-            eq("first name", p.name.clone(), first["name"].as_str().unwrap().to_string());
+            eq(
+                "first name",
+                p.name.clone(),
+                first["name"].as_str().unwrap().to_string(),
+            );
             eq(
                 "first department",
                 d.name.clone(),
@@ -62,7 +87,11 @@ fn mismatches(html: &Path) -> Vec<String> {
             );
             eq(
                 "first total",
-                p.funds.total.value.map(|v| v.normalize().to_string()).unwrap_or_default(),
+                p.funds
+                    .total
+                    .value
+                    .map(|v| v.normalize().to_string())
+                    .unwrap_or_default(),
                 dec(&first["total"]).normalize().to_string(),
             );
             eq(

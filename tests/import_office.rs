@@ -66,13 +66,24 @@ fn check(file: &str, doc: &str) -> Vec<String> {
     let mut wrong = Vec::new();
     let indicators: usize = b.projects().map(|(_, p)| p.indicators.len()).sum();
     if b.project_count() != e.projects {
-        wrong.push(format!("{file}: {} projects, expected {}", b.project_count(), e.projects));
+        wrong.push(format!(
+            "{file}: {} projects, expected {}",
+            b.project_count(),
+            e.projects
+        ));
     }
     if totals(b) != e.total {
-        wrong.push(format!("{file}: Σ total {}, expected {}", totals(b), e.total));
+        wrong.push(format!(
+            "{file}: Σ total {}, expected {}",
+            totals(b),
+            e.total
+        ));
     }
     if indicators != e.indicators {
-        wrong.push(format!("{file}: {indicators} indicators, expected {}", e.indicators));
+        wrong.push(format!(
+            "{file}: {indicators} indicators, expected {}",
+            e.indicators
+        ));
     }
     if !i.report.accounting.balances() {
         wrong.push(format!("{file}: {}", i.report.accounting.line()));
@@ -109,19 +120,37 @@ fn substance(b: &Book) -> Vec<String> {
     projects.retain(|(_, p)| !p.flags.contains(&jixiao::model::ProjectFlag::Fragment));
     for (d, p) in &projects {
         let f = &p.funds;
-        let amounts = [&f.total, &f.fiscal, &f.fiscal_upper, &f.fiscal_own, &f.carry_over, &f.other]
-            .iter()
-            .map(|a| a.value.map(|v| v.normalize().to_string()).unwrap_or_else(|| a.raw.clone()))
-            .collect::<Vec<_>>()
-            .join(",");
+        let amounts = [
+            &f.total,
+            &f.fiscal,
+            &f.fiscal_upper,
+            &f.fiscal_own,
+            &f.carry_over,
+            &f.other,
+        ]
+        .iter()
+        .map(|a| {
+            a.value
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_else(|| a.raw.clone())
+        })
+        .collect::<Vec<_>>()
+        .join(",");
         let goal = p.goal.clone().filter(|g| !g.is_empty());
-        let name = if p.flags.contains(&jixiao::model::ProjectFlag::PlaceholderName) {
+        let name = if p
+            .flags
+            .contains(&jixiao::model::ProjectFlag::PlaceholderName)
+        {
             "(未注明项目名称)"
         } else {
             p.name.as_str()
         };
         // A table that leaves 主管部门 empty is filed under its 实施单位.
-        let dept = if p.department.is_empty() { &d.name } else { &p.department };
+        let dept = if p.department.is_empty() {
+            &d.name
+        } else {
+            &p.department
+        };
         out.push(format!("{dept} / {name} / [{amounts}] / goal={goal:?}"));
     }
     for (_, p) in &projects {

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 fn fixture(name: &str) -> SourceInput {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/office").join(name);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/office")
+        .join(name);
     SourceInput {
         name: name.to_string(),
         bytes: std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
@@ -45,7 +47,11 @@ fn one_department_per_sheet() {
     let names: Vec<&str> = i.book.departments.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["某市民政局", "某市教育局"]);
     assert_eq!(i.book.departments[0].code.as_deref(), Some("301001"));
-    assert!(i.report.accounting.balances(), "{}", i.report.accounting.line());
+    assert!(
+        i.report.accounting.balances(),
+        "{}",
+        i.report.accounting.line()
+    );
 }
 
 #[test]
@@ -97,7 +103,11 @@ fn a_level1_label_in_the_middle_of_its_group_covers_the_group() {
     assert_eq!(first.name, "救助人数");
     assert_eq!(first.level1, "产出指标");
     assert_eq!(first.level1_category, Some(Level1::Output));
-    let timely = p.indicators.iter().find(|x| x.name == "按月发放率").unwrap();
+    let timely = p
+        .indicators
+        .iter()
+        .find(|x| x.name == "按月发放率")
+        .unwrap();
     assert_eq!(timely.level1, "产出指标");
 }
 
@@ -106,7 +116,11 @@ fn extra_columns_stay_on_the_indicator() {
     let i = traps();
     let p = project(&i, "困难群众救助补助");
     assert_eq!(p.indicators.len(), 5);
-    assert!(p.indicators.iter().all(|x| !x.weight.is_empty()), "{:?}", p.indicators);
+    assert!(
+        p.indicators.iter().all(|x| !x.weight.is_empty()),
+        "{:?}",
+        p.indicators
+    );
     assert_eq!(p.indicators[0].weight, "20");
 }
 
@@ -115,10 +129,17 @@ fn hidden_sheets_and_rows_are_read_and_reported() {
     let i = traps();
     let report = i.report.to_markdown();
     assert!(report.contains("隐藏"), "{report}");
-    assert!(report.contains("备注"), "the hidden sheet is named: {report}");
+    assert!(
+        report.contains("备注"),
+        "the hidden sheet is named: {report}"
+    );
     // The hidden row's indicator is still imported.
     let p = project(&i, "困难群众救助补助");
-    assert!(p.indicators.iter().any(|x| x.name == "困难群众基本生活保障"));
+    assert!(
+        p.indicators
+            .iter()
+            .any(|x| x.name == "困难群众基本生活保障")
+    );
 }
 
 #[test]
@@ -150,7 +171,10 @@ fn ole(stream: &str) -> Vec<u8> {
 fn old_word_encrypted_and_scans_are_refused_with_what_to_do() {
     let doc = refused(ole("WordDocument"), "目标表.doc");
     assert!(doc.starts_with("目标表.doc: "), "{doc}");
-    assert!(doc.contains("libreoffice --headless --convert-to docx"), "{doc}");
+    assert!(
+        doc.contains("libreoffice --headless --convert-to docx"),
+        "{doc}"
+    );
     let enc = refused(ole("EncryptedPackage"), "预算.xlsx");
     assert!(enc.contains("password"), "{enc}");
     let png = refused(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), "scan.png");
@@ -162,7 +186,13 @@ fn sources_keep_where_each_row_is() {
     let i = traps();
     let p = project(&i, "义务教育公用经费");
     // The book keeps the numbering, so pages and findings name the sheet and row.
-    assert_eq!(i.book.locate("traps.xlsx", p.source.line), "traps.xlsx!教育局 第1行");
+    assert_eq!(
+        i.book.locate("traps.xlsx", p.source.line),
+        "traps.xlsx!教育局 第1行"
+    );
     let first = &p.indicators[0];
-    assert_eq!(i.book.locate("traps.xlsx", first.line), "traps.xlsx!教育局 第8行");
+    assert_eq!(
+        i.book.locate("traps.xlsx", first.line),
+        "traps.xlsx!教育局 第8行"
+    );
 }

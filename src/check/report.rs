@@ -225,10 +225,7 @@ pub fn github(checked: &[Checked<'_>], min: Severity, root: &Path) -> String {
             "::{level} file={},line={line},title={}::{}",
             gh_escape(&path, true),
             gh_escape(&title, true),
-            gh_escape(
-                &format!("{what}{}（来源 {}）", f.message, f.place),
-                false
-            )
+            gh_escape(&format!("{what}{}（来源 {}）", f.message, f.place), false)
         );
     }
     out

@@ -47,8 +47,15 @@ pub fn role_of_heading(key: &str, text: &str) -> Role {
         | "指标方向性" => Role::Operator,
         "计量单位" | "度量单位" | "单位" | "指标单位" => Role::Unit,
         "权重" | "分值" | "指标权重" | "权重分值" => Role::Weight,
-        "评分标准" | "评(计)分标准" | "指标标准" | "指标标准或依据" | "指标解释"
-        | "评价标准" | "评分细则" | "计分方法" | "评分规则" => Role::Standard,
+        "评分标准"
+        | "评(计)分标准"
+        | "指标标准"
+        | "指标标准或依据"
+        | "指标解释"
+        | "评价标准"
+        | "评分细则"
+        | "计分方法"
+        | "评分规则" => Role::Standard,
         "备注" | "说明" => Role::Note,
         _ => Role::Extra(text.replace('\n', "")),
     }
@@ -60,7 +67,13 @@ impl Columns {
     pub fn from_heading(row: &Row) -> Option<Columns> {
         let ranges: Vec<(usize, usize, Role)> = row
             .non_empty()
-            .map(|c| (c.col, c.col + c.span.max(1), role_of_heading(&c.key, &c.text)))
+            .map(|c| {
+                (
+                    c.col,
+                    c.col + c.span.max(1),
+                    role_of_heading(&c.key, &c.text),
+                )
+            })
             .collect();
         let has = |r: Role| ranges.iter().any(|x| x.2 == r);
         (has(Role::Level3) && has(Role::Value) && has(Role::Level1)).then_some(Columns { ranges })
@@ -74,18 +87,27 @@ impl Columns {
         let headings = !cells.is_empty()
             && cells.iter().all(|c| {
                 let k = &c.key;
-                k.chars().count() <= 12 && (k.ends_with("指标值") || k.ends_with("目标值") || k.ends_with("实际值") || k.ends_with("完成值"))
+                k.chars().count() <= 12
+                    && (k.ends_with("指标值")
+                        || k.ends_with("目标值")
+                        || k.ends_with("实际值")
+                        || k.ends_with("完成值"))
             });
         if !headings {
             return false;
         }
         for c in cells {
-            let Some(i) = self.ranges.iter().position(|(a, b, _)| (*a..*b).contains(&c.col)) else {
+            let Some(i) = self
+                .ranges
+                .iter()
+                .position(|(a, b, _)| (*a..*b).contains(&c.col))
+            else {
                 continue;
             };
             let (a, b, parent) = self.ranges[i].clone();
             // The year's value is the 指标值; any other (中期, 长期, 上年) is kept apart.
-            let annual = c.key.starts_with("年度") || c.key.starts_with("本年") || c.key.starts_with("当年");
+            let annual =
+                c.key.starts_with("年度") || c.key.starts_with("本年") || c.key.starts_with("当年");
             let role = if parent == Role::Value && annual {
                 Role::Value
             } else {

@@ -61,8 +61,9 @@ fn column(key: &str, text: &str, have_department: bool) -> Column {
         }
         "项目编码" | "项目代码" | "项目编号" => Column::ProjectCode,
         "项目名称" | "项目支出名称" | "专项名称" => Column::Project,
-        "年度绩效目标" | "年度目标" | "总体目标" | "绩效目标" | "年度总体目标"
-        | "项目绩效目标" => Column::Goal,
+        "年度绩效目标" | "年度目标" | "总体目标" | "绩效目标" | "年度总体目标" | "项目绩效目标" => {
+            Column::Goal
+        }
         "一级指标" => Column::Level1,
         "二级指标" => Column::Level2,
         "三级指标" | "指标名称" | "三级指标名称" => Column::Level3,
@@ -70,8 +71,9 @@ fn column(key: &str, text: &str, have_department: bool) -> Column {
         "指标值" | "年度指标值" | "目标值" | "指标目标值" => Column::Value,
         "度量单位" | "计量单位" | "指标单位" | "单位" => Column::Unit,
         "权重" | "分值" | "权重(%)" | "指标权重" => Column::Weight,
-        "评分标准" | "指标标准" | "指标标准或依据" | "评(计)分标准" | "指标解释"
-        | "评价标准" => Column::Standard,
+        "评分标准" | "指标标准" | "指标标准或依据" | "评(计)分标准" | "指标解释" | "评价标准" => {
+            Column::Standard
+        }
         "备注" | "说明" => Column::Note,
         _ => {
             let money = [
@@ -200,7 +202,7 @@ fn carry_down(row: &Row, carried: &mut Vec<Option<Cell>>) -> Row {
     out
 }
 
-fn cell<'a>(row: &'a Row, col: usize) -> Option<&'a Cell> {
+fn cell(row: &Row, col: usize) -> Option<&Cell> {
     row.cells.get(col).filter(|c| !c.is_empty())
 }
 
@@ -226,7 +228,11 @@ fn data_row(
     if project.is_empty() && code.is_empty() {
         // A total or note row under the table (合计, 填表说明).
         for c in row.non_empty() {
-            ledger.report_cell(ReportKind::Unplaced, c, "不属于任何项目的行（没有项目名称或编码）");
+            ledger.report_cell(
+                ReportKind::Unplaced,
+                c,
+                "不属于任何项目的行（没有项目名称或编码）",
+            );
         }
         return;
     }
@@ -268,7 +274,10 @@ fn data_row(
                     Some(a) => ledger.report_cell(
                         ReportKind::Unplaced,
                         c,
-                        format!("同一项目的“{heading}”与前面的行不同（前面为 {}），以第一行为准", a.1.raw),
+                        format!(
+                            "同一项目的“{heading}”与前面的行不同（前面为 {}），以第一行为准",
+                            a.1.raw
+                        ),
                     ),
                 }
             }

@@ -131,9 +131,16 @@ pub fn field(key: &str) -> Option<Field> {
 /// `中期目标（2024年—2026年）`, `长期目标`, `中长期绩效目标`.
 fn is_long_goal(k: &str) -> bool {
     k.chars().count() <= 24
-        && ["中期目标", "长期目标", "中长期目标", "中期绩效目标", "长期绩效目标", "中长期绩效目标"]
-            .iter()
-            .any(|p| k.starts_with(p))
+        && [
+            "中期目标",
+            "长期目标",
+            "中长期目标",
+            "中期绩效目标",
+            "长期绩效目标",
+            "中长期绩效目标",
+        ]
+        .iter()
+        .any(|p| k.starts_with(p))
 }
 
 /// A money label's unit in brackets: `资金总额（元）` → Some(true), `（万元）` → Some(false).
@@ -239,7 +246,9 @@ pub fn is_indicator_heading(key: &str) -> Option<HeadingCol> {
     Some(match key {
         "一级指标" => HeadingCol::Level1,
         "二级指标" => HeadingCol::Level2,
-        "三级指标" | "指标名称" | "三级指标名称" | "指标内容" => HeadingCol::Level3,
+        "三级指标" | "指标名称" | "三级指标名称" | "指标内容" => {
+            HeadingCol::Level3
+        }
         k if k.starts_with("指标值")
             || k.starts_with("目标值")
             || k.starts_with("年度指标值")

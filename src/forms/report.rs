@@ -105,7 +105,13 @@ impl Ledger {
 
     /// Something a reader saw outside the cells (a hidden sheet, an image): reported with
     /// its own place, so it needs no row number.
-    pub fn notice(&mut self, text: &str, note: &str, place: crate::sources::Place, sheets: &[String]) {
+    pub fn notice(
+        &mut self,
+        text: &str,
+        note: &str,
+        place: crate::sources::Place,
+        sheets: &[String],
+    ) {
         self.items.push(ReportItem {
             kind: ReportKind::Guess,
             file: self.file.clone(),
@@ -139,7 +145,11 @@ impl Ledger {
 
     /// Close the books: any non-empty line neither mapped nor reported is reported now,
     /// so the accounting always balances and the gap is visible rather than silent.
-    pub fn finish(mut self, lines: &[String], positions: &Positions) -> (Accounting, Vec<ReportItem>) {
+    pub fn finish(
+        mut self,
+        lines: &[String],
+        positions: &Positions,
+    ) -> (Accounting, Vec<ReportItem>) {
         let mut acc = Accounting::default();
         for (i, l) in lines.iter().enumerate() {
             let n = i + 1;

@@ -180,7 +180,7 @@ fn make_cell(raw: &str, col: usize, line: u32) -> Cell {
     // Line by line: office cells keep their line breaks, padded lines lose the padding.
     let t = t
         .split('\n')
-        .map(|l| text::clean(l))
+        .map(text::clean)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n");

@@ -4,11 +4,11 @@
 //! headless fragment). Cells are recognised by what they say, not by their column,
 //! because merged cells move values from column to column.
 
-pub use super::labels::TableKind;
 use super::columns;
+pub use super::labels::TableKind;
 use super::labels::{self, Field, HeadingCol};
-use super::rows::{Cell, Item, Layout, Row};
 use super::report::{Ledger, ReportKind};
+use super::rows::{Cell, Item, Layout, Row};
 use crate::amount::Amount;
 use crate::model::{FundKind, FundRow, Funds, Indicator, Level1, Level2, ProjectFlag, Task};
 use crate::text;
@@ -115,7 +115,14 @@ impl Table {
     }
 
     /// Record one of the project's amounts as the form states it.
-    pub fn note_fund(&mut self, kind: FundKind, amount: Amount, label: &str, line: u32, ledger: &mut Ledger) {
+    pub fn note_fund(
+        &mut self,
+        kind: FundKind,
+        amount: Amount,
+        label: &str,
+        line: u32,
+        ledger: &mut Ledger,
+    ) {
         note_amount(self, ledger, label, kind, amount, line);
     }
 
@@ -231,7 +238,10 @@ impl Parser<'_> {
         }
         self.ledger.guess(
             line,
-            format!("金额单位按表外注明的“{}”读取", if yuan { "元" } else { "万元" }),
+            format!(
+                "金额单位按表外注明的“{}”读取",
+                if yuan { "元" } else { "万元" }
+            ),
         );
     }
 
@@ -362,7 +372,8 @@ impl Parser<'_> {
             let yuan = labels::unit_line(&unit_cell.key) == Some(true);
             let line = row.line();
             for c in row.non_empty().filter(|c| !std::ptr::eq(*c, unit_cell)) {
-                self.ledger.report_cell(ReportKind::Outside, c, "表格之外的文字");
+                self.ledger
+                    .report_cell(ReportKind::Outside, c, "表格之外的文字");
             }
             self.set_unit(yuan, line);
             self.ledger.map_all(&row.lines);
@@ -464,7 +475,8 @@ impl Parser<'_> {
 fn is_own_label(s: &str) -> bool {
     let n = s.chars().count();
     (2..=10).contains(&n)
-        && s.chars().all(|c| text::is_han(c) || "（）()/、".contains(c))
+        && s.chars()
+            .all(|c| text::is_han(c) || "（）()/、".contains(c))
 }
 
 /// Funds or a department row after the indicator tree started: a new table's head.
@@ -572,9 +584,7 @@ fn read_heading(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                         ledger.guess(c.line, format!("指标区标签“{}”按“绩效指标”读取", c.text));
                     }
                 } else {
-                    ledger.report_cell(ReportKind::Unplaced, c,
-                        "指标表头中的其他文字",
-                    );
+                    ledger.report_cell(ReportKind::Unplaced, c, "指标表头中的其他文字");
                 }
             }
         }
@@ -667,9 +677,7 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                 .iter()
                 .filter(|c| !heading.iter().any(|h| h.0 == c.col))
             {
-                ledger.report_cell(ReportKind::Unplaced, c,
-                    "金额行中没有对应标签的单元格",
-                );
+                ledger.report_cell(ReportKind::Unplaced, c, "金额行中没有对应标签的单元格");
             }
             for (col, label, kind) in heading {
                 let amount = row
@@ -691,7 +699,7 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
             // `项目属性 | 延续项目 | 项目期 | 3年`: fields of the form's own, in label/value
             // pairs, kept on the project under their labels.
             let pairs = cells.len() >= 2
-                && cells.len() % 2 == 0
+                && cells.len().is_multiple_of(2)
                 && t.name.is_some()
                 && cells.iter().step_by(2).all(|c| is_own_label(&c.text));
             if pairs {
@@ -705,9 +713,7 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                 return;
             }
             for c in cells {
-                ledger.report_cell(ReportKind::Unplaced, c,
-                    "不属于表格任何字段的单元格",
-                );
+                ledger.report_cell(ReportKind::Unplaced, c, "不属于表格任何字段的单元格");
             }
         }
         return;
@@ -769,9 +775,7 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     for (label, values) in &segs {
         let Some((lc, field)) = label else {
             for c in values {
-                ledger.report_cell(ReportKind::Unplaced, c,
-                    "行首没有标签的单元格",
-                );
+                ledger.report_cell(ReportKind::Unplaced, c, "行首没有标签的单元格");
             }
             continue;
         };
@@ -817,9 +821,7 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
             Field::FundGroup => {
                 t.fund_group = Some((lc.col, lc.text.clone()));
                 for c in values {
-                    ledger.report_cell(ReportKind::Unplaced, c,
-                        "资金分组标签旁的文字",
-                    );
+                    ledger.report_cell(ReportKind::Unplaced, c, "资金分组标签旁的文字");
                 }
             }
             Field::Fund(kind) => {
@@ -843,7 +845,9 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                 {
                     // The multi-year column of `中期资金总额 | … | 年度资金总额 | …`.
                     if kind != FundKind::Unknown {
-                        let bare = label.trim_start_matches("其中：").trim_start_matches("其中:");
+                        let bare = label
+                            .trim_start_matches("其中：")
+                            .trim_start_matches("其中:");
                         label = format!("中期{bare}");
                     }
                     kind = FundKind::Unknown;
@@ -867,7 +871,9 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
                     .unwrap_or_default();
                 note_amount(t, ledger, &label, kind, amount, lc.line);
                 for c in values.iter().skip(1) {
-                    ledger.report_cell(ReportKind::Unplaced, c,
+                    ledger.report_cell(
+                        ReportKind::Unplaced,
+                        c,
                         format!("“{}”一行多出的单元格", lc.text),
                     );
                 }
@@ -919,11 +925,19 @@ fn note_amount(
         k.ends_with('元') || k.ends_with('万')
     };
     let in_yuan = labels::label_unit(&text::label_key(label)).or(t.yuan) == Some(true);
-    if in_yuan && !own_unit && let Some(v) = amount.value {
-        amount.value = v.checked_div(rust_decimal::Decimal::from(10_000)).map(|v| v.normalize());
+    if in_yuan
+        && !own_unit
+        && let Some(v) = amount.value
+    {
+        amount.value = v
+            .checked_div(rust_decimal::Decimal::from(10_000))
+            .map(|v| v.normalize());
         ledger.guess(
             line,
-            format!("“{label}”的金额 {} 按表中所注单位“元”换算为万元", amount.raw),
+            format!(
+                "“{label}”的金额 {} 按表中所注单位“元”换算为万元",
+                amount.raw
+            ),
         );
     }
     if amount.is_unreadable() {
@@ -1171,7 +1185,9 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
             // More cells than a row has columns: keep the first as the name, the last
             // as the value, and report the ones between.
             for c in &rest[1..rest.len() - 1] {
-                ledger.report_cell(ReportKind::Unplaced, c,
+                ledger.report_cell(
+                    ReportKind::Unplaced,
+                    c,
                     "指标行中多出的单元格（名称与指标值之间）",
                 );
             }
@@ -1244,7 +1260,6 @@ fn update_tree(t: &mut Table, l1: &Level1Read, l2: &Level2Read, line: u32, ledge
     {
         t.satisfaction_seen = true;
     }
-
 }
 
 /// An indicator row of an office grid, read by the columns of its heading row.
@@ -1256,7 +1271,9 @@ fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     {
         return;
     }
-    let Some(cols) = t.columns.clone() else { return };
+    let Some(cols) = t.columns.clone() else {
+        return;
+    };
     let r = columns::read_row(&cols, row);
     let mut l1: Level1Read = None;
     let mut l2: Level2Read = None;
@@ -1286,7 +1303,10 @@ fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
         if let Some(c2) = c2
             && labels::level2(&text::label_key(&t2)).is_none()
         {
-            ledger.guess(row.line(), format!("二级指标“{t2}”写得不完整，按“{}指标”读取", c2.label()));
+            ledger.guess(
+                row.line(),
+                format!("二级指标“{t2}”写得不完整，按“{}指标”读取", c2.label()),
+            );
         }
     }
     let index = t.indicators.len();
@@ -1321,7 +1341,12 @@ fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     if !ind.operator.is_empty() || !ind.unit.is_empty() {
         ind.value = super::flat::joined_value(&ind.operator, &ind.value, &ind.unit);
     }
-    if ind.name.is_empty() && ind.value.is_empty() && ind.operator.is_empty() && l1.is_none() && l2.is_none() {
+    if ind.name.is_empty()
+        && ind.value.is_empty()
+        && ind.operator.is_empty()
+        && l1.is_none()
+        && l2.is_none()
+    {
         // A row of nothing but notes or weights: keep it on the indicator above.
         if let Some(prev) = t.indicators.last_mut() {
             for c in row.non_empty() {

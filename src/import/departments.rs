@@ -165,7 +165,10 @@ impl<'a> Resolver<'a> {
     /// with the same code is the same unit; otherwise by name, and the code is kept.
     pub fn resolve_coded(&mut self, code: Option<&str>, name: &str, line: u32) -> usize {
         if let Some(code) = code
-            && let Some(u) = self.units.iter().position(|u| u.code.as_deref() == Some(code))
+            && let Some(u) = self
+                .units
+                .iter()
+                .position(|u| u.code.as_deref() == Some(code))
         {
             return self.resolve_as(u, name);
         }
@@ -178,23 +181,8 @@ impl<'a> Resolver<'a> {
         u
     }
 
+    /// Record `name` as a spelling of unit `u`.
     fn resolve_as(&mut self, u: usize, name: &str) -> usize {
-        let unit = &mut self.units[u];
-        match unit.spellings.iter_mut().find(|s| s.0 == name) {
-            Some(s) => s.1 += 1,
-            None => {
-                unit.spellings.push((name.to_string(), 1));
-                unit.norms.push(normalise(name));
-                unit.admin_norms.push(normalise_admin(name));
-            }
-        }
-        self.by_spelling.insert(name.to_string(), u);
-        u
-    }
-
-    /// Resolve one spelling met in a table at `line`; returns the unit index.
-    pub fn resolve(&mut self, name: &str, line: u32) -> usize {
-        let u = self.find(name, line);
         let unit = &mut self.units[u];
         match unit.spellings.iter_mut().find(|s| s.0 == name) {
             Some(s) => s.1 += 1,
@@ -209,6 +197,12 @@ impl<'a> Resolver<'a> {
             self.section = Some(u);
         }
         u
+    }
+
+    /// Resolve one spelling met in a table at `line`; returns the unit index.
+    pub fn resolve(&mut self, name: &str, line: u32) -> usize {
+        let u = self.find(name, line);
+        self.resolve_as(u, name)
     }
 
     fn find(&mut self, name: &str, line: u32) -> usize {

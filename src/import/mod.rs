@@ -6,13 +6,13 @@
 
 pub mod departments;
 
+use crate::forms::report::{self, Accounting, ImportReport, Ledger};
+use crate::forms::rows;
+use crate::forms::tables::{self as parse, Preamble, Table};
 use crate::model::{
     Book, ContentsEntry, Department, OverallTable, Project, ProjectFlag, SourceFile, SourceRef,
     Stage, UNNAMED_DEPARTMENT,
 };
-use crate::forms::report::{self, Accounting, ImportReport, Ledger};
-use crate::forms::rows;
-use crate::forms::tables::{self as parse, Preamble, Table};
 use crate::slug::assign_slugs;
 use crate::sources::{self, SourceError};
 use crate::text;
@@ -111,7 +111,10 @@ pub fn import_found(
     let mut skipped = Vec::new();
     for f in found {
         if sources::sniff(&f.bytes) == sources::Format::Csv {
-            skipped.push((f.name.clone(), "jixiao 的下载文件（CSV/JSON）需要单独导入".to_string()));
+            skipped.push((
+                f.name.clone(),
+                "jixiao 的下载文件（CSV/JSON）需要单独导入".to_string(),
+            ));
             continue;
         }
         match parse_file(f) {
@@ -125,7 +128,11 @@ pub fn import_found(
     }
     if files.is_empty() {
         return Err(ImportError::NoTable {
-            file: found.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", "),
+            file: found
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         });
     }
     let mut imported = assemble(files, opts);
@@ -197,12 +204,11 @@ fn import_export(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Importe
         .iter()
         .map(|i| (i.name.as_str(), i.bytes.as_slice()))
         .collect();
-    let (mut book, items) =
-        sources::csv::read(&files).map_err(|e| ImportError::Csv {
-            file: e.file,
-            line: e.line,
-            message: e.message,
-        })?;
+    let (mut book, items) = sources::csv::read(&files).map_err(|e| ImportError::Csv {
+        file: e.file,
+        line: e.line,
+        message: e.message,
+    })?;
     apply_options(&mut book, opts);
     assign_slugs(&mut book.departments);
     let total: Decimal = book

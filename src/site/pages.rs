@@ -947,7 +947,9 @@ struct ProjectView {
 
 /// Office files number rows, not lines: those numbers are not shown as lines.
 fn is_office(b: &Book, file: &str) -> bool {
-    b.sources.iter().any(|s| s.file == file && !s.places.is_empty())
+    b.sources
+        .iter()
+        .any(|s| s.file == file && !s.places.is_empty())
 }
 
 fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView {
@@ -981,7 +983,11 @@ fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView {
             String::new()
         },
         long_goal: p.long_goal.clone(),
-        extra: p.extra.iter().map(|e| (e.label.clone(), e.value.clone())).collect(),
+        extra: p
+            .extra
+            .iter()
+            .map(|e| (e.label.clone(), e.value.clone()))
+            .collect(),
         notes_html: crate::markdown::render(&p.notes),
         categories: Level2::ALL
             .iter()

@@ -68,8 +68,8 @@ pub fn read(inputs: &[(&str, &[u8])]) -> Result<(Book, Vec<ReportItem>), CsvErro
             let value: serde_json::Value = serde_json::from_str(text)
                 .map_err(|e| err(input.name, e.line() as u32, e.to_string()))?;
             if value.get("format").and_then(|f| f.as_str()) == Some(opendata::JSON_FORMAT) {
-                let bj: opendata::BookJson = serde_json::from_value(value)
-                    .map_err(|e| err(input.name, 1, e.to_string()))?;
+                let bj: opendata::BookJson =
+                    serde_json::from_value(value).map_err(|e| err(input.name, 1, e.to_string()))?;
                 return Ok((bj.into_book(), Vec::new()));
             }
             let dp: DataPackage = serde_json::from_value(value).map_err(|_| {
@@ -85,8 +85,8 @@ pub fn read(inputs: &[(&str, &[u8])]) -> Result<(Book, Vec<ReportItem>), CsvErro
                 .and_then(|p| p.as_str())
                 .unwrap_or_default();
             let prose = crate::content::normalise_notes(prose);
-            let mut book: Book = serde_json::from_value(dp.jixiao)
-                .map_err(|e| err(input.name, 1, e.to_string()))?;
+            let mut book: Book =
+                serde_json::from_value(dp.jixiao).map_err(|e| err(input.name, 1, e.to_string()))?;
             book.prose = prose;
             meta = Some(book);
             continue;

@@ -1116,36 +1116,16 @@ mod tests {
     }
 
     fn tables(doc: &Document) -> Vec<&Grid> {
-        doc.blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Table(g) => Some(g),
-                Block::Text { .. } => None,
-            })
-            .collect()
+        doc.tables().collect()
     }
 
     fn texts(doc: &Document) -> Vec<(&str, Place)> {
-        doc.blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Text { text, place } => Some((text.as_str(), *place)),
-                Block::Table(_) => None,
-            })
-            .collect()
+        doc.texts().collect()
     }
 
     /// (col, text, rowspan, colspan) of each cell, row by row.
     fn shape(grid: &Grid) -> Vec<Vec<(u32, &str, u32, u32)>> {
-        grid.rows
-            .iter()
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .map(|c| (c.col, c.text.as_str(), c.rowspan, c.colspan))
-                    .collect()
-            })
-            .collect()
+        grid.shape()
     }
 
     #[test]

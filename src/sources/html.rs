@@ -960,25 +960,11 @@ mod tests {
 
     /// (col, text, rowspan, colspan) of each row's cells.
     fn shape(g: &Grid) -> Vec<Vec<(u32, &str, u32, u32)>> {
-        g.rows
-            .iter()
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .map(|c| (c.col, c.text.as_str(), c.rowspan, c.colspan))
-                    .collect()
-            })
-            .collect()
+        g.shape()
     }
 
     fn texts(doc: &Document) -> Vec<(&str, Place)> {
-        doc.blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Text { text, place } => Some((text.as_str(), *place)),
-                _ => None,
-            })
-            .collect()
+        doc.texts().collect()
     }
 
     fn page(body: &str) -> Vec<u8> {

@@ -33,17 +33,55 @@ pub struct Document {
     pub lines: Vec<String>,
 }
 
+impl Document {
+    /// The tables, in document order.
+    pub fn tables(&self) -> impl Iterator<Item = &Grid> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Table(g) => Some(g),
+            Block::Text { .. } => None,
+        })
+    }
+
+    /// The text outside tables, in document order, with its place.
+    pub fn texts(&self) -> impl Iterator<Item = (&str, Place)> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Text { text, place } => Some((text.as_str(), *place)),
+            Block::Table(_) => None,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     Table(Grid),
     /// A paragraph or line outside any table (titles, 编制说明, annex labels).
-    Text { text: String, place: Place },
+    Text {
+        text: String,
+        place: Place,
+    },
 }
 
 /// One table (a Word or HTML table, a sheet, a run of tab-separated text rows).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Grid {
     pub rows: Vec<GridRow>,
+}
+
+impl Grid {
+    /// (col, text, rowspan, colspan) of each cell, row by row: a grid's shape at a glance,
+    /// for the readers' tests.
+    #[cfg(test)]
+    pub(crate) fn shape(&self) -> Vec<Vec<(u32, &str, u32, u32)>> {
+        self.rows
+            .iter()
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .map(|c| (c.col, c.text.as_str(), c.rowspan, c.colspan))
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

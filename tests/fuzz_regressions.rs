@@ -81,3 +81,52 @@ fn real_documents_satisfy_the_import_properties() {
         jixiao::fuzzing::import_bytes(&std::fs::read(&d).unwrap());
     }
 }
+
+#[test]
+fn read_docx() {
+    replay("read_docx", jixiao::fuzzing::read_docx::run);
+}
+
+#[test]
+fn read_html() {
+    replay("read_html", jixiao::fuzzing::read_html::run);
+}
+
+#[test]
+fn read_xlsx() {
+    replay("read_xlsx", jixiao::fuzzing::read_xlsx::run);
+}
+
+/// The office documents and form fixtures (the readers' starting corpus) satisfy the
+/// readers' properties, and import with the import properties.
+#[test]
+fn office_documents_satisfy_the_reader_properties() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let office = root.join("../shared/seeds-office");
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(&office)
+        .unwrap_or_else(|e| panic!("{}: {e}", office.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    for dir in ["tests/fixtures/forms", "tests/fixtures/office"] {
+        docs.extend(
+            std::fs::read_dir(root.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path()),
+        );
+    }
+    docs.sort();
+    let mut read = 0;
+    for d in &docs {
+        let bytes = std::fs::read(d).unwrap();
+        let run: fn(&[u8]) = match d.extension().and_then(|e| e.to_str()) {
+            Some("docx") => jixiao::fuzzing::read_docx::run,
+            Some("html") => jixiao::fuzzing::read_html::run,
+            Some("xlsx") => jixiao::fuzzing::read_xlsx::run,
+            _ => continue,
+        };
+        run(&bytes);
+        jixiao::fuzzing::import_bytes(&bytes);
+        read += 1;
+    }
+    assert!(read >= 25, "only {read} office documents found");
+}

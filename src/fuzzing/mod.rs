@@ -3,6 +3,10 @@
 //! documents), so both check the same thing. Each function panics only when a property
 //! fails.
 
+pub mod read_docx;
+pub mod read_html;
+pub mod read_xlsx;
+
 use crate::amount::{self, Amount};
 use crate::check::{self, rules::Settings};
 use crate::import::{ImportOptions, SourceInput, import};

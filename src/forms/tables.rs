@@ -302,6 +302,16 @@ impl Parser<'_> {
                 .report(ReportKind::Outside, line, t, "附件/附表编号");
             return;
         }
+        // A goal written in a row of its own under its label (one cell across the table).
+        if let Some(cur) = &mut self.cur
+            && cur.pending_goal
+        {
+            cur.goal = Some(t.to_string());
+            cur.pending_goal = false;
+            cur.end = cur.end.max(line);
+            self.ledger.map(line);
+            return;
+        }
         if self.cur.is_some() || !self.tables.is_empty() {
             self.loose_since_open.push(self.ledger.items.len());
             self.ledger

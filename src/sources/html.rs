@@ -246,6 +246,58 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
 
 /// Read a web page. Only bytes that neither decode nor look like HTML are an error; an
 /// empty page or one without tables is a document without grids.
+/// How deep elements may nest before a page is refused.
+const MAX_DEPTH: usize = 512;
+
+/// A quick upper bound of the nesting depth from the tags alone: elements whose end tag
+/// may be left out (`<p>`, `<td>`, `<li>`…) and void elements are not counted. Returns the
+/// limit when the page goes past it.
+fn too_deep(html: &str) -> Option<usize> {
+    const UNCOUNTED: &[&str] = &[
+        "p", "li", "td", "th", "tr", "tbody", "thead", "tfoot", "option", "dt", "dd", "br", "img",
+        "meta", "link", "hr", "input", "col", "colgroup", "area", "base", "wbr", "source", "embed",
+        "param", "track", "html", "head", "body", "caption", "rt", "rp", "optgroup",
+    ];
+    let b = html.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(off) = memchr_lt(&b[i..]) {
+        i += off + 1;
+        let closing = b.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let mut end = start;
+        while end < b.len() && b[end].is_ascii_alphanumeric() {
+            end += 1;
+        }
+        if end == start {
+            continue;
+        }
+        let name = html[start..end].to_ascii_lowercase();
+        if UNCOUNTED.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            let self_closing = html[end..]
+                .split('>')
+                .next()
+                .is_some_and(|t| t.ends_with('/'));
+            if !self_closing {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(MAX_DEPTH);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn memchr_lt(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'<')
+}
+
 pub fn read(bytes: &[u8]) -> Result<Document, SourceError> {
     let decoded = decode(bytes);
     if decoded.had_errors && !decoded.declared && !looks_like_html(bytes) {
@@ -273,6 +325,15 @@ pub fn read(bytes: &[u8]) -> Result<Document, SourceError> {
                 doc.encoding
             ),
         });
+    }
+    if let Some(depth) = too_deep(&decoded.text) {
+        // html5ever's tree building slows down quadratically on very deep nesting.
+        return Err(SourceError::new(
+            format!(
+                "the page nests elements more than {depth} levels deep, which no table page does"
+            ),
+            "save the page again from a browser, or save its tables from an office program as .xlsx",
+        ));
     }
     let page = Html::parse_document(&decoded.text);
     drop(decoded);
@@ -1399,5 +1460,28 @@ mod tests {
                 .any(|g| g.rows.iter().flat_map(|r| &r.cells).any(|c| c.rowspan > 1))
         );
         assert!(doc.notices.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    #[test]
+    fn very_deep_nesting_is_refused_quickly() {
+        let page = format!("<html><body>{}</body></html>", "<div>".repeat(40_000));
+        let t = std::time::Instant::now();
+        let e = read(page.as_bytes()).expect_err("refused");
+        assert!(e.problem.contains("levels deep"), "{}", e.problem);
+        assert!(t.elapsed().as_secs() < 2);
+        let bold = "<b id=1>".repeat(40_000);
+        assert!(read(bold.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn ordinary_pages_with_unclosed_cells_are_not_too_deep() {
+        let rows = "<tr><td>项目名称<td>甲<tr><td>一级指标<td>二级指标".repeat(5_000);
+        let page = format!("<table>{rows}</table><p>说明<p>更多");
+        assert_eq!(too_deep(&page), None);
     }
 }

@@ -209,6 +209,18 @@ fn import_export(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Importe
         line: e.line,
         message: e.message,
     })?;
+    let items: Vec<report::ReportItem> = items
+        .into_iter()
+        .map(|u| report::ReportItem {
+            kind: report::ReportKind::Unplaced,
+            place: format!(":{}", u.line),
+            file: u.file,
+            line: u.line,
+            text: u.text,
+            note: u.note,
+            col: None,
+        })
+        .collect();
     apply_options(&mut book, opts);
     assign_slugs(&mut book.departments);
     let total: Decimal = book

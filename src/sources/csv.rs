@@ -2,7 +2,6 @@
 //! `departments.csv`), `<book>.json`, with book metadata from `datapackage.json`.
 //! Recognised by content (header row, JSON `format`), never by file name.
 
-use crate::forms::report::{ReportItem, ReportKind};
 use crate::model::{Book, ContentsEntry, Department, SourceRef, Stage, UNNAMED_DEPARTMENT};
 use crate::opendata::{self, CsvKind, Table};
 use std::collections::HashMap;
@@ -20,6 +19,15 @@ fn is_jixiao_json(b: &[u8]) -> bool {
     let head = String::from_utf8_lossy(&b[..b.len().min(4096)]);
     head.trim_start().starts_with('{')
         && (head.contains(opendata::JSON_FORMAT) || head.contains("\"jixiao\""))
+}
+
+/// A row that did not fit the book (an indicator of a project not in projects.csv).
+#[derive(Debug, Clone)]
+pub struct Unplaced {
+    pub file: String,
+    pub line: u32,
+    pub text: String,
+    pub note: String,
 }
 
 /// A download that does not read back: the file, its line and what is wrong.
@@ -46,7 +54,7 @@ struct DataPackage {
 
 /// Read a book back from its downloads, given as (file name, bytes). Report items say
 /// what could not be placed. The book's slug and options are the caller's to set.
-pub fn read(inputs: &[(&str, &[u8])]) -> Result<(Book, Vec<ReportItem>), CsvError> {
+pub fn read(inputs: &[(&str, &[u8])]) -> Result<(Book, Vec<Unplaced>), CsvError> {
     struct Input<'a> {
         name: &'a str,
         bytes: &'a [u8],
@@ -120,7 +128,7 @@ pub fn read(inputs: &[(&str, &[u8])]) -> Result<(Book, Vec<ReportItem>), CsvErro
         departments: Vec::new(),
     });
     book.departments.clear();
-    let mut items: Vec<ReportItem> = Vec::new();
+    let mut items: Vec<Unplaced> = Vec::new();
 
     // Departments: from departments.csv where given, else from the projects' rows.
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -215,14 +223,11 @@ pub fn read(inputs: &[(&str, &[u8])]) -> Result<(Book, Vec<ReportItem>), CsvErro
             );
             match by_key.get(&key) {
                 Some(&(di, pi)) => book.departments[di].projects[pi].indicators.push(ind),
-                None => items.push(ReportItem {
-                    kind: ReportKind::Unplaced,
+                None => items.push(Unplaced {
                     file: t.name.clone(),
                     line: *line,
                     text: format!("{} / {} / {}", key.0, key.1, ind.name),
                     note: "指标所属的项目不在 projects.csv 中，未导入".into(),
-                    col: None,
-                    place: format!(":{line}"),
                 }),
             }
         }

@@ -70,6 +70,10 @@ pub struct Table {
     blank2: Vec<usize>,
     /// A row of goal headings (`中期目标 | 年度目标`): their columns, for the next row.
     goal_columns: Vec<(usize, Field)>,
+    /// Whether the goal columns have had their first row of goals.
+    goal_columns_used: bool,
+    /// The goal's label is merged down over the rows that follow (more lines of it).
+    goal_continues: bool,
     /// The column of the year's total where a 中期资金总额 sits beside it.
     annual_col: Option<usize>,
     section: Section,
@@ -641,9 +645,13 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     let labelled = segs.iter().any(|s| s.0.is_some());
     if !labelled {
         let cells: Vec<&Cell> = row.non_empty().collect();
-        if !t.goal_columns.is_empty() {
+        // A row under a label merged down over it continues that label's field (a
+        // spreadsheet turns each line of a cell into a row of its own).
+        let continues = row.cells.first().is_some_and(|c| c.covered);
+        if !t.goal_columns.is_empty() && (!t.goal_columns_used || continues) {
             // The goals under a row of goal headings, each in its heading's column.
-            let heads = std::mem::take(&mut t.goal_columns);
+            t.goal_columns_used = true;
+            let heads = t.goal_columns.clone();
             for c in &cells {
                 let field = heads
                     .iter()
@@ -665,9 +673,19 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
             ledger.map_all(&row.lines);
             return;
         }
+        if continues && t.goal_continues {
+            let g = t.goal.get_or_insert_with(String::new);
+            if !g.is_empty() {
+                g.push('\n');
+            }
+            g.push_str(&joined(&cells));
+            ledger.map_all(&row.lines);
+            return;
+        }
         if t.pending_goal {
             t.goal = Some(joined(&cells));
             t.pending_goal = false;
+            t.goal_continues = true;
             ledger.map_all(&row.lines);
         } else if t.in_tasks && !cells.is_empty() {
             t.tasks.push(Task {
@@ -729,6 +747,9 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
         return;
     }
     t.in_tasks = false;
+    t.goal_columns.clear();
+    t.goal_columns_used = false;
+    t.goal_continues = false;
     let labels_only = segs.iter().all(|s| s.1.is_empty());
     let goal_heads: Vec<(usize, Field)> = segs
         .iter()
@@ -896,6 +917,7 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
             }
             Field::Goal => {
                 t.goal_field = true;
+                t.goal_continues = !values.is_empty();
                 if values.is_empty() {
                     t.pending_goal = t.goal.is_none();
                 } else if t.goal.is_none() {
@@ -1284,6 +1306,19 @@ fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     let Some(cols) = t.columns.clone() else {
         return;
     };
+    // A heading or signature between tables that a spreadsheet keeps as a row of one cell
+    // (`二、某项目绩效目标`, `某局`, a date): text outside the form, not an indicator.
+    let mut only = row.non_empty();
+    if let (Some(c), None) = (only.next(), only.next())
+        && !matches!(
+            cols.role(c.col),
+            Some(columns::Role::Level3 | columns::Role::Value)
+        )
+        && classify(c) == Part::Text
+    {
+        ledger.report_cell(ReportKind::Outside, c, "表格之外的文字");
+        return;
+    }
     let r = columns::read_row(&cols, row);
     let mut l1: Level1Read = None;
     let mut l2: Level2Read = None;

@@ -284,9 +284,31 @@ pub struct Funds {
     /// Rows that do not fit the fields above (a label written twice, an unknown label).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<FundRow>,
+    /// The form's own label of a row where it is not the usual one (`合计` for the
+    /// total, `非财政拨款` for other money), so pages and findings say what the form says.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<FundKind, String>,
 }
 
 impl Funds {
+    /// The row's label as the form writes it, where it differs from the usual one.
+    pub fn form_label(&self, kind: FundKind) -> Option<&str> {
+        self.labels.get(&kind).map(String::as_str)
+    }
+
+    /// The usual labels of each row (without `其中：`), which need not be kept.
+    pub fn usual_labels(kind: FundKind) -> &'static [&'static str] {
+        match kind {
+            FundKind::Total => &["年度资金总额", "资金总额"],
+            FundKind::Fiscal => &["财政拨款", "当年财政拨款"],
+            FundKind::FiscalUpper => &["上级补助"],
+            FundKind::FiscalOwn => &["本级安排"],
+            FundKind::CarryOver => &["结转资金", "上年结转资金"],
+            FundKind::Other => &["其他资金"],
+            _ => &[],
+        }
+    }
+
     pub fn get(&self, kind: FundKind) -> Option<&Amount> {
         match kind {
             FundKind::Total => Some(&self.total),

@@ -38,6 +38,7 @@ pub const PROJECT_COLUMNS: &[&str] = &[
     "carry_over_beside_fiscal",
     "fund_rows",
     "fund_extra",
+    "fund_labels",
     "funds_line",
     "goal",
     "has_goal_field",
@@ -184,6 +185,11 @@ pub fn projects_csv(book: &Book) -> String {
                 String::new()
             } else {
                 text(&serde_json::to_string(&f.extra).unwrap_or_default())
+            },
+            if f.labels.is_empty() {
+                String::new()
+            } else {
+                text(&serde_json::to_string(&f.labels).unwrap_or_default())
             },
             f.line.to_string(),
             text(p.goal.as_deref().unwrap_or("")),
@@ -525,6 +531,10 @@ pub fn project_from_row(t: &Table, rec: &csv::StringRecord) -> Result<Project, S
         rows: parse_list(&g("fund_rows"), "fund row")?,
         line: num("funds_line")?,
         extra,
+        labels: match g("fund_labels").as_str() {
+            "" => Default::default(),
+            l => serde_json::from_str(l).map_err(|e| format!("column fund_labels: {e}"))?,
+        },
     };
     let has_goal = match g("has_goal_field").as_str() {
         "false" => false,

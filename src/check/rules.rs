@@ -451,6 +451,8 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
     };
     let f = &p.funds;
     let tol = ctx.settings.tolerance;
+    // The row's name as the form writes it (`合计`, `非财政拨款`), else the usual one.
+    let name = |k: FundKind, usual: &'static str| f.form_label(k).unwrap_or(usual).to_string();
 
     // Funds.
     if f.total.is_missing() {
@@ -459,7 +461,11 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
         push(
             "funds.total-unreadable",
             f.line,
-            format!("年度资金总额“{}”无法识别为金额", f.total.raw),
+            format!(
+                "{}“{}”无法识别为金额",
+                name(FundKind::Total, "年度资金总额"),
+                f.total.raw
+            ),
         );
     }
     for k in [
@@ -475,7 +481,7 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
             push(
                 "funds.unreadable",
                 f.line,
-                format!("“{}”一栏“{}”无法识别为金额", k.label(), a.raw),
+                format!("“{}”一栏“{}”无法识别为金额", name(k, k.label()), a.raw),
             );
         }
     }
@@ -496,12 +502,15 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
                 "funds.sum-total",
                 f.line,
                 format!(
-                    "年度资金总额 {} 万元，财政拨款与其他资金{}之和为 {} 万元",
+                    "{} {} 万元，{}与{}{}之和为 {} 万元",
+                    name(FundKind::Total, "年度资金总额"),
                     w(total),
+                    name(FundKind::Fiscal, "财政拨款"),
+                    name(FundKind::Other, "其他资金"),
                     if f.carry_over_beside_fiscal {
-                        "、结转资金"
+                        format!("、{}", name(FundKind::CarryOver, "结转资金"))
                     } else {
-                        ""
+                        String::new()
                     },
                     w(sum)
                 ),
@@ -522,8 +531,12 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
                 "funds.sum-fiscal",
                 f.line,
                 format!(
-                    "财政拨款 {} 万元，上级补助、本级安排与结转资金之和为 {} 万元",
+                    "{} {} 万元，{}、{}与{}之和为 {} 万元",
+                    name(FundKind::Fiscal, "财政拨款"),
                     w(fiscal),
+                    name(FundKind::FiscalUpper, "上级补助"),
+                    name(FundKind::FiscalOwn, "本级安排"),
+                    name(FundKind::CarryOver, "结转资金"),
                     w(sum)
                 ),
             );

@@ -943,6 +943,21 @@ fn head_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     ledger.map_all(&row.lines);
 }
 
+/// A funds label as the form writes it, without `其中：`, its unit in brackets and the
+/// trailing colon: `其中：非财政拨款` → `非财政拨款`, `资金总额（万元）：` → `资金总额`.
+fn form_label(label: &str) -> String {
+    let mut l = text::clean(label).replace('\n', "");
+    for p in ["其中：", "其中:"] {
+        if let Some(rest) = l.strip_prefix(p) {
+            l = rest.trim().to_string();
+        }
+    }
+    for u in ["（万元）", "(万元)", "（元）", "(元)"] {
+        l = l.replace(u, "");
+    }
+    l.trim_end_matches(['：', ':']).trim().to_string()
+}
+
 fn note_amount(
     t: &mut Table,
     ledger: &mut Ledger,
@@ -1012,6 +1027,12 @@ fn note_amount(
         Some(slot) if !repeated => {
             *slot = amount;
             t.funds.rows.push(kind);
+            let written = form_label(label);
+            if !written.is_empty()
+                && !crate::model::Funds::usual_labels(kind).contains(&text::label_key(&written).as_str())
+            {
+                t.funds.labels.insert(kind, written);
+            }
         }
         _ => {
             ledger.guess(

@@ -872,6 +872,15 @@ fn fund_lines(p: &Project) -> Vec<FundLine> {
     let f = &p.funds;
     // (label, indent level) as the official form lays the rows out.
     let label = |k: FundKind| -> (String, u8) {
+        if let Some(own) = f.form_label(k) {
+            let indent = match k {
+                FundKind::Total => 0,
+                FundKind::FiscalUpper | FundKind::FiscalOwn => 2,
+                FundKind::CarryOver if !f.carry_over_beside_fiscal => 2,
+                _ => 1,
+            };
+            return (own.to_string(), indent);
+        }
         match k {
             FundKind::Total => ("年度资金总额".into(), 0),
             FundKind::Fiscal if f.carry_over_beside_fiscal => ("其中：当年财政拨款".into(), 1),

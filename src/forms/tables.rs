@@ -1029,7 +1029,8 @@ fn note_amount(
             t.funds.rows.push(kind);
             let written = form_label(label);
             if !written.is_empty()
-                && !crate::model::Funds::usual_labels(kind).contains(&text::label_key(&written).as_str())
+                && !crate::model::Funds::usual_labels(kind)
+                    .contains(&text::label_key(&written).as_str())
             {
                 t.funds.labels.insert(kind, written);
             }

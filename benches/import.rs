@@ -6,19 +6,15 @@
 //! process writing the content files (best of 3). Output: a Markdown table for
 //! BENCHMARKS.md.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
 fn main() {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new("cargo")
-        .args(["build", "--release", "--bin", "jixiao"])
-        .current_dir(&manifest)
-        .status()
-        .expect("cargo build");
-    assert!(status.success());
-    let bin = manifest.join("target/release/jixiao");
+    let bin = common::release_binary();
     let shared = manifest.join("../shared");
     let mut files: Vec<PathBuf> = Vec::new();
     for dir in ["seeds", "seeds-office"] {

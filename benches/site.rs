@@ -8,6 +8,8 @@
 //! the same fields, a comparable template) and prints the ratio. Output: a Markdown
 //! table for BENCHMARKS.md.
 
+mod common;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -195,13 +197,7 @@ fn main() {
         .map(|s| s.split(',').map(|x| x.parse().expect("size")).collect())
         .unwrap_or_else(|| vec![1000, 10_000, 100_000]);
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new("cargo")
-        .args(["build", "--release", "--bin", "jixiao"])
-        .current_dir(&manifest)
-        .status()
-        .expect("cargo build");
-    assert!(status.success());
-    let bin = manifest.join("target/release/jixiao");
+    let bin = common::release_binary();
     let work = manifest.join("target/bench");
     let hugo_ok = hugo_on
         && Command::new("hugo")

@@ -82,16 +82,21 @@ impl SourceFile {
     /// Row `line` as a person finds it, after the file name: `:12` for a text export,
     /// ` 表3 第5行`, `!Sheet1 第5行`, ` 第4段` for office files.
     pub fn place(&self, line: u32) -> String {
-        let i = self.places.partition_point(|r| r.line <= line);
-        match i.checked_sub(1).map(|i| &self.places[i]) {
-            None => format!(":{line}"),
-            Some(r) => {
-                let row = r.row + (line - r.line);
-                match r.kind.as_str() {
-                    "sheet" => format!("!{} 第{row}行", r.name),
-                    "table" => format!(" {} 第{row}行", r.name),
-                    _ => format!(" 第{row}段"),
-                }
+        place_in(&self.places, line)
+    }
+}
+
+/// Row `line` of a source numbered by `runs` (see [`SourceFile::place`]).
+pub fn place_in(runs: &[PlaceRun], line: u32) -> String {
+    let i = runs.partition_point(|r| r.line <= line);
+    match i.checked_sub(1).map(|i| &runs[i]) {
+        None => format!(":{line}"),
+        Some(r) => {
+            let row = r.row + (line - r.line);
+            match r.kind.as_str() {
+                "sheet" => format!("!{} 第{row}行", r.name),
+                "table" => format!(" {} 第{row}行", r.name),
+                _ => format!(" 第{row}段"),
             }
         }
     }
@@ -591,10 +596,15 @@ impl Book {
 
     /// `file.txt:12`, `目标表.docx 表3 第5行`: a file and row of this book's sources.
     pub fn locate(&self, file: &str, line: u32) -> String {
-        match self.sources.iter().find(|s| s.file == file) {
+        match self.source(file) {
             Some(s) => format!("{file}{}", s.place(line)),
             None => format!("{file}:{line}"),
         }
+    }
+
+    /// The imported source file of that name.
+    pub fn source(&self, file: &str) -> Option<&SourceFile> {
+        self.sources.iter().find(|s| s.file == file)
     }
 
     pub fn project_count(&self) -> usize {

@@ -2,6 +2,8 @@
 //! there): each fixture is a page as another province or system publishes it, with an
 //! `expect.json` of its projects, exact Σ total in 万元, indicators and first project.
 
+mod common;
+
 use jixiao::import::{ImportOptions, Imported, SourceInput, import};
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
@@ -128,30 +130,10 @@ fn every_form_family_imports_to_its_expectation() {
 fn substance(b: &jixiao::model::Book) -> Vec<String> {
     let mut out = Vec::new();
     for (d, p) in b.projects() {
-        let f = &p.funds;
-        let amounts: Vec<String> = [
-            &f.total,
-            &f.fiscal,
-            &f.fiscal_upper,
-            &f.fiscal_own,
-            &f.carry_over,
-            &f.other,
-        ]
-        .iter()
-        .map(|a| {
-            a.value
-                .map(|v| v.normalize().to_string())
-                .unwrap_or_default()
-        })
-        .collect();
+        let amounts = common::funds_text(&p.funds);
         out.push(format!(
             "{} / {} / {} / goal={:?} / long={:?} / {:?}",
-            d.name,
-            p.name,
-            amounts.join(","),
-            p.goal,
-            p.long_goal,
-            p.extra
+            d.name, p.name, amounts, p.goal, p.long_goal, p.extra
         ));
         for i in &p.indicators {
             out.push(format!(

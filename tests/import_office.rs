@@ -2,6 +2,8 @@
 //! Word, Excel, HTML and flat system export imports to exactly its `expect.json`, and a
 //! Word import equals the text-export import apart from source positions.
 
+mod common;
+
 use jixiao::import::{ImportOptions, Imported, SourceInput, import};
 use jixiao::model::Book;
 use rust_decimal::Decimal;
@@ -119,23 +121,7 @@ fn substance(b: &Book) -> Vec<String> {
     let mut out = Vec::new();
     projects.retain(|(_, p)| !p.flags.contains(&jixiao::model::ProjectFlag::Fragment));
     for (d, p) in &projects {
-        let f = &p.funds;
-        let amounts = [
-            &f.total,
-            &f.fiscal,
-            &f.fiscal_upper,
-            &f.fiscal_own,
-            &f.carry_over,
-            &f.other,
-        ]
-        .iter()
-        .map(|a| {
-            a.value
-                .map(|v| v.normalize().to_string())
-                .unwrap_or_else(|| a.raw.clone())
-        })
-        .collect::<Vec<_>>()
-        .join(",");
+        let amounts = common::funds_text(&p.funds);
         let goal = p.goal.clone().filter(|g| !g.is_empty());
         let name = if p
             .flags

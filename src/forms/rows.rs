@@ -91,12 +91,13 @@ impl Item {
 }
 
 /// The rows of a document in reading order, and what their numbers mean.
-pub struct Linear {
+pub struct Linear<'d> {
     pub layout: Layout,
     pub items: Vec<Item>,
     pub positions: Positions,
-    /// Each numbered position's text, for the accounting: `units[n - 1]` is position n.
-    pub units: Vec<String>,
+    /// Each numbered position's text, for the accounting: `units[n - 1]` is position n
+    /// (a text export's own lines, borrowed).
+    pub units: std::borrow::Cow<'d, [String]>,
 }
 
 /// Position numbers → places in the source.
@@ -106,23 +107,24 @@ pub struct Positions {
     /// Empty for text exports, whose numbers are their lines.
     places: Vec<Place>,
     sheets: Vec<String>,
+    /// The same numbering as runs of consecutive rows, as the book keeps it.
+    runs: Vec<crate::model::PlaceRun>,
 }
 
 impl Positions {
-    /// `:12` for text exports, `!Sheet1!A12`, ` 表3 第5行`, ` 第4段` for office files.
+    fn new(places: Vec<Place>, sheets: Vec<String>) -> Self {
+        let runs = runs(&places, &sheets);
+        Positions {
+            places,
+            sheets,
+            runs,
+        }
+    }
+
+    /// `:12` for text exports, `!Sheet1 第12行`, ` 表3 第5行`, ` 第4段` for office files:
+    /// read from the runs, as pages and findings read them from the book.
     pub fn display(&self, n: u32) -> String {
-        if self.places.is_empty() {
-            return format!(":{n}");
-        }
-        match self.places.get((n as usize).wrapping_sub(1)) {
-            // A row of a sheet: its number, not a cell that was not meant.
-            Some(Place::Cell { sheet, row, .. }) => format!(
-                "!{} 第{row}行",
-                self.sheets.get(*sheet as usize).map_or("?", String::as_str)
-            ),
-            Some(p) => p.display(&self.sheets),
-            None => format!(" #{n}"),
-        }
+        crate::model::place_in(&self.runs, n)
     }
 
     /// The place of a cell in row `n`, column `col` (a spreadsheet names the cell).
@@ -143,47 +145,55 @@ impl Positions {
     }
 
     /// The numbering as runs of consecutive rows, to keep with the source's record
-    /// ([`crate::model::SourceFile::places`] reads them back the way [`Self::display`] does).
+    /// ([`crate::model::SourceFile::places`]).
     pub fn runs(&self) -> Vec<crate::model::PlaceRun> {
-        use crate::model::PlaceRun;
-        let mut runs: Vec<PlaceRun> = Vec::new();
-        for (i, p) in self.places.iter().enumerate() {
-            let line = i as u32 + 1;
-            let (kind, name, row) = match *p {
-                Place::Cell { sheet, row, .. } => (
-                    "sheet",
-                    self.sheets.get(sheet as usize).cloned().unwrap_or_default(),
-                    row,
-                ),
-                Place::TableRow { table, row } => ("table", format!("表{table}"), row),
-                Place::Paragraph(n) => ("paragraph", String::new(), n),
-                Place::Line(n) => ("line", String::new(), n),
-            };
-            let continues = runs.last().is_some_and(|r| {
-                r.kind == kind && r.name == name && r.row + (line - r.line) == row
-            });
-            if !continues {
-                runs.push(PlaceRun {
-                    line,
-                    kind: kind.to_string(),
-                    name,
-                    row,
-                });
-            }
-        }
-        runs
+        self.runs.clone()
     }
+}
+
+/// Consecutive rows of one table, sheet or run of paragraphs as one run.
+fn runs(places: &[Place], sheets: &[String]) -> Vec<crate::model::PlaceRun> {
+    use crate::model::PlaceRun;
+    let mut runs: Vec<PlaceRun> = Vec::new();
+    for (i, p) in places.iter().enumerate() {
+        let line = i as u32 + 1;
+        let (kind, name, row) = match *p {
+            Place::Cell { sheet, row, .. } => (
+                "sheet",
+                sheets.get(sheet as usize).cloned().unwrap_or_default(),
+                row,
+            ),
+            Place::TableRow { table, row } => ("table", format!("表{table}"), row),
+            Place::Paragraph(n) => ("paragraph", String::new(), n),
+            Place::Line(n) => ("line", String::new(), n),
+        };
+        let continues = runs
+            .last()
+            .is_some_and(|r| r.kind == kind && r.name == name && r.row + (line - r.line) == row);
+        if !continues {
+            runs.push(PlaceRun {
+                line,
+                kind: kind.to_string(),
+                name,
+                row,
+            });
+        }
+    }
+    runs
 }
 
 fn make_cell(raw: &str, col: usize, line: u32) -> Cell {
     let t = text::strip_artifacts(&text::strip_controls(raw));
     // Line by line: office cells keep their line breaks, padded lines lose the padding.
-    let t = t
-        .split('\n')
-        .map(text::clean)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let t = if !t.contains('\n') {
+        text::clean(&t).to_string()
+    } else {
+        t.split('\n')
+            .map(text::clean)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     let key = text::label_key(&t);
     Cell {
         text: t,
@@ -228,7 +238,7 @@ fn line_of_text(cells: &[Cell], width: u32) -> Option<String> {
 
 /// Flatten a document into rows and loose lines. Merged cells appear once, at their
 /// anchor; the columns they cover are left empty, as in a text export.
-pub fn linearise(doc: &Document) -> Linear {
+pub fn linearise(doc: &Document) -> Linear<'_> {
     let text = doc.format == "text";
     let layout = match doc.layout {
         "cells" => Layout::Cells,
@@ -237,7 +247,7 @@ pub fn linearise(doc: &Document) -> Linear {
     };
     let mut items = Vec::new();
     let mut places = Vec::new();
-    let mut units: Vec<String> = if text { doc.lines.clone() } else { Vec::new() };
+    let mut units: Vec<String> = Vec::new();
     for block in &doc.blocks {
         match block {
             Block::Text { text: t, place } => {
@@ -349,11 +359,12 @@ pub fn linearise(doc: &Document) -> Linear {
     Linear {
         layout,
         items,
-        positions: Positions {
-            places,
-            sheets: doc.sheets.clone(),
+        positions: Positions::new(places, doc.sheets.clone()),
+        units: if text {
+            std::borrow::Cow::Borrowed(&doc.lines[..])
+        } else {
+            std::borrow::Cow::Owned(units)
         },
-        units,
     }
 }
 
@@ -361,8 +372,9 @@ pub fn linearise(doc: &Document) -> Linear {
 mod tests {
     use super::*;
 
-    fn lin(s: &str) -> Linear {
-        linearise(&crate::sources::text::read(s.as_bytes()).unwrap())
+    fn lin(s: &str) -> Linear<'static> {
+        let doc = crate::sources::text::read(s.as_bytes()).unwrap();
+        linearise(Box::leak(Box::new(doc)))
     }
 
     #[test]

@@ -1256,13 +1256,12 @@ type Level2Read = Option<(String, Option<Level2>)>;
 
 /// Carry the tree down merged cells.
 fn update_tree(t: &mut Table, l1: &Level1Read, l2: &Level2Read, line: u32, ledger: &mut Ledger) {
-    let (l1, l2) = (l1.clone(), l2.clone());
-    match (&l1, &l2) {
+    match (l1, l2) {
         (Some((text1, cat1, old)), _) => {
             t.tree.level1 = text1.clone();
             t.tree.level1_cat = *cat1;
             t.tree.old_form = *old;
-            match &l2 {
+            match l2 {
                 Some((text2, cat2)) => {
                     t.tree.level2 = text2.clone();
                     t.tree.level2_cat = *cat2;
@@ -1325,7 +1324,7 @@ fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     {
         return;
     }
-    let Some(cols) = t.columns.clone() else {
+    let Some(cols) = &t.columns else {
         return;
     };
     // A heading or signature between tables that a spreadsheet keeps as a row of one cell
@@ -1341,7 +1340,7 @@ fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
         ledger.report_cell(ReportKind::Outside, c, "表格之外的文字");
         return;
     }
-    let r = columns::read_row(&cols, row);
+    let r = columns::read_row(cols, row);
     let mut l1: Level1Read = None;
     let mut l2: Level2Read = None;
     if let Some(c) = r.level1 {
@@ -1365,16 +1364,14 @@ fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     for c in &r.stray {
         ledger.report_cell(ReportKind::Unplaced, c, "指标行中不属于任何表头列的单元格");
     }
-    if l2.as_ref().is_some_and(|x| x.1.is_some()) && r.level2.is_some() {
-        let (t2, c2) = l2.clone().expect("checked");
-        if let Some(c2) = c2
-            && labels::level2(&text::label_key(&t2)).is_none()
-        {
-            ledger.guess(
-                row.line(),
-                format!("二级指标“{t2}”写得不完整，按“{}指标”读取", c2.label()),
-            );
-        }
+    if r.level2.is_some()
+        && let Some((t2, Some(c2))) = &l2
+        && labels::level2(&text::label_key(t2)).is_none()
+    {
+        ledger.guess(
+            row.line(),
+            format!("二级指标“{t2}”写得不完整，按“{}指标”读取", c2.label()),
+        );
     }
     let index = t.indicators.len();
     if r.level1_blank && l1.is_none() {
@@ -1391,17 +1388,17 @@ fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
     let line = row.line();
     update_tree(t, &l1, &l2, line, ledger);
     let mut ind = r.indicator;
-    let mut names = r.name.clone();
+    let written = r.name.len();
+    let mut names = r.name;
     // The 二级 label written again in the 三级 column (a merged cell written twice).
     names.retain(|c| {
-        let bare = |s: &str| text::key(s);
-        !(classify(c) != Part::Text
-            && !t.tree.level2.is_empty()
-            && bare(&label_text(c)) == bare(&t.tree.level2))
+        classify(c) == Part::Text
+            || t.tree.level2.is_empty()
+            || text::key(&label_text(c)) != text::key(&t.tree.level2)
     });
     ind.name = columns::joined(&names);
     ind.value = columns::joined(&r.value);
-    if names.len() < r.name.len() && ind.name.is_empty() && !looks_like_value(&ind.value) {
+    if names.len() < written && ind.name.is_empty() && !looks_like_value(&ind.value) {
         // What is left is the indicator's name, as a text export reads it.
         ind.name = std::mem::take(&mut ind.value);
     }

@@ -954,15 +954,10 @@ struct ProjectView {
     completeness: u8,
 }
 
-/// Office files number rows, not lines: those numbers are not shown as lines.
-fn is_office(b: &Book, file: &str) -> bool {
-    b.sources
-        .iter()
-        .any(|s| s.file == file && !s.places.is_empty())
-}
-
 fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView {
     let cats = rules::categories(p);
+    // Office files number rows, not lines: they are named by their place instead.
+    let office = b.source(&p.source.file).filter(|s| !s.places.is_empty());
     ProjectView {
         name: p.name.clone(),
         slug: p.slug.clone(),
@@ -974,7 +969,7 @@ fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView {
         goal: p.goal.clone().unwrap_or_default(),
         tree: {
             let mut rows = tree(&p.indicators);
-            if is_office(b, &p.source.file) {
+            if office.is_some() {
                 // Row numbers of a Word or Excel file are not lines a reader can find.
                 rows.iter_mut().for_each(|r| r.line = 0);
             }
@@ -983,14 +978,7 @@ fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView {
         source_file: p.source.file.clone(),
         source_line: p.source.line,
         source_end_line: p.source.end_line,
-        source_place: if is_office(b, &p.source.file) {
-            b.locate(&p.source.file, p.source.line)
-                .strip_prefix(p.source.file.as_str())
-                .unwrap_or_default()
-                .to_string()
-        } else {
-            String::new()
-        },
+        source_place: office.map_or(String::new(), |s| s.place(p.source.line)),
         long_goal: p.long_goal.clone(),
         extra: p
             .extra

@@ -140,3 +140,24 @@ pub fn import_csv_downloads(
     )
     .unwrap_or_else(|e| panic!("{book}: CSV downloads import back: {e}"))
 }
+
+/// A project's six fund rows as `total,fiscal,…`: exact values, or the text as written
+/// where a row does not read as an amount (for comparing two imports).
+pub fn funds_text(f: &jixiao::model::Funds) -> String {
+    [
+        &f.total,
+        &f.fiscal,
+        &f.fiscal_upper,
+        &f.fiscal_own,
+        &f.carry_over,
+        &f.other,
+    ]
+    .iter()
+    .map(|a| {
+        a.value
+            .map(|v| v.normalize().to_string())
+            .unwrap_or_else(|| a.raw.clone())
+    })
+    .collect::<Vec<_>>()
+    .join(",")
+}

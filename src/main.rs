@@ -176,7 +176,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             use jixiao::check::report;
             let site = jixiao::site::load(&root)?;
-            let findings = jixiao::site::analyse(&site);
+            // Reviewers see every finding, the published and the reviewer-only.
+            let findings: Vec<_> = site
+                .books
+                .iter()
+                .map(|b| jixiao::check::check_book(b, &site.config.check))
+                .collect();
             let checked: Vec<report::Checked<'_>> = site
                 .books
                 .iter()

@@ -63,6 +63,10 @@ pub struct SourceFile {
     /// whose numbers are their lines.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub places: Vec<PlaceRun>,
+    /// Rows whose reading the import had to guess (a label completed, a level inferred,
+    /// a headless piece): findings that rest on them are for reviewers, not the public.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guessed: Vec<u32>,
 }
 
 /// Rows `line`, `line + 1`, … of a source are rows `row`, `row + 1`, … of one table,
@@ -600,6 +604,12 @@ impl Book {
             Some(s) => format!("{file}{}", s.place(line)),
             None => format!("{file}:{line}"),
         }
+    }
+
+    /// Whether the import had to guess how to read this row (sorted `guessed`).
+    pub fn guessed(&self, file: &str, line: u32) -> bool {
+        self.source(file)
+            .is_some_and(|s| s.guessed.binary_search(&line).is_ok())
     }
 
     /// The imported source file of that name.

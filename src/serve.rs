@@ -8,7 +8,7 @@
 //! full build would write (tests compare the two byte for byte). A change that fails to
 //! load or render leaves the served site as it was; the error is shown in the browser.
 
-use crate::check::{self, BookFindings};
+use crate::check::BookFindings;
 use crate::site::{self, OutFile, Sink};
 use anyhow::{Context, Result, anyhow};
 use rayon::prelude::*;
@@ -222,7 +222,7 @@ impl Workspace {
         // rendering fails.
         let mut old = Vec::new();
         for (bi, b) in loaded {
-            let findings = check::check_book(&b, &self.site.config.check);
+            let findings = site::analyse_book(&b, &self.site.config);
             old.push((
                 bi,
                 std::mem::replace(&mut self.site.books[bi], b),

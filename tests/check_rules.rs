@@ -390,7 +390,8 @@ fn empty_and_placeholder_values() {
     quiet("values.empty", |p| {
         ind(p, "数量指标").value = "无障碍通道3处".into()
     });
-    // A pre-printed 经济效益 row left blank is optional, not an empty value.
+    // A pre-printed 经济效益 row left blank may be dropped: the rules allow it, so it is
+    // no finding at all (the first false-positive family).
     let blank = |p: &mut Project| {
         p.indicators.push(Indicator {
             level1: "效益指标".into(),
@@ -403,9 +404,19 @@ fn empty_and_placeholder_values() {
             ..Default::default()
         })
     };
-    triggers("values.empty-optional", blank);
-    quiet("values.empty", blank);
-    quiet("values.empty-optional", |_| {});
+    assert_eq!(rules_for(blank), Vec::<String>::new());
+    // A target written into the name column, or a wrapped fragment, is not a name whose
+    // value is missing.
+    quiet("values.empty", |p| {
+        let i = ind(p, "数量指标");
+        i.name = "退役军人8人、军人遗属1人".into();
+        i.value = String::new();
+    });
+    quiet("values.empty", |p| {
+        let i = ind(p, "数量指标");
+        i.name = "右。".into();
+        i.value = String::new();
+    });
 }
 
 #[test]
@@ -423,7 +434,9 @@ fn values_that_are_not_measures() {
         ind(p, "质量指标").value = "不低于98%".into()
     });
     triggers("values.bare-number", |p| {
-        ind(p, "数量指标").value = "12000".into()
+        let i = ind(p, "数量指标");
+        i.name = "开设老年助餐服务".into();
+        i.value = "12000".into();
     });
     quiet("values.bare-number", |p| {
         ind(p, "数量指标").value = "12000人次".into()
@@ -445,6 +458,12 @@ fn values_that_are_not_measures() {
         ind(p, "社会效益指标").value = "就餐便利程度提高10%".into()
     });
     triggers("values.percent-not-rate", |p| {
+        let i = ind(p, "质量指标");
+        i.name = "菜品安全".into();
+        i.value = "95%".into();
+    });
+    // `100%` on an output reads as "all of it done".
+    quiet("values.percent-not-rate", |p| {
         let i = ind(p, "质量指标");
         i.name = "菜品安全".into();
         i.value = "100%".into();
@@ -498,13 +517,46 @@ fn cost_against_funds_and_written_arithmetic() {
         "cost.exceeds-funds",
         cost("90周岁以上津贴200元/月/人", "0.01"),
     );
-    triggers("cost.exceeds-funds", cost("共计40.1016万元", "40.10"));
+    // A total written `40.1` stands for what rounds to it: 401,016 元 is not over it.
+    quiet("cost.exceeds-funds", cost("预算：401016元", "40.1"));
+    triggers("cost.exceeds-funds", cost("共计40.2万元", "40.1"));
+    // Caps on parts add up: 60 + 50 of a 100 budget is over, though neither cap is.
+    let caps = |second: &'static str| {
+        move |p: &mut Project| {
+            p.funds.total = amount("100");
+            p.funds.fiscal = amount("100");
+            ind(p, "经济成本指标").value = "≤60万元".into();
+            let template = ind(p, "经济成本指标").clone();
+            p.indicators.push(Indicator {
+                name: "设备费".into(),
+                value: second.into(),
+                line: 19,
+                ..template
+            });
+        }
+    };
+    triggers("cost.exceeds-funds", caps("≤50万元"));
+    quiet("cost.exceeds-funds", caps("≤40万元"));
 
     triggers("cost.arithmetic", |p| {
         ind(p, "经济成本指标").value = "2人*4月*10000元/月=9万元".into()
     });
     quiet("cost.arithmetic", |p| {
         ind(p, "经济成本指标").value = "2人*4月*10000元/月=8万元".into()
+    });
+    // 乘 is times too; LaTeX is read as what it says.
+    triggers("cost.arithmetic", |p| {
+        ind(p, "经济成本指标").value = "市级：学生396人乘190天乘0.11725元=4643.1元".into()
+    });
+    quiet("cost.arithmetic", |p| {
+        ind(p, "经济成本指标").value = "省级：学生396人乘190天乘0.665元=50034.6元".into()
+    });
+    triggers("cost.arithmetic", |p| {
+        ind(p, "经济成本指标").value = "$120 \\times 20 \\text{元} = 1200 \\text{元}$".into()
+    });
+    // A number run together with the next by the export is not the department's sum.
+    quiet("cost.arithmetic", |p| {
+        ind(p, "经济成本指标").value = "区级 $0.21775333 \\times 0.21775 \\times 190 = 13777.04$ 元".into()
     });
 }
 
@@ -666,4 +718,287 @@ fn tolerance_allows_rounding_differences() {
             .all()
             .any(|f| f.rule == "funds.sum-total")
     );
+}
+
+/// The false-positive families found by reading the published findings against their
+/// tables: each must stay quiet, while its near neighbour still fires.
+#[test]
+fn families_a_reviewer_rejected_stay_quiet() {
+    // 100% and 0% are exact targets; a sign is asked only of a bare rate.
+    quiet("values.rate-without-sign", |p| {
+        ind(p, "质量指标").value = "100%".into()
+    });
+    quiet("values.rate-without-sign", |p| {
+        ind(p, "质量指标").value = "0%".into()
+    });
+    triggers("values.rate-without-sign", |p| {
+        ind(p, "质量指标").value = "98%".into()
+    });
+    // A payment schedule or a rate named inside the value is not "not a rate".
+    for v in ["合格率达100%", "完成率100%", "6月底前支付80%"] {
+        quiet("values.percent-not-rate", |p| {
+            let i = ind(p, "质量指标");
+            i.name = "资金拨付".into();
+            i.value = v.into();
+        });
+        quiet("values.rate-without-sign", |p| {
+            ind(p, "质量指标").value = v.into()
+        });
+    }
+    triggers("values.percent-not-rate", |p| {
+        let i = ind(p, "质量指标");
+        i.name = "资金拨付".into();
+        i.value = "80%".into();
+    });
+    // 万 before 平方米 / 页 / 亩 counts things, it is not money.
+    for v in ["改造5万平方米", "扫描3万页", "造林2万亩"] {
+        quiet("values.money-as-output", |p| {
+            ind(p, "数量指标").value = v.into()
+        });
+    }
+    triggers("values.money-as-output", |p| {
+        ind(p, "数量指标").value = "5万元".into()
+    });
+    // Chinese numerals are numbers; a concrete in-year schedule is a time.
+    for v in ["三座水库", "四个社区", "一套"] {
+        quiet("values.not-quantified", |p| {
+            ind(p, "数量指标").value = v.into()
+        });
+    }
+    for v in ["按季度还本付息", "每月按时发放"] {
+        quiet("values.not-quantified", |p| {
+            ind(p, "时效指标").value = v.into()
+        });
+    }
+    triggers("values.not-quantified", |p| {
+        ind(p, "时效指标").value = "按计划推进".into()
+    });
+    quiet("values.not-quantified", |p| {
+        ind(p, "数量指标").value = "统一项目管理".into();
+        ind(p, "数量指标").value = "3个统一项目".into();
+    });
+    triggers("values.not-quantified", |p| {
+        ind(p, "数量指标").value = "统一项目管理".into()
+    });
+    // LaTeX from the source has its sign, and messages show the sign, not the markup.
+    quiet("satisfaction.no-sign", |p| {
+        ind(p, "服务对象满意度指标").value = "$\\geq 90\\%$".into()
+    });
+    let mut p = baseline();
+    ind(&mut p, "服务对象满意度指标").value = "$100\\%$".into();
+    let b = book(vec![department(vec![p])]);
+    let found = run(&b, &Settings::default());
+    let f = found
+        .all()
+        .find(|f| f.rule == "satisfaction.hundred")
+        .expect("100% satisfaction is reported");
+    assert!(
+        f.message.contains("“100%”") && !f.message.contains('$') && !f.message.contains('\\'),
+        "{}",
+        f.message
+    );
+    // A unit carried by the name.
+    for name in ["计划审批工程数量（个）", "义教资助人数"] {
+        quiet("values.bare-number", |p| {
+            let i = ind(p, "数量指标");
+            i.name = name.into();
+            i.value = "12".into();
+        });
+    }
+    // A sign written in the name (`满意度不低于`).
+    quiet("satisfaction.no-sign", |p| {
+        let i = ind(p, "服务对象满意度指标");
+        i.name = "受益群众满意度不低于".into();
+        i.value = "90%".into();
+    });
+    // A row repeated word for word is one finding, the repeat; not also vague twice.
+    let mut p = baseline();
+    ind(&mut p, "社会效益指标").value = "有效提高".into();
+    let mut again = ind(&mut p, "社会效益指标").clone();
+    again.line = 21;
+    p.indicators.push(again);
+    let b = book(vec![department(vec![p])]);
+    let ids: Vec<String> = run(&b, &Settings::default())
+        .all()
+        .map(|f| f.rule.clone())
+        .collect();
+    assert_eq!(
+        ids.iter().filter(|r| *r == "values.vague").count(),
+        1,
+        "{ids:?}"
+    );
+    assert!(ids.iter().any(|r| r == "duplicate.indicator"));
+    // `不适用` on a row that does not apply is allowed.
+    quiet("values.restates-name", |p| {
+        let i = ind(p, "社会效益指标");
+        i.name = "此项指标不适用".into();
+        i.value = "此项指标不适用".into();
+    });
+    // 财政拨款 written 0 while its parts carry the money: one finding, not two.
+    let ids = rules_for(|p| {
+        p.funds.fiscal = amount("0");
+        p.funds.fiscal_own = amount("20");
+        p.funds.fiscal_upper = amount("0");
+        p.funds.carry_over = amount("0");
+        p.funds.rows = vec![
+            FundKind::Total,
+            FundKind::Fiscal,
+            FundKind::FiscalUpper,
+            FundKind::FiscalOwn,
+            FundKind::CarryOver,
+            FundKind::Other,
+        ];
+    });
+    assert!(ids.contains(&"funds.sum-fiscal".to_string()), "{ids:?}");
+    assert!(!ids.contains(&"funds.sum-total".to_string()), "{ids:?}");
+}
+
+#[test]
+fn a_headless_fragment_is_one_neutral_finding() {
+    let ids = rules_for(|p| {
+        p.flags.push(ProjectFlag::Fragment);
+        p.flags.push(ProjectFlag::PlaceholderName);
+        p.funds.total = Amount::missing();
+        drop(p, "数量指标");
+    });
+    assert_eq!(ids, vec!["structure.fragment"]);
+    quiet("structure.fragment", |_| {});
+}
+
+#[test]
+fn the_checks_a_reviewer_asks_first() {
+    // Money in the goal beyond the funds.
+    triggers("cost.goal-exceeds-funds", |p| {
+        p.funds.total = amount("1");
+        p.funds.fiscal = amount("1");
+        ind(p, "经济成本指标").value = "≤1万元".into();
+        p.goal = Some("矛盾纠纷排查化解预计1万、治安隐患排查消除预计1万、人员搜救预计2万、法制宣传预计1.5万元".into());
+    });
+    quiet("cost.goal-exceeds-funds", |p| {
+        p.goal = Some("项目总投资500万元，本年度安排20万元用于助餐补贴".into());
+    });
+    // A cost indicator with no money in it.
+    triggers("cost.no-amount", |p| {
+        ind(p, "经济成本指标").value = "7".into()
+    });
+    triggers("cost.no-amount", |p| {
+        ind(p, "经济成本指标").value = "600/月×12月".into()
+    });
+    quiet("cost.no-amount", |p| {
+        ind(p, "经济成本指标").value = "每人每月600元".into()
+    });
+    // Deadlines under 数量; money under 效益; a 满意度 row that is not one.
+    triggers("structure.misfiled", |p| {
+        ind(p, "数量指标").value = "2024年底前完成".into()
+    });
+    quiet("structure.misfiled", |p| {
+        ind(p, "数量指标").value = "2024年底前完成12000人次".into()
+    });
+    triggers("structure.misfiled", |p| {
+        let i = ind(p, "社会效益指标");
+        i.name = "发放补贴资金".into();
+        i.value = "18万元".into();
+    });
+    triggers("structure.misfiled", |p| {
+        let mut row = ind(p, "服务对象满意度指标").clone();
+        row.name = "企业正常运作".into();
+        row.value = "100%".into();
+        row.line = 22;
+        p.indicators.push(row);
+    });
+    quiet("structure.misfiled", |p| {
+        let mut row = ind(p, "服务对象满意度指标").clone();
+        row.name = "社会公众对优抚工作的认可度".into();
+        row.value = "≥85%".into();
+        row.line = 22;
+        p.indicators.push(row);
+    });
+    quiet("structure.misfiled", |p| {
+        let i = ind(p, "社会效益指标");
+        i.name = "带动农户增收".into();
+        i.value = "18万元".into();
+    });
+    // The same project table twice, with conflicting totals.
+    let mut a = baseline();
+    let mut b2 = baseline();
+    b2.slug = "zhucan-2".into();
+    b2.funds.total = amount("25");
+    b2.funds.fiscal = amount("25");
+    b2.source.line = 40;
+    a.source.line = 3;
+    let found = run(&book(vec![department(vec![a, b2])]), &Settings::default());
+    let dup: Vec<_> = found
+        .all()
+        .filter(|f| f.rule == "duplicate.project")
+        .collect();
+    assert_eq!(dup.len(), 1, "{dup:?}");
+    assert!(dup[0].message.contains("20.00 万元和 25.00 万元"), "{}", dup[0].message);
+    assert_eq!(dup[0].line, 40, "the second table carries it");
+    quiet("duplicate.project", |_| {});
+    // Every 三级 name the project's own: the names say nothing.
+    triggers("structure.generic-names", |p| {
+        for i in &mut p.indicators {
+            i.name = "社区老年助餐服务".into();
+        }
+    });
+    quiet("structure.generic-names", |p| {
+        for i in p.indicators.iter_mut().take(2) {
+            i.name = "社区老年助餐服务".into();
+        }
+    });
+    // Total given, sources left blank.
+    triggers("funds.sources-blank", |p| {
+        p.funds.fiscal = Amount::missing();
+        p.funds.other = Amount::missing();
+    });
+    quiet("funds.sources-blank", |_| {});
+}
+
+#[test]
+fn reviewer_only_rules_and_guessed_rows_stay_off_the_site() {
+    let mut p = baseline();
+    drop(&mut p, "服务对象满意度指标");
+    let i = ind(&mut p, "数量指标");
+    i.name = "开设老年助餐服务".into();
+    i.value = "12000".into();
+    let mut b = book(vec![department(vec![p])]);
+    let all = run(&b, &Settings::default());
+    let sat = all
+        .all()
+        .find(|f| f.rule == "coverage.satisfaction")
+        .expect("reviewers see it");
+    assert!(!sat.public, "coverage.satisfaction is below the bar: reviewer-only");
+    let bare = all
+        .all()
+        .find(|f| f.rule == "values.bare-number")
+        .expect("bare number found");
+    assert!(bare.public);
+    let published = all.clone().published();
+    assert!(published.all().all(|f| f.public));
+    assert!(!published.all().any(|f| f.rule == "coverage.satisfaction"));
+    // book.toml can publish a reviewer-only rule, or hold a published one back.
+    let settings: Settings = toml::from_str(
+        "[public]\n\"coverage.satisfaction\" = true\n\"values.bare-number\" = false\n",
+    )
+    .expect("settings parse");
+    let found = run(&b, &settings);
+    assert!(found.all().any(|f| f.rule == "coverage.satisfaction" && f.public));
+    assert!(found.all().any(|f| f.rule == "values.bare-number" && !f.public));
+    // A finding on a row the import had to guess is for reviewers.
+    b.sources.push(jixiao::model::SourceFile {
+        file: "fixture.txt".into(),
+        sha256: String::new(),
+        encoding: "utf-8".into(),
+        layout: "rows".into(),
+        lines: 40,
+        places: Vec::new(),
+        guessed: vec![12],
+    });
+    let found = run(&b, &Settings::default());
+    let bare = found
+        .all()
+        .find(|f| f.rule == "values.bare-number")
+        .expect("still found");
+    assert_eq!(bare.line, 12);
+    assert!(!bare.public, "it rests on a guessed row");
 }

@@ -588,5 +588,5 @@ fn configured_severities_reach_the_findings_page_and_gaps_table() {
     let row = &overview[overview
         .find("findings.html#rule-satisfaction-hundred\">")
         .unwrap()..];
-    assert!(row[..row.find("</tr>").unwrap()].contains("错误"));
+    assert!(row[..row.find("</tr>").unwrap()].contains("需核对"));
 }

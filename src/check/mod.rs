@@ -18,10 +18,12 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The word the public site uses: a finding asks for a check or an improvement, it
+    /// does not pass judgement.
     pub fn label(self) -> &'static str {
         match self {
-            Severity::Error => "错误",
-            Severity::Warning => "警告",
+            Severity::Error => "需核对",
+            Severity::Warning => "建议完善",
             Severity::Info => "提示",
         }
     }
@@ -51,6 +53,9 @@ pub struct Finding {
     pub line: u32,
     /// `file.txt:12`, `目标表.docx 表3 第5行`: where a person finds it in the source.
     pub place: String,
+    /// Shown on the public site; `false` for reviewer-only rules and for findings that
+    /// rest on a row the import had to guess (see the import report).
+    pub public: bool,
 }
 
 /// The findings of a book, grouped as the site shows them.
@@ -64,6 +69,15 @@ pub struct BookFindings {
 }
 
 impl BookFindings {
+    /// What the public site shows: the published rules' findings, none resting on a guess.
+    pub fn published(mut self) -> BookFindings {
+        let keep = |fs: &mut Vec<Finding>| fs.retain(|f| f.public);
+        keep(&mut self.book_level);
+        self.departments.iter_mut().for_each(keep);
+        self.projects.iter_mut().flatten().for_each(keep);
+        self
+    }
+
     pub fn all(&self) -> impl Iterator<Item = &Finding> {
         self.book_level
             .iter()
@@ -99,6 +113,7 @@ impl Finding {
             project_slug: String::new(),
             message,
             place: book.locate(&file, line),
+            public: settings.public(rule) && !book.guessed(&file, line),
             file,
             line,
         }

@@ -106,11 +106,12 @@ pub fn text(checked: &[Checked<'_>], min: Severity) -> String {
                 };
                 let _ = writeln!(
                     out,
-                    "    {n:>4}. {}[{}] {what}{}\n          at {}",
+                    "    {n:>4}. {}[{}] {what}{}\n          at {}{}",
                     f.severity.id(),
                     f.rule,
                     f.message,
-                    f.place
+                    f.place,
+                    if f.public { "" } else { "  (reviewers only)" }
                 );
             }
         };
@@ -146,6 +147,8 @@ struct JsonFinding<'a> {
     /// `file.txt:12`, `目标表.docx 表3 第5行`.
     place: &'a str,
     content: String,
+    /// Shown on the public site (false: for reviewers only).
+    public: bool,
 }
 
 /// A JSON array of findings (all severities at or above `min`).
@@ -165,6 +168,7 @@ pub fn json(checked: &[Checked<'_>], min: Severity) -> String {
             line: f.line,
             place: &f.place,
             content: content_path(f),
+            public: f.public,
         })
         .collect();
     let mut s = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into());

@@ -20,6 +20,10 @@ pub const BASIS_FORM: &str =
 pub struct Rule {
     pub id: &'static str,
     pub severity: Severity,
+    /// Shown on the public site. A rule whose findings fall below the precision bar on
+    /// the labelled benchmark (tests/findings) is for reviewers only: `jixiao check`
+    /// shows it, the site does not. `[check.public]` in book.toml overrides.
+    pub public: bool,
     /// Short Chinese title (charts, filters).
     pub title: &'static str,
     pub basis: &'static str,
@@ -29,9 +33,16 @@ pub struct Rule {
 
 macro_rules! rule {
     ($id:literal, $sev:ident, $title:literal, $basis:expr, $explain:literal) => {
+        rule!($id, $sev, true, $title, $basis, $explain)
+    };
+    ($id:literal, $sev:ident, review, $title:literal, $basis:expr, $explain:literal) => {
+        rule!($id, $sev, false, $title, $basis, $explain)
+    };
+    ($id:literal, $sev:ident, $public:literal, $title:literal, $basis:expr, $explain:literal) => {
         Rule {
             id: $id,
             severity: Severity::$sev,
+            public: $public,
             title: $title,
             basis: $basis,
             explain: $explain,
@@ -67,6 +78,13 @@ pub const RULES: &[Rule] = &[
         "资金来源合计不等于总额",
         BASIS_FORM,
         "年度资金总额应等于财政拨款与其他资金之和（表样把结转资金与当年财政拨款并列时，也计入结转资金）。"
+    ),
+    rule!(
+        "funds.sources-blank",
+        Warning,
+        "未填资金来源",
+        BASIS_FORM,
+        "表中填了年度资金总额，财政拨款和其他资金两栏却都空着，读者无法知道钱从哪里来。"
     ),
     rule!(
         "funds.sum-fiscal",
@@ -132,6 +150,27 @@ pub const RULES: &[Rule] = &[
         "二级指标应归入相应的一级指标：数量、质量、时效属于产出指标，经济成本等属于成本指标，经济、社会、生态效益和可持续影响属于效益指标，服务对象满意度属于满意度指标（部分地方表样把成本指标列在“项目完成”下，这种情况不计入）。"
     ),
     rule!(
+        "structure.fragment",
+        Info,
+        "表格缺少表头",
+        BASIS_FORM,
+        "公开的文件中有一段表格没有表头（项目名称、部门、资金），通常是分页时表头留在了前一页或没有印出。这段表格无法对应到具体项目，网站不据此评价任何部门，只提示文件本身需要补全。"
+    ),
+    rule!(
+        "structure.misfiled",
+        Warning,
+        "指标填错类别",
+        BASIS_101,
+        "指标值的内容与所在的二级指标不符：数量指标里填的是完成时间，或效益指标里填的是项目花费的金额。时间属于时效指标，花费属于成本指标。"
+    ),
+    rule!(
+        "structure.generic-names",
+        Warning,
+        "三级指标名称未说明衡量内容",
+        BASIS_101,
+        "三级指标的名称应说明衡量什么（如“助餐服务人次”）。多个不同类别的指标都只写项目名称或同一句话，读者无法知道各指标衡量的内容。"
+    ),
+    rule!(
         "coverage.quantity",
         Warning,
         "缺少数量指标",
@@ -141,6 +180,7 @@ pub const RULES: &[Rule] = &[
     rule!(
         "coverage.cost",
         Warning,
+        review,
         "缺少成本指标",
         BASIS_101,
         "财预〔2021〕101号把成本指标列为一级指标，要求反映项目的经济成本等。"
@@ -148,6 +188,7 @@ pub const RULES: &[Rule] = &[
     rule!(
         "coverage.benefit",
         Warning,
+        review,
         "缺少效益指标",
         BASIS_101,
         "至少应设置一项效益指标（经济、社会、生态效益或可持续影响），反映项目实施的效果。"
@@ -162,6 +203,7 @@ pub const RULES: &[Rule] = &[
     rule!(
         "coverage.timeliness",
         Info,
+        review,
         "缺少时效指标",
         BASIS_101,
         "时效指标反映完成产出的时间要求，一般应当设置。"
@@ -169,6 +211,7 @@ pub const RULES: &[Rule] = &[
     rule!(
         "coverage.satisfaction",
         Info,
+        review,
         "缺少满意度指标",
         BASIS_101,
         "满意度指标反映服务对象对项目实施效果的认可程度，一般应当设置。"
@@ -176,16 +219,10 @@ pub const RULES: &[Rule] = &[
     rule!(
         "values.empty",
         Warning,
+        review,
         "指标值为空",
         BASIS_101,
         "指标已列出但指标值为空或只填了“/”“无”等占位符，无法据以评价。"
-    ),
-    rule!(
-        "values.empty-optional",
-        Info,
-        "效益类指标留空",
-        BASIS_101,
-        "表样预先列出的经济、生态效益或可持续影响指标没有填写。不适用时可以删去该行，适用时应当填写。"
     ),
     rule!(
         "values.not-quantified",
@@ -251,6 +288,21 @@ pub const RULES: &[Rule] = &[
         "指标值中写出的算式（如“2人×4月×12000元=9.6万元”）计算结果与所写结果不一致。"
     ),
     rule!(
+        "cost.goal-exceeds-funds",
+        Warning,
+        review,
+        "总体目标中的金额超过项目资金",
+        BASIS_101,
+        "总体目标里写明的支出金额合计超过了项目的年度资金总额，两者至少有一个需要核对。写明为总投资、概算或多年合计的金额不计入。"
+    ),
+    rule!(
+        "cost.no-amount",
+        Warning,
+        "成本指标没有金额",
+        BASIS_101,
+        "成本指标应写明花费多少（如“≤18万元”“每人每月600元”）。只写比率、次数或不带单位的数字，读者无法知道成本是多少。"
+    ),
+    rule!(
         "time.outside-year",
         Warning,
         "时效超出预算年度",
@@ -279,6 +331,13 @@ pub const RULES: &[Rule] = &[
         "同一项目中，相同的二级指标、指标名称和指标值出现了不止一次。"
     ),
     rule!(
+        "duplicate.project",
+        Warning,
+        "同一项目表出现两次",
+        BASIS_FORM,
+        "同一部门的同名项目表在文件中出现了两次。两张表内容相同时是重复印出；资金总额不同时需核对以哪一张为准。"
+    ),
+    rule!(
         "duplicate.boilerplate",
         Info,
         "多个项目使用相同表述",
@@ -301,6 +360,10 @@ pub struct Settings {
     /// Severity overrides: `"coverage.quality" = "warning"`.
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
+    /// Which rules the public site shows: `"coverage.satisfaction" = true` publishes a
+    /// reviewer-only rule, `false` keeps a published one for reviewers.
+    #[serde(default)]
+    pub public: BTreeMap<String, bool>,
     /// A text repeated in at least this many projects is reported as boilerplate.
     #[serde(default = "default_boilerplate")]
     pub boilerplate_min_projects: usize,
@@ -328,6 +391,7 @@ impl Default for Settings {
         Settings {
             disable: Vec::new(),
             severity: BTreeMap::new(),
+            public: BTreeMap::new(),
             boilerplate_min_projects: default_boilerplate(),
             tolerance: Decimal::ZERO,
             book: BTreeMap::new(),
@@ -357,6 +421,11 @@ impl Settings {
         self.severity.get(rule.id).copied().unwrap_or(rule.severity)
     }
 
+    /// Whether the rule's findings are published on the site.
+    pub fn public(&self, rule: &Rule) -> bool {
+        self.public.get(rule.id).copied().unwrap_or(rule.public)
+    }
+
     /// Reject unknown rule ids in book.toml, so a typo does not silently disable nothing.
     pub fn validate(&self) -> Result<(), String> {
         let known = |id: &str| {
@@ -368,7 +437,8 @@ impl Settings {
             .disable
             .iter()
             .chain(self.book.values().flat_map(|b| b.disable.iter()))
-            .chain(self.severity.keys());
+            .chain(self.severity.keys())
+            .chain(self.public.keys());
         for id in lists {
             if !known(id) {
                 return Err(format!(
@@ -449,6 +519,16 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
             out.push(ctx.project_finding(rule, p, line, msg));
         }
     };
+    // A headless piece of a table cannot be told apart from its project's omissions:
+    // one neutral finding about the published file, nothing about the department.
+    if p.flags.contains(&ProjectFlag::Fragment) {
+        push(
+            "structure.fragment",
+            p.source.line,
+            "公开的文件中这段表格没有表头（项目名称、部门、资金），无法对应到具体项目".into(),
+        );
+        return;
+    }
     let f = &p.funds;
     let tol = ctx.settings.tolerance;
     // The row's name as the form writes it (`合计`, `非财政拨款`), else the usual one.
@@ -486,6 +566,53 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
         }
     }
     let readable = |k: FundKind| f.get(k).is_some_and(|a| !a.is_unreadable());
+    // 财政拨款 against its parts first: when its own cell is what is wrong (written 0
+    // while 本级安排 carries the amount), the total is not reported a second time.
+    let has_parts = [FundKind::FiscalUpper, FundKind::FiscalOwn]
+        .iter()
+        .any(|k| f.rows.contains(k));
+    let fiscal_parts = (has_parts
+        && !f.carry_over_beside_fiscal
+        && readable(FundKind::FiscalUpper)
+        && readable(FundKind::FiscalOwn)
+        && readable(FundKind::CarryOver))
+    .then(|| add(&f.fiscal_upper) + add(&f.fiscal_own) + add(&f.carry_over));
+    let fiscal_wrong = matches!((f.fiscal.value, fiscal_parts), (Some(v), Some(parts)) if (parts - v).abs() > tol);
+    if let (Some(fiscal), Some(sum), true) = (f.fiscal.value, fiscal_parts, fiscal_wrong) {
+        push(
+            "funds.sum-fiscal",
+            f.line,
+            format!(
+                "{} {} 万元，{}、{}与{}之和为 {} 万元",
+                name(FundKind::Fiscal, "财政拨款"),
+                w(fiscal),
+                name(FundKind::FiscalUpper, "上级补助"),
+                name(FundKind::FiscalOwn, "本级安排"),
+                name(FundKind::CarryOver, "结转资金"),
+                w(sum)
+            ),
+        );
+    }
+    if let Some(total) = f.total.value
+        && !total.is_zero()
+        && f.rows.contains(&FundKind::Fiscal)
+        && f.rows.contains(&FundKind::Other)
+        && f.fiscal.is_missing()
+        && f.other.is_missing()
+        && !has_parts
+    {
+        push(
+            "funds.sources-blank",
+            f.line,
+            format!(
+                "{} {} 万元，{}与{}均未填写，资金来源不明",
+                name(FundKind::Total, "年度资金总额"),
+                w(total),
+                name(FundKind::Fiscal, "财政拨款"),
+                name(FundKind::Other, "其他资金"),
+            ),
+        );
+    }
     if let Some(total) = f.total.value
         && f.fiscal.value.is_some()
         && readable(FundKind::Other)
@@ -497,7 +624,9 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
             Decimal::ZERO
         };
         let sum = add(&f.fiscal) + add(&f.other) + carry;
-        if (sum - total).abs() > tol {
+        let explained = fiscal_wrong
+            && fiscal_parts.is_some_and(|parts| (parts + add(&f.other) - total).abs() <= tol);
+        if (sum - total).abs() > tol && !explained {
             push(
                 "funds.sum-total",
                 f.line,
@@ -512,31 +641,6 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
                     } else {
                         String::new()
                     },
-                    w(sum)
-                ),
-            );
-        }
-    }
-    let has_parts = [FundKind::FiscalUpper, FundKind::FiscalOwn]
-        .iter()
-        .any(|k| f.rows.contains(k));
-    if let (Some(fiscal), true, false) = (f.fiscal.value, has_parts, f.carry_over_beside_fiscal)
-        && readable(FundKind::FiscalUpper)
-        && readable(FundKind::FiscalOwn)
-        && readable(FundKind::CarryOver)
-    {
-        let sum = add(&f.fiscal_upper) + add(&f.fiscal_own) + add(&f.carry_over);
-        if (sum - fiscal).abs() > tol {
-            push(
-                "funds.sum-fiscal",
-                f.line,
-                format!(
-                    "{} {} 万元，{}、{}与{}之和为 {} 万元",
-                    name(FundKind::Fiscal, "财政拨款"),
-                    w(fiscal),
-                    name(FundKind::FiscalUpper, "上级补助"),
-                    name(FundKind::FiscalOwn, "本级安排"),
-                    name(FundKind::CarryOver, "结转资金"),
                     w(sum)
                 ),
             );
@@ -574,6 +678,12 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
             p.source.line,
             "表格未填写部门（单位）".into(),
         );
+    } else if p.flags.contains(&ProjectFlag::DepartmentFromImplementingUnit) {
+        push(
+            "structure.no-department",
+            p.source.line,
+            "主管部门一栏为空，按实施单位归类".into(),
+        );
     }
     if p.goal.as_deref().is_some_and(is_placeholder) {
         push(
@@ -581,6 +691,30 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
             p.source.line,
             "总体目标一栏为空".into(),
         );
+    }
+    let copy = earlier_copy(ctx, p);
+    if let Some(dup) = copy {
+        let msg = match (dup.funds.total.value, f.total.value) {
+            (Some(a), Some(b)) if (a - b).abs() > tol => format!(
+                "项目“{}”的绩效目标表出现两次，资金总额分别为 {} 万元和 {} 万元",
+                crate::text::excerpt(&p.name, 40),
+                exact(a),
+                exact(b)
+            ),
+            _ if same_targets(dup, p) => format!(
+                "项目“{}”的绩效目标表出现两次，两张表内容相同",
+                crate::text::excerpt(&p.name, 40)
+            ),
+            _ => format!(
+                "项目“{}”的绩效目标表出现两次，两张表的资金总额相同",
+                crate::text::excerpt(&p.name, 40)
+            ),
+        };
+        push("duplicate.project", p.source.line, msg);
+        // A second printing of the same table would repeat every finding of the first.
+        if same_targets(dup, p) && dup.funds.total.value == f.total.value {
+            return;
+        }
     }
     for i in &p.indicators {
         if let (Some(l1), Some(l2)) = (i.level1_category, i.level2_category) {
@@ -597,108 +731,272 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
             }
         }
     }
-
-    // Coverage (a headless fragment has no tree to judge).
-    let cats = categories(p);
-    if !(p.flags.contains(&ProjectFlag::Fragment) && p.indicators.is_empty()) {
-        let has = |c: Level2| cats.contains(&c);
-        if !has(Level2::Quantity) {
-            push("coverage.quantity", p.source.line, "未设置数量指标".into());
-        }
-        if !has(Level2::Cost) {
-            push("coverage.cost", p.source.line, "未设置成本指标".into());
-        }
-        if ![
-            Level2::Economic,
-            Level2::Social,
-            Level2::Ecological,
-            Level2::Sustainability,
-        ]
-        .iter()
-        .any(|c| has(*c))
-        {
-            push(
-                "coverage.benefit",
-                p.source.line,
-                "未设置任何效益指标".into(),
-            );
-        }
-        if !has(Level2::Quality) {
-            push("coverage.quality", p.source.line, "未设置质量指标".into());
-        }
-        if !has(Level2::Timeliness) {
-            push(
-                "coverage.timeliness",
-                p.source.line,
-                "未设置时效指标".into(),
-            );
-        }
-        if !has(Level2::Satisfaction) {
-            push(
-                "coverage.satisfaction",
-                p.source.line,
-                "未设置满意度指标".into(),
-            );
-        }
+    if let Some((name, n, line)) = generic_name(p) {
+        push(
+            "structure.generic-names",
+            line,
+            format!(
+                "{n} 个不同类别的三级指标都名为“{}”，名称没有说明各自衡量什么",
+                crate::text::excerpt(&name, 40)
+            ),
+        );
     }
 
-    // Values. Cost amounts: a cap on the whole (`≤70万元`, `控制在…以内`) or one that
-    // equals the project's total restates the budget and is compared on its own; the
-    // others are parts and are added up.
-    let mut cost_parts = Decimal::ZERO;
-    let mut cost_lines = Vec::new();
-    let mut cost_cap: Option<(Decimal, u32)> = None;
-    let mut seen: BTreeMap<(Option<Level2>, String, String), u32> = BTreeMap::new();
-    for i in &p.indicators {
-        value_rules(ctx, p, i, &mut push);
-        if i.level2_category == Some(Level2::Cost)
-            && let Some(v) = values::cost_amount(&i.value)
-        {
-            let restates_total = f.total.value.is_some_and(|t| (v - t).abs() <= tol);
-            if values::has_comparison(&i.value) || restates_total {
-                if cost_cap.is_none_or(|(c, _)| v > c) {
-                    cost_cap = Some((v, i.line));
-                }
+    // Coverage. A row filed under the wrong category (money under 数量, a deadline
+    // under 数量) shows the department thought of it: the message says so.
+    let cats = categories(p);
+    let has = |c: Level2| cats.contains(&c);
+    let money_anywhere = p
+        .indicators
+        .iter()
+        .any(|i| !values::money(&i.value).is_empty());
+    let deadline_anywhere = p
+        .indicators
+        .iter()
+        .any(|i| values::is_deadline(&i.value) || values::is_deadline(&i.name));
+    if !has(Level2::Quantity) {
+        push("coverage.quantity", p.source.line, "未设置数量指标".into());
+    }
+    if !has(Level2::Cost) {
+        push(
+            "coverage.cost",
+            p.source.line,
+            if money_anywhere {
+                "未设置成本指标（金额写在了其他类别的指标中）".into()
             } else {
-                cost_parts += v;
-                cost_lines.push(i.line);
-            }
-        }
-        if i.is_set() {
-            let key = (
-                i.level2_category,
-                crate::text::key(&i.name),
-                crate::text::key(&i.value),
-            );
-            if let Some(first) = seen.get(&key) {
+                "未设置成本指标".into()
+            },
+        );
+    }
+    if ![
+        Level2::Economic,
+        Level2::Social,
+        Level2::Ecological,
+        Level2::Sustainability,
+    ]
+    .iter()
+    .any(|c| has(*c))
+    {
+        push(
+            "coverage.benefit",
+            p.source.line,
+            "未设置任何效益指标".into(),
+        );
+    }
+    if !has(Level2::Quality) {
+        push("coverage.quality", p.source.line, "未设置质量指标".into());
+    }
+    if !has(Level2::Timeliness) {
+        push(
+            "coverage.timeliness",
+            p.source.line,
+            if deadline_anywhere {
+                "未设置时效指标（完成时间写在了其他类别的指标中）".into()
+            } else {
+                "未设置时效指标".into()
+            },
+        );
+    }
+    if !has(Level2::Satisfaction) {
+        push(
+            "coverage.satisfaction",
+            p.source.line,
+            "未设置满意度指标".into(),
+        );
+    }
+
+    // Values. A row repeated word for word is reported once, as a repeat.
+    let mut seen: BTreeSet<(Option<Level2>, String, String)> = BTreeSet::new();
+    let mut deadlines = Vec::new();
+    for i in &p.indicators {
+        if i.is_set() && !is_placeholder(&i.value) {
+            // The same sentence under 社会效益 and again under 经济/生态效益 is one
+            // benefit written twice, whatever the rows are named.
+            let benefit = i.level2_category.is_some_and(|c| c.parent() == Level1::Benefit);
+            let long = crate::text::key(&i.value).chars().count() >= 10;
+            let key = if benefit && long {
+                (Some(Level2::Social), String::new(), crate::text::key(&i.value))
+            } else {
+                (
+                    i.level2_category,
+                    crate::text::key(&i.name),
+                    crate::text::key(&i.value),
+                )
+            };
+            if !seen.insert(key) {
                 push(
                     "duplicate.indicator",
                     i.line,
-                    format!("指标“{}：{}”与第 {first} 行重复", i.name, i.value),
+                    format!(
+                        "指标“{}：{}”在本项目中重复出现",
+                        crate::text::excerpt(&i.name, 30),
+                        values::quote(&i.value)
+                    ),
                 );
-            } else {
-                seen.insert(key, i.line);
+                continue;
             }
         }
+        value_rules(ctx, &p.indicators, i, &mut push, &mut deadlines);
     }
-    if let Some(total) = f.total.value {
-        let parts = (!cost_lines.is_empty()).then(|| (cost_parts, cost_lines[0]));
-        let over = [parts, cost_cap]
-            .into_iter()
-            .flatten()
-            .filter(|(v, _)| *v > total + tol)
-            .max();
-        if let Some((v, line)) = over {
-            push(
-                "cost.exceeds-funds",
-                line,
+    // Deadlines filed as outputs are one mistake however many rows repeat it.
+    if let Some((line, label, q, c)) = deadlines.first() {
+        push(
+            "structure.misfiled",
+            *line,
+            if deadlines.len() == 1 {
+                format!("{}指标“{label}”的指标值“{q}”是完成时间，属于时效指标", c.label())
+            } else {
                 format!(
-                    "成本指标写明的金额合计 {} 万元，超过年度资金总额 {} 万元",
-                    exact(v),
-                    exact(total)
-                ),
-            );
+                    "{}指标“{label}”等 {} 项的指标值是完成时间（如“{q}”），属于时效指标",
+                    c.label(),
+                    deadlines.len()
+                )
+            },
+        );
+    }
+    cost_rules(p, tol, &mut push);
+}
+
+/// An earlier table of the same department with the same project name.
+fn earlier_copy<'a>(ctx: &Ctx<'a>, p: &Project) -> Option<&'a Project> {
+    let key = crate::text::key(&p.name);
+    ctx.dept
+        .projects
+        .iter()
+        .take_while(|q| !std::ptr::eq(*q, p))
+        .find(|q| crate::text::key(&q.name) == key)
+}
+
+fn same_targets(a: &Project, b: &Project) -> bool {
+    let rows = |p: &Project| -> Vec<(String, String)> {
+        p.indicators
+            .iter()
+            .map(|i| (crate::text::key(&i.name), crate::text::key(&i.value)))
+            .collect()
+    };
+    rows(a) == rows(b)
+}
+
+/// A 三级 name used for indicators of at least three different 二级 categories: the
+/// project's name or one phrase written into every row.
+fn generic_name(p: &Project) -> Option<(String, usize, u32)> {
+    let mut by: BTreeMap<String, (BTreeSet<Level2>, usize, u32, &str)> = BTreeMap::new();
+    for i in p.indicators.iter().filter(|i| i.is_set()) {
+        let (Some(c), false) = (i.level2_category, is_placeholder(&i.name)) else {
+            continue;
+        };
+        let e = by
+            .entry(crate::text::key(&i.name))
+            .or_insert((BTreeSet::new(), 0, i.line, i.name.as_str()));
+        e.0.insert(c);
+        e.1 += 1;
+    }
+    // A table itemised by sub-task names its 数量/时效/成本 rows after the sub-task;
+    // the name says nothing only when it also stands for a benefit or satisfaction.
+    by.into_values()
+        .filter(|(cats, ..)| {
+            cats.len() >= 3
+                && cats
+                    .iter()
+                    .any(|c| matches!(c.parent(), Level1::Benefit | Level1::Satisfaction))
+        })
+        .max_by_key(|(cats, n, ..)| (cats.len(), *n))
+        .map(|(_, n, line, name)| (name.to_string(), n, line))
+}
+
+/// The written total, give or take half a unit of its last written digit: a total
+/// written `40.1` stands for anything that rounds to it.
+fn rounding(a: &crate::amount::Amount) -> Decimal {
+    let raw = crate::text::key(&a.raw);
+    let decimals = raw
+        .split_once('.')
+        .map(|(_, d)| d.chars().take_while(|c| c.is_ascii_digit()).count())
+        .unwrap_or(0);
+    if raw.is_empty() || a.value.is_none() {
+        return Decimal::ZERO;
+    }
+    // Amounts read from 元 were converted: their precision is that of 元.
+    let scale = if a.value.is_some_and(|v| v.scale() as usize > decimals + 2) {
+        decimals as u32 + 4
+    } else {
+        decimals as u32
+    };
+    Decimal::new(5, scale + 1)
+}
+
+/// Cost indicators against the total, and money named in the goal.
+fn cost_rules(p: &Project, tol: Decimal, push: &mut impl FnMut(&str, u32, String)) {
+    let f = &p.funds;
+    let Some(total) = f.total.value else { return };
+    let slack = tol.max(rounding(&f.total));
+    // Each cost row's amount. One that restates the total is the whole, not a part; one
+    // that equals the sum of the others is their subtotal.
+    let amounts: Vec<(Decimal, u32, &str)> = p
+        .indicators
+        .iter()
+        .filter(|i| i.level2_category == Some(Level2::Cost))
+        .filter_map(|i| values::cost_amount(&i.value).map(|v| (v, i.line, i.value.as_str())))
+        .filter(|(v, ..)| (*v - total).abs() > tol)
+        .collect();
+    // A row written twice, or a cap restating another row's amount (`≤4万元` beside
+    // `4万元`), is one amount, not two.
+    let mut parts: Vec<(Decimal, u32)> = Vec::new();
+    for (n, (v, line, text)) in amounts.iter().enumerate() {
+        let again = amounts[..n].iter().any(|(v2, _, t2)| {
+            crate::text::key(t2) == crate::text::key(text)
+                || (v2 == v && (values::has_comparison(t2) || values::has_comparison(text)))
+        });
+        if !again {
+            parts.push((*v, *line));
         }
+    }
+    let sum: Decimal = parts.iter().map(|x| x.0).sum();
+    if parts.len() > 2
+        && let Some(pos) = parts.iter().position(|(v, _)| *v * Decimal::TWO == sum)
+    {
+        parts.remove(pos);
+    }
+    let sum: Decimal = parts.iter().map(|x| x.0).sum();
+    if let Some((_, line)) = parts.first()
+        && sum > total + slack
+    {
+        push(
+            "cost.exceeds-funds",
+            *line,
+            if parts.len() == 1 {
+                format!(
+                    "成本指标写明的金额 {} 万元，超过年度资金总额 {} 万元",
+                    exact(sum),
+                    exact(total)
+                )
+            } else {
+                format!(
+                    "{} 项成本指标写明的金额合计 {} 万元，超过年度资金总额 {} 万元",
+                    parts.len(),
+                    exact(sum),
+                    exact(total)
+                )
+            },
+        );
+    }
+    if let Some(goal) = &p.goal
+        && let Some((spent, summed)) = values::goal_spending(goal)
+        && spent > total + slack
+    {
+        push(
+            "cost.goal-exceeds-funds",
+            p.source.line,
+            format!(
+                "总体目标{} {} 万元，超过年度资金总额 {} 万元",
+                if summed {
+                    "写明的各项金额合计"
+                } else {
+                    "中写明的一项金额"
+                },
+                exact(spent),
+                exact(total)
+            ),
+        );
     }
 }
 
@@ -714,35 +1012,19 @@ fn exact(d: Decimal) -> String {
 /// Rules on one indicator's value.
 fn value_rules(
     ctx: &Ctx<'_>,
-    _p: &Project,
+    rows: &[Indicator],
     i: &Indicator,
     push: &mut impl FnMut(&str, u32, String),
+    deadlines: &mut Vec<(u32, String, String, Level2)>,
 ) {
     let cat = i.level2_category;
     let label = if i.name.is_empty() {
         i.level2.clone()
     } else {
-        i.name.clone()
+        crate::text::excerpt(&i.name, 30)
     };
     if is_placeholder(&i.value) {
-        let optional = matches!(
-            cat,
-            Some(Level2::Economic | Level2::Ecological | Level2::Sustainability)
-        ) && is_placeholder(&i.name);
-        if optional {
-            push(
-                "values.empty-optional",
-                i.line,
-                format!(
-                    "“{}”一行未填写",
-                    if i.level2.is_empty() {
-                        "效益指标"
-                    } else {
-                        i.level2.as_str()
-                    }
-                ),
-            );
-        } else if !is_placeholder(&i.name) {
+        if !is_placeholder(&i.name) && is_indicator_name(rows, &i.name) {
             // A row with neither name nor value sets nothing; coverage reports the
             // category when no other row sets it.
             push("values.empty", i.line, format!("“{label}”的指标值为空"));
@@ -750,6 +1032,10 @@ fn value_rules(
         return;
     }
     let v = &i.value;
+    let q = values::quote(v);
+    if values::not_applicable(v) {
+        return;
+    }
     if !i.name.is_empty()
         && crate::text::key(&i.name) == crate::text::key(v)
         && !values::has_digit(v)
@@ -757,110 +1043,239 @@ fn value_rules(
         push(
             "values.restates-name",
             i.line,
-            format!("指标值“{v}”与指标名称相同"),
+            format!("指标值“{q}”与指标名称相同"),
         );
         return;
     }
+    let timeliness = cat == Some(Level2::Timeliness);
+    let when = values::is_deadline(v)
+        || (["时间", "时限", "期限"].iter().any(|w| i.name.contains(w))
+            && (values::is_year(v) || !values::years(v).is_empty())
+            && !values::has_count(v));
+    // A deadline filed under 数量 is reported as misfiled, not as unquantified.
+    // Under 质量 a date is as often a label the export moved down a row: only 数量 is
+    // judged.
+    let misfiled_deadline = when && !values::has_count(v) && cat == Some(Level2::Quantity);
     match cat {
-        Some(Level2::Quantity | Level2::Timeliness | Level2::Cost) if !values::has_digit(v) => {
+        Some(Level2::Quantity | Level2::Timeliness | Level2::Cost)
+            if !misfiled_deadline && !values::is_quantified(&i.name, v, timeliness) =>
+        {
             push(
                 "values.not-quantified",
                 i.line,
-                format!("“{label}”的指标值“{}”没有数字", crate::text::excerpt(v, 40)),
+                format!("“{label}”的指标值“{q}”没有数字"),
             );
         }
-        _ if values::is_vague(v) => {
+        _ if values::is_vague(v)
+            || (cat == Some(Level2::Satisfaction) && !values::has_digit(v) && !values::has_chinese_count(v)) =>
+        {
             push(
                 "values.vague",
                 i.line,
-                format!("“{label}”的指标值“{v}”没有衡量标准"),
+                format!("“{label}”的指标值“{q}”没有衡量标准"),
             );
         }
         _ => {}
     }
-    if values::bare_number(v) && !matches!(cat, Some(Level2::Timeliness)) && !values::is_year(v) {
+    let cost = cat == Some(Level2::Cost);
+    // A number on a row with no name is a stray cell of the export, not a target.
+    if values::bare_number(v)
+        && !is_placeholder(&i.name)
+        && !timeliness
+        && !cost
+        && !values::is_year(v)
+        && !values::name_gives_unit(&i.name)
+        && !values::is_zero(v)
+    {
         push(
             "values.bare-number",
             i.line,
-            format!("“{label}”的指标值“{v}”没有单位"),
+            format!("“{label}”的指标值“{q}”没有单位"),
         );
     }
     if values::has_percent(v) {
+        let signed = values::has_comparison(v) || values::has_comparison(&i.name);
         if cat == Some(Level2::Satisfaction) {
-            if crate::text::key(v).contains("100%") {
-                push(
-                    "satisfaction.hundred",
-                    i.line,
-                    format!("满意度目标“{v}”为100%，调查结果难以核实"),
-                );
-            } else if !values::has_comparison(v) {
-                push(
-                    "satisfaction.no-sign",
-                    i.line,
-                    format!("满意度目标“{v}”未写“≥”等比较符号"),
-                );
+            // Rows under 满意度 that do not measure satisfaction (`企业正常运作 100%`)
+            // are not satisfaction targets.
+            let measures = |j: &Indicator| j.name.contains("满意") || j.value.contains("满意");
+            let another = rows.iter().any(|j| {
+                j.level2_category == Some(Level2::Satisfaction) && !std::ptr::eq(j, i) && measures(j)
+            });
+            if measures(i) || !another {
+                if values::percent_of_hundred(v) && !crate::text::key(v).contains("≤") {
+                    push(
+                        "satisfaction.hundred",
+                        i.line,
+                        format!("满意度目标“{q}”为100%，调查结果难以核实"),
+                    );
+                } else if !signed {
+                    push(
+                        "satisfaction.no-sign",
+                        i.line,
+                        format!("满意度目标“{q}”未写“≥”等比较符号"),
+                    );
+                }
             }
-        } else if !values::is_rate_name(&i.name) && !i.name.is_empty() {
+        } else if !i.name.is_empty()
+            && values::only_percent(v)
+            // `100%` reads as "all of it done" (`妥善处理突发事件 100%`), except on a
+            // benefit that only names a direction (`优化营商环境 100%`): 100% of nothing.
+            && (!values::exact_percent(v)
+                || (cat.is_some_and(|c| c.parent() == Level1::Benefit)
+                    && values::names_a_direction(&i.name)))
+            && !values::is_rate_name(&i.name)
+        {
             push(
                 "values.percent-not-rate",
                 i.line,
-                format!("“{}”不是比率，指标值却是“{v}”", i.name),
+                format!(
+                    "“{}”不是比率，指标值却是“{q}”",
+                    crate::text::excerpt(&i.name, 30)
+                ),
             );
-        } else if !values::has_comparison(v) {
+        } else if !signed && !values::exact_percent(v) && values::only_percent(v) {
             push(
                 "values.rate-without-sign",
                 i.line,
-                format!("“{label}”的目标“{v}”未写比较符号"),
+                format!("“{label}”的目标“{q}”未写比较符号"),
             );
         }
     }
-    if cat == Some(Level2::Quantity) {
-        let money_name = ["经费", "资金", "费用", "金额", "预算"]
-            .iter()
-            .any(|w| i.name.contains(w));
-        // A money name with any amount, or a value that is just one amount.
-        let amounts = values::money(v);
-        if !amounts.is_empty() && (money_name || amounts.len() == 1) {
+    match cat {
+        Some(c @ Level2::Quantity) if misfiled_deadline => {
+            deadlines.push((i.line, label.clone(), q.clone(), c));
+        }
+        Some(Level2::Quantity) => {
+            let money_name = ["经费", "资金", "费用", "金额", "预算", "补助", "补贴", "工资", "劳务"]
+                .iter()
+                .any(|w| i.name.contains(w))
+                || i.name.ends_with('费');
+            // A money name with any amount (or a bare rate: `劳务费 600/月`), or a
+            // value that is just one amount.
+            let amounts = values::money(v);
+            let rate = i.name.ends_with('费') && v.contains('/') && values::has_digit(v) && !values::has_count(v);
+            // A value that also counts the output (`培训20人次，费用6万`) has its quantity.
+            if (!amounts.is_empty()
+                && !values::has_count(v)
+                && (money_name || amounts.len() == 1))
+                || rate
+            {
+                push(
+                    "values.money-as-output",
+                    i.line,
+                    format!("数量指标“{label}”的指标值是金额“{q}”"),
+                );
+            }
+        }
+        // A bare percentage under 满意度 on a row that names no one's satisfaction
+        // (`企业正常运作 100%`), beside a row that does. Rows whose text the export moved
+        // under the label (`力争超额完成任务`) are not judged.
+        Some(Level2::Satisfaction)
+            if !["满意", "认可", "评价", "口碑"]
+                .iter()
+                .any(|w| i.name.contains(w) || v.contains(w))
+                && values::only_percent(v)
+                && rows.iter().any(|j| {
+                    j.level2_category == Some(Level2::Satisfaction)
+                        && (j.name.contains("满意") || j.value.contains("满意"))
+                }) =>
+        {
             push(
-                "values.money-as-output",
+                "structure.misfiled",
+                i.line,
+                format!("满意度指标下的“{label}：{q}”不是满意度"),
+            );
+        }
+        Some(Level2::Economic | Level2::Social | Level2::Ecological | Level2::Sustainability)
+            if values::is_spending(&i.name, v) =>
+        {
+            push(
+                "structure.misfiled",
                 i.line,
                 format!(
-                    "数量指标“{label}”的指标值是金额“{}”",
-                    crate::text::excerpt(v, 40)
+                    "效益指标“{label}”的指标值“{q}”是项目花费的金额，属于成本指标"
                 ),
             );
         }
+        Some(Level2::Cost)
+            if values::is_quantified(&i.name, v, false)
+                && !values::mentions_money(v)
+                && !values::mentions_money(&i.name) =>
+        {
+            push(
+                "cost.no-amount",
+                i.line,
+                if values::has_digit(v) && !values::has_percent(v) {
+                    format!("成本指标“{label}”的指标值“{q}”没有写明金额单位（元或万元）")
+                } else {
+                    format!("成本指标“{label}”的指标值“{q}”没有写明金额")
+                },
+            );
+        }
+        _ => {}
     }
     if let Some((expr, stated, computed)) = values::bad_arithmetic(v) {
         push(
             "cost.arithmetic",
             i.line,
             format!(
-                "算式“{expr}”的结果写为 {stated}，按所写数字计算为 {}",
+                "算式“{}”的结果写为 {stated}，按所写数字计算为 {}",
+                crate::text::excerpt(&expr, 40),
                 computed.normalize()
             ),
         );
     }
-    if cat == Some(Level2::Timeliness)
-        && let Some(year) = ctx.book.year
-    {
-        let others: Vec<u16> = values::years(v)
-            .into_iter()
-            .filter(|y| *y != year)
-            .collect();
-        if let Some(y) = others.first() {
+    if timeliness && let Some(year) = ctx.book.year {
+        let ys = values::years(v);
+        // A period that includes the budget year (`2023年-2025年`) or a history before
+        // it (`2018年已完成…，2024年完成`) is not outside the year.
+        if !ys.is_empty() && !ys.contains(&year) && !values::spans_year(v, year) {
             push(
                 "time.outside-year",
                 i.line,
-                format!("时效“{v}”写的是 {y} 年，本册为 {year} 年度"),
+                format!("时效“{q}”写的是 {} 年，预算年度为 {year} 年", ys[0]),
             );
         }
     }
 }
 
-/// Department-level rules: the 整体支出 table against itself and against the projects.
+/// A name a department gave an indicator, not a target written into the name column
+/// (`退役军人8人`), a wrapped fragment (`右。`) or a name written into every row.
+fn is_indicator_name(rows: &[Indicator], name: &str) -> bool {
+    let k = crate::text::key(name);
+    let n = k.chars().count();
+    let repeated = rows
+        .iter()
+        .filter(|i| crate::text::key(&i.name) == k)
+        .count()
+        > 2;
+    n >= 2
+        && n <= 24
+        && !repeated
+        && !values::has_digit(name)
+        && !values::has_chinese_count(name)
+        && !k.ends_with(['。', '；', ';', '，', ','])
+}
+
+/// Department-level rules: the 整体支出 table against itself and against the projects,
+/// and its satisfaction targets read like a project's. (Its other rows mix amounts and
+/// tasks in ways the project rules were not measured on.)
 pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(o) = &ctx.dept.overall else { return };
+    {
+        let book = ctx.book.slug.as_str();
+        let mut push = |id: &str, line: u32, msg: String| {
+            let rule = r(id);
+            if id.starts_with("satisfaction.") && ctx.settings.enabled_for(book, rule) {
+                out.push(ctx.department_finding(rule, line, msg));
+            }
+        };
+        let mut deadlines = Vec::new();
+        for i in &o.indicators {
+            value_rules(ctx, &o.indicators, i, &mut push, &mut deadlines);
+        }
+    }
     let book = ctx.book.slug.as_str();
     let tol = ctx.settings.tolerance;
     let get = |k: FundKind| {
@@ -938,16 +1353,28 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter_map(|p| p.funds.total.value)
         .sum();
+    // The 项目支出 cell, or when it is left blank, 支出合计 less 基本支出.
+    let spending = get(FundKind::ProjectSpending)
+        .map(|(v, line, label)| (v, line, format!("{label} {} 万元", w(v))))
+        .or_else(|| {
+            let (spend, line, l1) = get(FundKind::ExpenditureTotal)?;
+            let (basic, _, l2) = get(FundKind::BasicTotal)?;
+            let v = spend - basic;
+            Some((
+                v,
+                line,
+                format!("项目支出未填写，{l1}减{l2}为 {} 万元", w(v)),
+            ))
+        });
     if !ctx.dept.projects.is_empty()
-        && let Some((spending, line, label)) = get(FundKind::ProjectSpending)
+        && let Some((spending, line, said)) = spending
         && (spending - projects).abs() > tol
     {
         push(
             "overall.projects",
             line,
             format!(
-                "{label} {} 万元，本册该部门 {} 个项目表的资金总额之和 {} 万元",
-                w(spending),
+                "{said}，该部门 {} 个项目表的资金总额之和 {} 万元",
                 ctx.dept.projects.len(),
                 w(projects)
             ),
@@ -964,7 +1391,7 @@ pub fn check_book_level(book: &Book, settings: &Settings) -> Vec<Finding> {
     let rule = r("structure.form-without-goal");
     let without_goal: Vec<&Project> = book
         .projects()
-        .filter(|(_, p)| p.goal.is_none())
+        .filter(|(_, p)| p.goal.is_none() && !p.flags.contains(&ProjectFlag::Fragment))
         .map(|(_, p)| p)
         .collect();
     if settings.enabled_for(&book.slug, rule) && !without_goal.is_empty() {

@@ -64,6 +64,8 @@ pub struct Ledger {
     mapped: Vec<bool>,
     reported: Vec<bool>,
     pub items: Vec<ReportItem>,
+    /// Rows whose reading was guessed (a label completed, a level inferred).
+    pub guessed_rows: Vec<u32>,
 }
 
 impl Ledger {
@@ -72,6 +74,7 @@ impl Ledger {
             file: file.to_string(),
             mapped: vec![false; line_count + 2],
             reported: vec![false; line_count + 2],
+            guessed_rows: Vec::new(),
             items: Vec::new(),
         }
     }
@@ -129,6 +132,12 @@ impl Ledger {
         if let Some(last) = self.items.last_mut() {
             last.col = Some(cell.col as u32);
         }
+    }
+
+    /// A guess about how to read a table row: findings resting on it stay with reviewers.
+    pub fn guess_row(&mut self, line: u32, note: impl Into<String>) {
+        self.guessed_rows.push(line);
+        self.guess(line, note);
     }
 
     pub fn guess(&mut self, line: u32, note: impl Into<String>) {

@@ -1193,7 +1193,7 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
     if let Some((t2, Some(c2))) = &l2
         && labels::level2(&text::label_key(t2)).is_none()
     {
-        ledger.guess(
+        ledger.guess_row(
             row.line(),
             format!("二级指标“{t2}”写得不完整，按“{}指标”读取", c2.label()),
         );
@@ -1231,6 +1231,15 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
             if looks_like_value(&c.text) {
                 (String::new(), c.text.clone())
             } else {
+                // A lone text in the 指标值 column of a row whose labels sit one column
+                // right: the export shifted the row, and whether the text is the name or
+                // the value cannot be told.
+                if !positional && t.heading.is_some_and(|h| h.width > 1 && c.col + 1 >= h.width) {
+                    ledger.guess_row(
+                        row.line(),
+                        format!("本行各栏右移了一列，“{}”按三级指标名称读取，指标值不能确定", c.text),
+                    );
+                }
                 (c.text.clone(), String::new())
             }
         }
@@ -1286,7 +1295,7 @@ fn update_tree(t: &mut Table, l1: &Level1Read, l2: &Level2Read, line: u32, ledge
                 if !compatible && t.tree.level1_cat.is_some() {
                     // Page breaks and collapsed merges lose the 一级 cell: the category of
                     // the 二级 label tells which 一级 it belongs to.
-                    ledger.guess(
+                    ledger.guess_row(
                         line,
                         format!(
                             "二级指标“{}”不属于上方的一级指标“{}”，一级指标按“{}”推断",
@@ -1368,7 +1377,7 @@ fn grid_indicator_row(t: &mut Table, row: &Row, ledger: &mut Ledger) {
         && let Some((t2, Some(c2))) = &l2
         && labels::level2(&text::label_key(t2)).is_none()
     {
-        ledger.guess(
+        ledger.guess_row(
             row.line(),
             format!("二级指标“{t2}”写得不完整，按“{}指标”读取", c2.label()),
         );

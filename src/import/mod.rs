@@ -176,7 +176,11 @@ fn parse_file(input: &SourceInput) -> Result<ParsedFile, ImportError> {
         });
     }
     let sha = Sha256::digest(&input.bytes);
+    let mut guessed = std::mem::take(&mut ledger.guessed_rows);
+    guessed.sort_unstable();
+    guessed.dedup();
     let source = SourceFile {
+        guessed,
         file: input.name.clone(),
         sha256: sha.iter().map(|b| format!("{b:02x}")).collect(),
         encoding: doc.encoding.clone(),

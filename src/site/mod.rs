@@ -518,12 +518,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
     }
 }
 
-/// Run the checks of every book.
+/// Run the checks of every book and keep what the site publishes (`jixiao check` shows
+/// reviewers everything: `check::check_book`).
 pub fn analyse(site: &Site) -> Vec<BookFindings> {
     site.books
         .par_iter()
-        .map(|b| check::check_book(b, &site.config.check))
+        .map(|b| analyse_book(b, &site.config))
         .collect()
+}
+
+/// The published findings of one book.
+pub fn analyse_book(book: &crate::model::Book, config: &crate::config::Config) -> BookFindings {
+    check::check_book(book, &config.check).published()
 }
 
 /// Render every file of the site into `sink`: pages (written as they are rendered),

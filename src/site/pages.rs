@@ -1137,6 +1137,8 @@ struct RuleView {
     severity: &'static str,
     basis: &'static str,
     explain: &'static str,
+    /// Published on this site; otherwise only reviewers see its findings.
+    public: bool,
 }
 
 fn rules_page(site: &Site, tera: &tera::Tera) -> Result<OutFile> {
@@ -1151,6 +1153,7 @@ fn rules_page(site: &Site, tera: &tera::Tera) -> Result<OutFile> {
             severity: site.config.check.severity(r).id(),
             basis: r.basis,
             explain: r.explain,
+            public: site.config.check.public(r),
         })
         .collect();
     crumbs(&mut ctx, &[("检查规则", "")]);

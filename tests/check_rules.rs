@@ -556,7 +556,8 @@ fn cost_against_funds_and_written_arithmetic() {
     });
     // A number run together with the next by the export is not the department's sum.
     quiet("cost.arithmetic", |p| {
-        ind(p, "经济成本指标").value = "区级 $0.21775333 \\times 0.21775 \\times 190 = 13777.04$ 元".into()
+        ind(p, "经济成本指标").value =
+            "区级 $0.21775333 \\times 0.21775 \\times 190 = 13777.04$ 元".into()
     });
 }
 
@@ -932,7 +933,11 @@ fn the_checks_a_reviewer_asks_first() {
         .filter(|f| f.rule == "duplicate.project")
         .collect();
     assert_eq!(dup.len(), 1, "{dup:?}");
-    assert!(dup[0].message.contains("20.00 万元和 25.00 万元"), "{}", dup[0].message);
+    assert!(
+        dup[0].message.contains("20.00 万元和 25.00 万元"),
+        "{}",
+        dup[0].message
+    );
     assert_eq!(dup[0].line, 40, "the second table carries it");
     quiet("duplicate.project", |_| {});
     // Every 三级 name the project's own: the names say nothing.
@@ -967,7 +972,10 @@ fn reviewer_only_rules_and_guessed_rows_stay_off_the_site() {
         .all()
         .find(|f| f.rule == "coverage.satisfaction")
         .expect("reviewers see it");
-    assert!(!sat.public, "coverage.satisfaction is below the bar: reviewer-only");
+    assert!(
+        !sat.public,
+        "coverage.satisfaction is below the bar: reviewer-only"
+    );
     let bare = all
         .all()
         .find(|f| f.rule == "values.bare-number")
@@ -982,8 +990,16 @@ fn reviewer_only_rules_and_guessed_rows_stay_off_the_site() {
     )
     .expect("settings parse");
     let found = run(&b, &settings);
-    assert!(found.all().any(|f| f.rule == "coverage.satisfaction" && f.public));
-    assert!(found.all().any(|f| f.rule == "values.bare-number" && !f.public));
+    assert!(
+        found
+            .all()
+            .any(|f| f.rule == "coverage.satisfaction" && f.public)
+    );
+    assert!(
+        found
+            .all()
+            .any(|f| f.rule == "values.bare-number" && !f.public)
+    );
     // A finding on a row the import had to guess is for reviewers.
     b.sources.push(jixiao::model::SourceFile {
         file: "fixture.txt".into(),

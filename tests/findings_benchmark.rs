@@ -74,8 +74,9 @@ fn bar(severity: Severity) -> f64 {
 fn published_rules_meet_the_precision_bar() {
     let books = books();
     let all = findings(&books);
-    let labels: BTreeMap<(String, String, String), bool> = tsv("labels.tsv", 6)
-        .into_iter()
+    let rows = tsv("labels.tsv", 7);
+    let labels: BTreeMap<(String, String, String), bool> = rows
+        .iter()
         .map(|r| {
             assert!(
                 r[3] == "TRUE" || r[3] == "FALSE",
@@ -85,6 +86,17 @@ fn published_rules_meet_the_precision_bar() {
             ((r[0].clone(), r[1].clone(), r[2].clone()), r[3] == "TRUE")
         })
         .collect();
+    // Held-out rounds were drawn from the published findings after the rules were last
+    // tuned: their precision, as labelled then, is the estimate that did not shape them.
+    let held: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[6].starts_with("held-out"))
+        .collect();
+    let held_true = held.iter().filter(|r| r[3] == "TRUE").count();
+    println!(
+        "held-out published findings: {held_true}/{} TRUE as first labelled",
+        held.len()
+    );
     assert!(labels.len() >= 200, "at least 200 labelled findings");
 
     let mut tally: BTreeMap<&str, Tally> = BTreeMap::new();

@@ -112,7 +112,7 @@ pub const RULES: &[Rule] = &[
         Warning,
         "整体支出表与项目表合计不符",
         BASIS_FORM,
-        "部门整体支出表列出的项目支出，应与本册中该部门各项目表的资金总额之和一致；不一致时可能有项目表缺失或金额有误。"
+        "部门整体支出表列出的项目支出，应与同一文件中该部门各项目表的资金总额之和一致；不一致时可能有项目表缺失或金额有误。"
     ),
     rule!(
         "structure.no-name",
@@ -126,7 +126,7 @@ pub const RULES: &[Rule] = &[
         Warning,
         "未注明部门",
         BASIS_FORM,
-        "表格没有填写部门（单位），网站把它归入“未注明部门”。"
+        "表格没有填写部门（单位），网站把它归入“未注明部门”；或主管部门一栏为空，网站按实施单位归类。"
     ),
     rule!(
         "structure.no-goal",
@@ -140,7 +140,7 @@ pub const RULES: &[Rule] = &[
         Info,
         "表样未设总体目标栏",
         BASIS_101,
-        "本册使用的表样没有单独的“总体目标”栏，整册只提示一次，不逐个项目计入。"
+        "这批绩效目标表使用的表样没有单独的“总体目标”栏，只提示一次，不逐个项目计入。"
     ),
     rule!(
         "structure.misplaced-level2",
@@ -307,7 +307,7 @@ pub const RULES: &[Rule] = &[
         Warning,
         "时效超出预算年度",
         BASIS_101,
-        "时效指标中的年份不是本册的预算年度，项目完成时间或期间需要核对。"
+        "时效指标中的年份不是这批绩效目标表的预算年度，项目完成时间或期间需要核对。"
     ),
     rule!(
         "satisfaction.no-sign",
@@ -577,7 +577,8 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
         && readable(FundKind::FiscalOwn)
         && readable(FundKind::CarryOver))
     .then(|| add(&f.fiscal_upper) + add(&f.fiscal_own) + add(&f.carry_over));
-    let fiscal_wrong = matches!((f.fiscal.value, fiscal_parts), (Some(v), Some(parts)) if (parts - v).abs() > tol);
+    let fiscal_wrong =
+        matches!((f.fiscal.value, fiscal_parts), (Some(v), Some(parts)) if (parts - v).abs() > tol);
     if let (Some(fiscal), Some(sum), true) = (f.fiscal.value, fiscal_parts, fiscal_wrong) {
         push(
             "funds.sum-fiscal",
@@ -678,7 +679,10 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
             p.source.line,
             "表格未填写部门（单位）".into(),
         );
-    } else if p.flags.contains(&ProjectFlag::DepartmentFromImplementingUnit) {
+    } else if p
+        .flags
+        .contains(&ProjectFlag::DepartmentFromImplementingUnit)
+    {
         push(
             "structure.no-department",
             p.source.line,
@@ -812,10 +816,16 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
         if i.is_set() && !is_placeholder(&i.value) {
             // The same sentence under 社会效益 and again under 经济/生态效益 is one
             // benefit written twice, whatever the rows are named.
-            let benefit = i.level2_category.is_some_and(|c| c.parent() == Level1::Benefit);
+            let benefit = i
+                .level2_category
+                .is_some_and(|c| c.parent() == Level1::Benefit);
             let long = crate::text::key(&i.value).chars().count() >= 10;
             let key = if benefit && long {
-                (Some(Level2::Social), String::new(), crate::text::key(&i.value))
+                (
+                    Some(Level2::Social),
+                    String::new(),
+                    crate::text::key(&i.value),
+                )
             } else {
                 (
                     i.level2_category,
@@ -844,7 +854,10 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
             "structure.misfiled",
             *line,
             if deadlines.len() == 1 {
-                format!("{}指标“{label}”的指标值“{q}”是完成时间，属于时效指标", c.label())
+                format!(
+                    "{}指标“{label}”的指标值“{q}”是完成时间，属于时效指标",
+                    c.label()
+                )
             } else {
                 format!(
                     "{}指标“{label}”等 {} 项的指标值是完成时间（如“{q}”），属于时效指标",
@@ -885,9 +898,12 @@ fn generic_name(p: &Project) -> Option<(String, usize, u32)> {
         let (Some(c), false) = (i.level2_category, is_placeholder(&i.name)) else {
             continue;
         };
-        let e = by
-            .entry(crate::text::key(&i.name))
-            .or_insert((BTreeSet::new(), 0, i.line, i.name.as_str()));
+        let e = by.entry(crate::text::key(&i.name)).or_insert((
+            BTreeSet::new(),
+            0,
+            i.line,
+            i.name.as_str(),
+        ));
         e.0.insert(c);
         e.1 += 1;
     }
@@ -895,10 +911,11 @@ fn generic_name(p: &Project) -> Option<(String, usize, u32)> {
     // the name says nothing only when it also stands for a benefit or satisfaction.
     by.into_values()
         .filter(|(cats, ..)| {
-            cats.len() >= 3
-                && cats
-                    .iter()
-                    .any(|c| matches!(c.parent(), Level1::Benefit | Level1::Satisfaction))
+            let outcomes = cats
+                .iter()
+                .filter(|c| matches!(c.parent(), Level1::Benefit | Level1::Satisfaction))
+                .count();
+            cats.len() >= 5 || (cats.len() >= 3 && outcomes >= 2)
         })
         .max_by_key(|(cats, n, ..)| (cats.len(), *n))
         .map(|(_, n, line, name)| (name.to_string(), n, line))
@@ -1067,7 +1084,9 @@ fn value_rules(
             );
         }
         _ if values::is_vague(v)
-            || (cat == Some(Level2::Satisfaction) && !values::has_digit(v) && !values::has_chinese_count(v)) =>
+            || (cat == Some(Level2::Satisfaction)
+                && !values::has_digit(v)
+                && !values::has_chinese_count(v)) =>
         {
             push(
                 "values.vague",
@@ -1100,7 +1119,9 @@ fn value_rules(
             // are not satisfaction targets.
             let measures = |j: &Indicator| j.name.contains("满意") || j.value.contains("满意");
             let another = rows.iter().any(|j| {
-                j.level2_category == Some(Level2::Satisfaction) && !std::ptr::eq(j, i) && measures(j)
+                j.level2_category == Some(Level2::Satisfaction)
+                    && !std::ptr::eq(j, i)
+                    && measures(j)
             });
             if measures(i) || !another {
                 if values::percent_of_hundred(v) && !crate::text::key(v).contains("≤") {
@@ -1147,18 +1168,21 @@ fn value_rules(
             deadlines.push((i.line, label.clone(), q.clone(), c));
         }
         Some(Level2::Quantity) => {
-            let money_name = ["经费", "资金", "费用", "金额", "预算", "补助", "补贴", "工资", "劳务"]
-                .iter()
-                .any(|w| i.name.contains(w))
+            let money_name = [
+                "经费", "资金", "费用", "金额", "预算", "补助", "补贴", "工资", "劳务",
+            ]
+            .iter()
+            .any(|w| i.name.contains(w))
                 || i.name.ends_with('费');
             // A money name with any amount (or a bare rate: `劳务费 600/月`), or a
             // value that is just one amount.
             let amounts = values::money(v);
-            let rate = i.name.ends_with('费') && v.contains('/') && values::has_digit(v) && !values::has_count(v);
+            let rate = i.name.ends_with('费')
+                && v.contains('/')
+                && values::has_digit(v)
+                && !values::has_count(v);
             // A value that also counts the output (`培训20人次，费用6万`) has its quantity.
-            if (!amounts.is_empty()
-                && !values::has_count(v)
-                && (money_name || amounts.len() == 1))
+            if (!amounts.is_empty() && !values::has_count(v) && (money_name || amounts.len() == 1))
                 || rate
             {
                 push(
@@ -1193,9 +1217,7 @@ fn value_rules(
             push(
                 "structure.misfiled",
                 i.line,
-                format!(
-                    "效益指标“{label}”的指标值“{q}”是项目花费的金额，属于成本指标"
-                ),
+                format!("效益指标“{label}”的指标值“{q}”是项目花费的金额，属于成本指标"),
             );
         }
         Some(Level2::Cost)
@@ -1250,8 +1272,7 @@ fn is_indicator_name(rows: &[Indicator], name: &str) -> bool {
         .filter(|i| crate::text::key(&i.name) == k)
         .count()
         > 2;
-    n >= 2
-        && n <= 24
+    (2..=24).contains(&n)
         && !repeated
         && !values::has_digit(name)
         && !values::has_chinese_count(name)

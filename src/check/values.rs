@@ -96,8 +96,9 @@ pub fn money(text: &str) -> Vec<Decimal> {
             let first = next.next();
             let counted = first
                 .is_some_and(|ch| "本人户次个件台套项份条场期册名所处座辆吨米亩家千".contains(ch))
-                // `3万平方米`, `2万页`: a bare 万 before any other word counts things.
-                || (&c[2] == "万" && first.is_some_and(is_cjk));
+                // `3万平方米`, `2万页`: a bare 万 before any other word counts things
+                // (`1万以内`, `2万左右` are still money).
+                || (&c[2] == "万" && first.is_some_and(|ch| is_cjk(ch) && !"以左内余多".contains(ch)));
             let rate = (after.starts_with('/') && !after.starts_with("/年"))
                 || t[..whole.start()].chars().rev().take(2).any(|c| c == '每');
             !counted && !rate
@@ -139,11 +140,10 @@ pub fn bad_arithmetic(text: &str) -> Option<(String, Decimal, Decimal)> {
         }
         // A number run together with the next (`0.21775333`: a rate and a count) is a
         // conversion artefact; judging it would blame the department for the export.
-        if NUMBER.find_iter(expr).any(|m| {
-            m.as_str()
-                .split_once('.')
-                .is_some_and(|(_, d)| d.len() > 6)
-        }) {
+        if NUMBER
+            .find_iter(expr)
+            .any(|m| m.as_str().split_once('.').is_some_and(|(_, d)| d.len() > 6))
+        {
             continue;
         }
         let stated = dec(&c[2])?;
@@ -247,9 +247,33 @@ pub fn has_chinese_count(text: &str) -> bool {
 pub fn has_schedule(text: &str) -> bool {
     let t = k(text);
     [
-        "每月", "每季", "每年", "每周", "每日", "每天", "每半年", "按月", "按季", "按年", "按周",
-        "按日", "按学期", "每学期", "年底", "年末", "月底", "月末", "季末", "上半年", "下半年",
-        "年内", "年度内", "当年", "年初", "月初", "季度",
+        "每月",
+        "每季",
+        "每年",
+        "每周",
+        "每日",
+        "每天",
+        "每半年",
+        "按月",
+        "按季",
+        "按年",
+        "按周",
+        "按日",
+        "按学期",
+        "每学期",
+        "年底",
+        "年末",
+        "月底",
+        "月末",
+        "季末",
+        "上半年",
+        "下半年",
+        "年内",
+        "年度内",
+        "当年",
+        "年初",
+        "月初",
+        "季度",
     ]
     .iter()
     .any(|w| t.contains(w))
@@ -327,7 +351,9 @@ pub fn name_gives_unit(name: &str) -> bool {
     let bracket = t.ends_with(')')
         && t.rfind('(').is_some_and(|i| {
             let inner = &t[i + 1..t.len() - 1];
-            !inner.is_empty() && inner.chars().count() <= 4 && !inner.chars().any(|c| c.is_ascii_digit())
+            !inner.is_empty()
+                && inner.chars().count() <= 4
+                && !inner.chars().any(|c| c.is_ascii_digit())
         });
     bracket
         || [
@@ -414,6 +440,10 @@ pub fn is_rate_name(name: &str) -> bool {
         "程度",
         "指数",
         "满意",
+        "增速",
+        "安全感",
+        "幸福感",
+        "获得感",
     ]
     .iter()
     .any(|w| name.contains(w))
@@ -424,9 +454,11 @@ pub fn names_a_direction(name: &str) -> bool {
     let key = k(name);
     // Forms that number their rows: `指标1：提高…`.
     let t = NUMBERED.replace(&key, "");
-    ["提高", "优化", "促进", "减少", "推动", "加强", "改善", "增强"]
-        .iter()
-        .any(|w| t.starts_with(w))
+    [
+        "提高", "优化", "促进", "减少", "推动", "加强", "改善", "增强",
+    ]
+    .iter()
+    .any(|w| t.starts_with(w))
 }
 
 static NUMBERED: LazyLock<Regex> =
@@ -438,8 +470,21 @@ pub fn is_vague(value: &str) -> bool {
         return false;
     }
     let k = k(value);
-    // `较上年提高`: last year's measured value is the baseline.
-    if ["较上年", "比上年", "同比", "较去年"].iter().any(|w| k.contains(w)) {
+    // `较上年提高`: last year's measured value is the baseline; `无死角`, `全覆盖`,
+    // `不发生`: an absolute end state.
+    if [
+        "较上年",
+        "比上年",
+        "同比",
+        "较去年",
+        "无死角",
+        "全覆盖",
+        "不发生",
+        "零",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
+    {
         return false;
     }
     let words = [
@@ -482,7 +527,7 @@ pub fn is_deadline(text: &str) -> bool {
 }
 
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\d+(?:\.\d+)?\s*(?:个|座|套|台|项|次|件|人|户|名|家|所|处|条|场|期|本|册|份|辆|间|张|批|轮|类|栋|幢|支|部|块|片|公里|千米|米|亩|平方|立方|吨|㎡|m|%|株|棵|课时|学时|篇|期)")
+    Regex::new(r"\d+(?:\.\d+)?\s*(?:个|座|套|台|项|次|件|人|户|名|家|所|处|条|场|期|本|册|份|辆|间|张|批|轮|类|栋|幢|支|部|块|片|公里|千米|米|亩|平方|立方|吨|㎡|m|%|株|棵|课时|学时|篇|期|幅|面|盏|套)")
         .expect("valid regex")
 });
 
@@ -499,14 +544,34 @@ pub fn has_count(text: &str) -> bool {
 pub fn is_spending(name: &str, value: &str) -> bool {
     let both = format!("{}{}", k(name), k(value));
     let outcome = [
-        "增收", "收入", "产值", "节约", "节省", "带动", "拉动", "税收", "利润", "营业", "销售",
-        "增加值", "效益", "减少损失", "挽回", "降低成本", "融资", "招商", "投资", "撬动",
+        "增收",
+        "收入",
+        "产值",
+        "节约",
+        "节省",
+        "带动",
+        "拉动",
+        "税收",
+        "利润",
+        "营业",
+        "销售",
+        "增加值",
+        "效益",
+        "减少损失",
+        "挽回",
+        "降低成本",
+        "融资",
+        "招商",
+        "投资",
+        "撬动",
     ]
     .iter()
     .any(|w| both.contains(w));
-    let spend = ["资金", "经费", "费用", "成本", "支出", "预算", "拨付", "支付", "补助", "补贴"]
-        .iter()
-        .any(|w| both.contains(w));
+    let spend = [
+        "资金", "经费", "费用", "成本", "支出", "预算", "拨付", "支付", "补助", "补贴",
+    ]
+    .iter()
+    .any(|w| both.contains(w));
     !outcome && spend && !money(value).is_empty() && !has_count(value)
 }
 
@@ -518,7 +583,10 @@ pub fn mentions_money(text: &str) -> bool {
 /// `0`, `≤0`: a zero target needs no unit.
 pub fn is_zero(text: &str) -> bool {
     let t = k(text);
-    let digits: String = t.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+    let digits: String = t
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
     dec(&digits).is_some_and(|d| d.is_zero())
 }
 
@@ -551,10 +619,42 @@ static SPAN: LazyLock<Regex> = LazyLock::new(|| {
 pub fn goal_spending(goal: &str) -> Option<(Decimal, bool)> {
     let t = k(goal);
     let not_spent = [
-        "总投资", "总预算", "概算", "估算", "累计", "总计划", "合同", "中期", "三年", "五年",
-        "产值", "收入", "营收", "税收", "销售", "带动", "拉动", "撬动", "融资", "贷款", "增加值",
-        "节约", "上级", "中央", "省级", "市级", "争取", "专项债", "债券", "社会资本", "自筹",
-        "投资", "GDP", "规模", "以上", "亿",
+        "总投资",
+        "总预算",
+        "概算",
+        "估算",
+        "累计",
+        "总计划",
+        "合同",
+        "中期",
+        "三年",
+        "五年",
+        "产值",
+        "收入",
+        "营收",
+        "税收",
+        "销售",
+        "带动",
+        "拉动",
+        "撬动",
+        "融资",
+        "贷款",
+        "增加值",
+        "节约",
+        "上级",
+        "中央",
+        "省级",
+        "市级",
+        "争取",
+        "专项债",
+        "债券",
+        "社会资本",
+        "自筹",
+        "投资",
+        "GDP",
+        "规模",
+        "以上",
+        "亿",
     ];
     let mut amounts = Vec::new();
     for c in MONEY.captures_iter(&t) {

@@ -1234,10 +1234,16 @@ fn indicator_row(t: &mut Table, row: &Row, layout: Layout, ledger: &mut Ledger) 
                 // A lone text in the 指标值 column of a row whose labels sit one column
                 // right: the export shifted the row, and whether the text is the name or
                 // the value cannot be told.
-                if !positional && t.heading.is_some_and(|h| h.width > 1 && c.col + 1 >= h.width) {
+                if !positional
+                    && t.heading
+                        .is_some_and(|h| h.width > 1 && c.col + 1 >= h.width)
+                {
                     ledger.guess_row(
                         row.line(),
-                        format!("本行各栏右移了一列，“{}”按三级指标名称读取，指标值不能确定", c.text),
+                        format!(
+                            "本行各栏右移了一列，“{}”按三级指标名称读取，指标值不能确定",
+                            c.text
+                        ),
                     );
                 }
                 (c.text.clone(), String::new())

@@ -2,7 +2,7 @@
 """Review packets: each finding with the source table it is about, for labelling.
 
     jixiao check --format json > findings.json
-    python3 tests/findings/packets.py findings.json SEEDS_DIR [--sample N] [--only labels.tsv-missing] > packets.txt
+    python3 tests/findings/packets.py findings.json SEEDS_DIR [--sample N] [--unlabelled LABELS] [--rules a,b] > packets.txt
 
 --sample N keeps up to N findings per rule, spread deterministically over books.
 --unlabelled LABELS keeps only findings that LABELS does not label yet.

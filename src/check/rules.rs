@@ -810,7 +810,8 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
     }
 
     // Values. A row repeated word for word is reported once, as a repeat.
-    let mut seen: BTreeSet<(Option<Level2>, String, String)> = BTreeSet::new();
+    // Key → the first row's name.
+    let mut seen: BTreeMap<(Option<Level2>, String, String), &str> = BTreeMap::new();
     let mut deadlines = Vec::new();
     for i in &p.indicators {
         if i.is_set() && !is_placeholder(&i.value) {
@@ -833,18 +834,26 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
                     crate::text::key(&i.value),
                 )
             };
-            if !seen.insert(key) {
+            if let Some(first) = seen.get(&key) {
                 push(
                     "duplicate.indicator",
                     i.line,
-                    format!(
-                        "指标“{}：{}”在本项目中重复出现",
-                        crate::text::excerpt(&i.name, 30),
-                        values::quote(&i.value)
-                    ),
+                    if crate::text::key(first) == crate::text::key(&i.name) {
+                        format!(
+                            "指标“{}：{}”在本项目中重复出现",
+                            crate::text::excerpt(&i.name, 30),
+                            values::quote(&i.value)
+                        )
+                    } else {
+                        format!(
+                            "指标值“{}”在本项目的多个效益指标下重复填写",
+                            values::quote(&i.value)
+                        )
+                    },
                 );
                 continue;
             }
+            seen.insert(key, i.name.as_str());
         }
         value_rules(ctx, &p.indicators, i, &mut push, &mut deadlines);
     }
@@ -1080,7 +1089,19 @@ fn value_rules(
             push(
                 "values.not-quantified",
                 i.line,
-                format!("“{label}”的指标值“{q}”没有数字"),
+                if values::has_digit(v) {
+                    // Only a year or the date of a cited notice.
+                    format!(
+                        "“{label}”的指标值“{q}”只写了日期，没有{}",
+                        if cat == Some(Level2::Cost) {
+                            "金额"
+                        } else {
+                            "数量"
+                        }
+                    )
+                } else {
+                    format!("“{label}”的指标值“{q}”没有数字")
+                },
             );
         }
         _ if values::is_vague(v)

@@ -940,6 +940,28 @@ fn the_checks_a_reviewer_asks_first() {
     );
     assert_eq!(dup[0].line, 40, "the second table carries it");
     quiet("duplicate.project", |_| {});
+    // A second printing of the same table: one finding, and none of the first's repeated.
+    let mut first = baseline();
+    first.source.line = 3;
+    ind(&mut first, "数量指标").value = "按要求完成".into();
+    let mut second = first.clone();
+    second.slug = "zhucan-2".into();
+    second.source.line = 40;
+    let found = run(
+        &book(vec![department(vec![first, second])]),
+        &Settings::default(),
+    );
+    assert!(
+        found
+            .all()
+            .any(|f| f.rule == "values.not-quantified" && f.project_slug == "zhucan")
+    );
+    let on_second: Vec<_> = found
+        .all()
+        .filter(|f| f.project_slug == "zhucan-2")
+        .collect();
+    assert_eq!(on_second.len(), 1, "{on_second:?}");
+    assert!(on_second[0].message.contains("两张表内容相同"));
     // Every 三级 name the project's own: the names say nothing.
     triggers("structure.generic-names", |p| {
         for i in &mut p.indicators {

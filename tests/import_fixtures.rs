@@ -286,3 +286,36 @@ fn bad_input_is_an_error_not_a_panic() {
         .is_err()
     );
 }
+
+/// A row the export shifted one column right (`\t\t项目效益\t社会效益指标\t<text>`) leaves a
+/// lone text in the 指标值 column: name or value cannot be told. The row is listed as
+/// guessed, so findings resting on it stay with reviewers; a normal row beside it is not.
+#[test]
+fn shifted_rows_are_recorded_as_guessed() {
+    let text = "部门（单位）预算项目支出绩效目标表\n\n(2026年度)\n\n\
+项目名称\t低保工作经费\t\t\t\n\
+部门（单位）\t某区民政局\t\t\t\n\
+项目资金 (万元)\t年度资金总额\t5\t\t\n\
+\t财政拨款\t5\t\t\n\
+\t其他资金\t\t\t\n\
+总体目标\t保障低保工作正常开展。\t\t\t\n\
+绩效指标\t一级指标\t二级指标\t三级指标\t指标值（包含数字及文字描述）\n\
+\t项目完成\t数量指标\t低保对象人数\t≥300人\n\
+\t\t项目效益\t社会效益指标\t低保工作保障水平\n\
+\t满意度指标\t服务对象满意度指标\t低保对象满意度\t≥90%\n";
+    let i = run(text);
+    let source = &i.book.sources[0];
+    let (_, p) = i.book.projects().next().unwrap();
+    let shifted = p
+        .indicators
+        .iter()
+        .find(|x| x.name == "低保工作保障水平")
+        .expect("the shifted row is kept");
+    assert!(shifted.value.is_empty());
+    assert_eq!(source.guessed, vec![shifted.line], "only the shifted row");
+    assert!(
+        i.report.items.iter().any(|r| r.kind == ReportKind::Guess
+            && r.line == shifted.line
+            && r.note.contains("右移"))
+    );
+}

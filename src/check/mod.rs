@@ -174,9 +174,13 @@ pub fn check_book(book: &Book, settings: &rules::Settings) -> BookFindings {
             settings,
         };
         let mut per_project = Vec::with_capacity(dept.projects.len());
-        for p in &dept.projects {
+        // The first table of each project name: a later one is a second printing.
+        let mut first: std::collections::HashMap<String, usize> = Default::default();
+        for (pi, p) in dept.projects.iter().enumerate() {
+            let earlier = *first.entry(crate::text::key(&p.name)).or_insert(pi);
+            let copy_of = (earlier != pi).then(|| &dept.projects[earlier]);
             let mut f = Vec::new();
-            rules::check_project(&ctx, p, &mut f);
+            rules::check_project(&ctx, p, copy_of, &mut f);
             f.sort_by(|a, b| (a.severity, a.line, &a.rule).cmp(&(b.severity, b.line, &b.rule)));
             per_project.push(f);
         }

@@ -511,7 +511,13 @@ fn w(d: Decimal) -> String {
     crate::amount::format_wan(d)
 }
 
-pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
+/// `copy_of`: an earlier table of the same department and project name, if any.
+pub fn check_project(
+    ctx: &Ctx<'_>,
+    p: &Project,
+    copy_of: Option<&Project>,
+    out: &mut Vec<Finding>,
+) {
     let book = ctx.book.slug.as_str();
     let mut push = |id: &str, line: u32, msg: String| {
         let rule = r(id);
@@ -696,8 +702,7 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
             "总体目标一栏为空".into(),
         );
     }
-    let copy = earlier_copy(ctx, p);
-    if let Some(dup) = copy {
+    if let Some(dup) = copy_of {
         let msg = match (dup.funds.total.value, f.total.value) {
             (Some(a), Some(b)) if (a - b).abs() > tol => format!(
                 "项目“{}”的绩效目标表出现两次，资金总额分别为 {} 万元和 {} 万元",
@@ -879,16 +884,6 @@ pub fn check_project(ctx: &Ctx<'_>, p: &Project, out: &mut Vec<Finding>) {
     cost_rules(p, tol, &mut push);
 }
 
-/// An earlier table of the same department with the same project name.
-fn earlier_copy<'a>(ctx: &Ctx<'a>, p: &Project) -> Option<&'a Project> {
-    let key = crate::text::key(&p.name);
-    ctx.dept
-        .projects
-        .iter()
-        .take_while(|q| !std::ptr::eq(*q, p))
-        .find(|q| crate::text::key(&q.name) == key)
-}
-
 fn same_targets(a: &Project, b: &Project) -> bool {
     let rows = |p: &Project| -> Vec<(String, String)> {
         p.indicators
@@ -1057,15 +1052,14 @@ fn value_rules(
         }
         return;
     }
-    let v = &i.value;
-    let q = values::quote(v);
+    let q = values::quote(&i.value);
+    // Keyed once: every reading below asks the key.
+    let v = &values::k(&i.value);
+    let name = &values::k(&i.name);
     if values::not_applicable(v) {
         return;
     }
-    if !i.name.is_empty()
-        && crate::text::key(&i.name) == crate::text::key(v)
-        && !values::has_digit(v)
-    {
+    if !i.name.is_empty() && name == v && !values::has_digit(v) {
         push(
             "values.restates-name",
             i.line,
@@ -1084,7 +1078,7 @@ fn value_rules(
     let misfiled_deadline = when && !values::has_count(v) && cat == Some(Level2::Quantity);
     match cat {
         Some(Level2::Quantity | Level2::Timeliness | Level2::Cost)
-            if !misfiled_deadline && !values::is_quantified(&i.name, v, timeliness) =>
+            if !misfiled_deadline && !values::is_quantified(name, v, timeliness) =>
         {
             push(
                 "values.not-quantified",
@@ -1124,7 +1118,7 @@ fn value_rules(
         && !timeliness
         && !cost
         && !values::is_year(v)
-        && !values::name_gives_unit(&i.name)
+        && !values::name_gives_unit(name)
         && !values::is_zero(v)
     {
         push(
@@ -1134,7 +1128,7 @@ fn value_rules(
         );
     }
     if values::has_percent(v) {
-        let signed = values::has_comparison(v) || values::has_comparison(&i.name);
+        let signed = values::has_comparison(v) || values::has_comparison(name);
         if cat == Some(Level2::Satisfaction) {
             // Rows under 满意度 that do not measure satisfaction (`企业正常运作 100%`)
             // are not satisfaction targets.
@@ -1165,8 +1159,8 @@ fn value_rules(
             // benefit that only names a direction (`优化营商环境 100%`): 100% of nothing.
             && (!values::exact_percent(v)
                 || (cat.is_some_and(|c| c.parent() == Level1::Benefit)
-                    && values::names_a_direction(&i.name)))
-            && !values::is_rate_name(&i.name)
+                    && values::names_a_direction(name)))
+            && !values::is_rate_name(name)
         {
             push(
                 "values.percent-not-rate",
@@ -1233,7 +1227,7 @@ fn value_rules(
             );
         }
         Some(Level2::Economic | Level2::Social | Level2::Ecological | Level2::Sustainability)
-            if values::is_spending(&i.name, v) =>
+            if values::is_spending(name, v) =>
         {
             push(
                 "structure.misfiled",
@@ -1242,9 +1236,9 @@ fn value_rules(
             );
         }
         Some(Level2::Cost)
-            if values::is_quantified(&i.name, v, false)
+            if values::is_quantified(name, v, false)
                 && !values::mentions_money(v)
-                && !values::mentions_money(&i.name) =>
+                && !values::mentions_money(name) =>
         {
             push(
                 "cost.no-amount",
@@ -1288,11 +1282,7 @@ fn value_rules(
 fn is_indicator_name(rows: &[Indicator], name: &str) -> bool {
     let k = crate::text::key(name);
     let n = k.chars().count();
-    let repeated = rows
-        .iter()
-        .filter(|i| crate::text::key(&i.name) == k)
-        .count()
-        > 2;
+    let repeated = rows.iter().filter(|i| i.name == name).count() > 2;
     (2..=24).contains(&n)
         && !repeated
         && !values::has_digit(name)

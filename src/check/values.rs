@@ -41,9 +41,18 @@ pub fn plain(text: &str) -> Cow<'_, str> {
     Cow::Owned(t.replace("≥ ", "≥").replace("≤ ", "≤"))
 }
 
-/// The matching key of a value: LaTeX read, NFKC, no whitespace.
-fn k(text: &str) -> String {
-    crate::text::key(&plain(text))
+/// The matching key of a value: LaTeX read, NFKC, no whitespace. Every reading below
+/// keys its text; a caller that asks several of them keys once and passes the key (a key
+/// is its own key, and takes the normaliser's fast path).
+pub fn k(text: &str) -> Cow<'_, str> {
+    match plain(text) {
+        Cow::Borrowed(t)
+            if crate::text::is_nfkc_stable(t) && !t.chars().any(crate::text::is_space) =>
+        {
+            Cow::Borrowed(t)
+        }
+        p => Cow::Owned(crate::text::key(&p)),
+    }
 }
 
 /// A value quoted in a message: plain, on one line, cut to about 40 characters.
@@ -86,6 +95,10 @@ fn to_wan(v: Decimal, unit: &str) -> Decimal {
 /// Money amounts written in a text, in 万元. Not amounts that are counts (`5万本`) or
 /// unit rates (`50元/月/人`, `每人200元`): only yearly rates count as money spent.
 pub fn money(text: &str) -> Vec<Decimal> {
+    // Most values name no money: skip the key and the search.
+    if !text.contains(['元', '万']) {
+        return Vec::new();
+    }
     let t = k(text);
     MONEY
         .captures_iter(&t)
@@ -127,6 +140,9 @@ pub fn cost_amount(text: &str) -> Option<Decimal> {
 
 /// Written arithmetic that does not hold: (expression, stated result, computed result).
 pub fn bad_arithmetic(text: &str) -> Option<(String, Decimal, Decimal)> {
+    if !text.contains(['=', '＝']) {
+        return None;
+    }
     let t = k(text).replace("乘以", "×").replace('乘', "×");
     for c in ARITH.captures_iter(&t) {
         let expr = &c[1];
@@ -301,6 +317,9 @@ pub fn is_quantified(name: &str, value: &str, timeliness: bool) -> bool {
         // The date of a cited notice (`根据2023年11月7日…通知`, `〔2023〕12号`) is not a
         // quantity.
         let key = k(value);
+        if !has_digit(&key) {
+            return says(&key);
+        }
         let t = CITED.replace_all(&key, "");
         says(&t)
     }
@@ -522,6 +541,9 @@ static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The value says when (`2024年6月底前`, `年底前完成`).
 pub fn is_deadline(text: &str) -> bool {
+    if !text.contains(['年', '月']) {
+        return false;
+    }
     let t = k(text);
     t.chars().count() <= 24 && DEADLINE.is_match(&t)
 }
@@ -534,6 +556,9 @@ static COUNT: LazyLock<Regex> = LazyLock::new(|| {
 /// The value counts something besides money or dates: `20人次`, `3处`, `三座`.
 pub fn has_count(text: &str) -> bool {
     let key = k(text);
+    if !COUNT.is_match(&key) && !has_chinese_count(&key) {
+        return false;
+    }
     let t = DEADLINE.replace_all(&key, "");
     let t = YEAR.replace_all(&t, "");
     COUNT.is_match(&t) || has_chinese_count(&t)
@@ -542,6 +567,9 @@ pub fn has_count(text: &str) -> bool {
 /// Money spent named in a 效益 row (`发放补贴资金50万元`): not an outcome such as
 /// 增收, 产值 or 节约, which benefits may well state in money.
 pub fn is_spending(name: &str, value: &str) -> bool {
+    if money(value).is_empty() {
+        return false;
+    }
     let both = format!("{}{}", k(name), k(value));
     let outcome = [
         "增收",
@@ -572,7 +600,7 @@ pub fn is_spending(name: &str, value: &str) -> bool {
     ]
     .iter()
     .any(|w| both.contains(w));
-    !outcome && spend && !money(value).is_empty() && !has_count(value)
+    !outcome && spend && !has_count(value)
 }
 
 /// Any amount written with a money unit (`600元/月`, `0.06万元/年` count too).

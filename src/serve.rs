@@ -64,13 +64,18 @@ pub struct Workspace {
     output: HashMap<String, u64>,
 }
 
+/// Hashes of every input: `content/`, `themes/` and `book.toml`. A watcher event on a file
+/// whose bytes did not change (an editor's save of the same text, a touch) rebuilds
+/// nothing.
 fn content_hashes(root: &Path) -> HashMap<PathBuf, u64> {
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
-        .into_iter()
+    let mut files: Vec<PathBuf> = ["content", "themes"]
+        .iter()
+        .flat_map(|d| walkdir::WalkDir::new(root.join(d)).into_iter())
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
         .collect();
+    files.push(root.join("book.toml"));
     files
         .par_iter()
         .filter_map(|p| std::fs::read(p).ok().map(|b| (p.clone(), hash(&b))))
@@ -148,26 +153,45 @@ impl Workspace {
             let mut parts = rel
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().to_string());
-            match parts.next().as_deref() {
+            let first = parts.next();
+            if !matches!(first.as_deref(), Some("content" | "book.toml" | "themes")) {
+                // Not an input (the output folder, editor swap files elsewhere).
+                continue;
+            }
+            // A file whose bytes did not change (or a folder that still exists) changes
+            // nothing; a deleted or new one does.
+            let now = std::fs::read(p).ok().map(|b| hash(&b));
+            let unchanged = match now {
+                Some(h) => self.content.get(p) == Some(&h),
+                None => p.is_dir() || (!p.exists() && !self.content.contains_key(p)),
+            };
+            if unchanged && !p.is_dir() {
+                continue;
+            }
+            if now.is_some() || self.content.contains_key(p) {
+                hashes.push((p.clone(), now));
+            }
+            match first.as_deref() {
                 Some("content") => match (parts.next(), parts.next()) {
-                    // content/<book>/… : that book, unless the save changed nothing.
+                    // content/<book>/… : that book.
                     (Some(book), Some(_)) => {
-                        let now = std::fs::read(p).ok().map(|b| hash(&b));
-                        if now.is_some() && now == self.content.get(p).copied() {
-                            continue;
+                        if !p.is_dir() {
+                            books.insert(book);
                         }
-                        hashes.push((p.clone(), now));
-                        books.insert(book);
                     }
-                    // content/<book> itself, or a site page content/*.md.
-                    (Some(name), None) if content_dir.join(&name).is_dir() => {
-                        books.insert(name);
+                    // A book folder made or removed; a site page content/*.md.
+                    (Some(name), None) => {
+                        if !p.is_dir() || !self.site.books.iter().any(|b| b.slug == name) {
+                            if content_dir.join(&name).is_dir() {
+                                books.insert(name);
+                            } else {
+                                full = true;
+                            }
+                        }
                     }
                     _ => full = true,
                 },
-                Some("book.toml") | Some("themes") => full = true,
-                // Not an input (the output folder, editor swap files elsewhere).
-                _ => {}
+                _ => full = true,
             }
         }
         if !full && books.is_empty() {
@@ -176,15 +200,15 @@ impl Workspace {
         let mut update = if full {
             self.rebuild_all()?
         } else {
-            let u = self.rebuild_books(&books)?;
-            for (p, h) in hashes {
-                match h {
-                    Some(h) => self.content.insert(p, h),
-                    None => self.content.remove(&p),
-                };
-            }
-            u
+            self.rebuild_books(&books)?
         };
+        // Remembered once the update landed: a failed one is tried again on the next save.
+        for (p, h) in hashes {
+            match h {
+                Some(h) => self.content.insert(p, h),
+                None => self.content.remove(&p),
+            };
+        }
         update.millis = t.elapsed().as_secs_f64() * 1000.0;
         Ok(update)
     }
@@ -400,8 +424,24 @@ fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
     p.is_file().then_some(p)
 }
 
+/// Events that may change an input: a file written, made, renamed or removed. Reads
+/// (`cat book.toml`, a folder listed, the build itself reading content) and metadata
+/// changes are not.
+fn is_write(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::ModifyKind;
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(m) => !matches!(m, ModifyKind::Metadata(_)),
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    }
+}
+
 /// Build, serve on 127.0.0.1:`port` and rebuild on every change until interrupted.
 pub fn serve(root: &Path, out: &Path, port: u16) -> Result<()> {
+    // The watcher reports absolute paths: a root given as `.` must be absolute too.
+    let root = &std::path::absolute(root)?;
+    let out = &std::path::absolute(out)?;
     let base = format!("http://127.0.0.1:{port}/");
     let t = std::time::Instant::now();
     let ws = Workspace::open(root, out, Some(base.clone()))?;
@@ -430,7 +470,9 @@ pub fn serve(root: &Path, out: &Path, port: u16) -> Result<()> {
         while let Ok(first) = rx.recv() {
             let mut paths: Vec<PathBuf> = Vec::new();
             let mut take = |e: notify::Result<notify::Event>| {
-                if let Ok(e) = e {
+                if let Ok(e) = e
+                    && is_write(&e.kind)
+                {
                     paths.extend(e.paths.into_iter().filter(|p| !p.starts_with(&out_dir)));
                 }
             };
@@ -440,6 +482,9 @@ pub fn serve(root: &Path, out: &Path, port: u16) -> Result<()> {
             }
             paths.sort();
             paths.dedup();
+            if paths.is_empty() {
+                continue;
+            }
             let result = ws.update(&paths);
             let Ok(mut s) = st.lock() else { return };
             match result {

@@ -260,3 +260,102 @@ fn the_server_serves_reloads_and_refuses_to_leave_the_site() {
         std::panic::resume_unwind(e);
     }
 }
+
+/// Start `jixiao serve` from inside the site folder (with the default root `.` unless
+/// `args` say otherwise), as README says, and wait until it answers.
+fn serve_here(root: &Path, port: u16, args: &[&str]) -> std::process::Child {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["serve", "--port", &port.to_string()])
+        .args(args)
+        .current_dir(root)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if get(port, "/").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child
+}
+
+fn status_version(port: u16) -> String {
+    let s = get(port, "/__jixiao/status").expect("status answers");
+    let v = &s[s.find("\"version\":").expect("version") + 10..];
+    v[..v.find([',', '}']).unwrap()].to_string()
+}
+
+#[test]
+fn serve_from_the_site_folder_applies_an_edit() {
+    let site = site();
+    let root = site.path();
+    let port = 20000 + ((std::process::id() + 7) % 20000) as u16;
+    let mut child = serve_here(root, port, &[]);
+    let result = std::panic::catch_unwind(|| {
+        assert_eq!(status_version(port), "0");
+        let p = &project_files(root)[1];
+        edit(p, "name = \"", "name = \"相对路径下修改");
+        let rel = p
+            .strip_prefix(root.join("content"))
+            .unwrap()
+            .with_extension("html");
+        let mut seen = false;
+        for _ in 0..100 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            if get(port, &format!("/{}", rel.to_string_lossy()))
+                .is_some_and(|h| h.contains("相对路径下修改"))
+            {
+                seen = true;
+                break;
+            }
+        }
+        assert!(seen, "the edit never reached the served page");
+        assert_eq!(status_version(port), "1");
+    });
+    child.kill().ok();
+    child.wait().ok();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
+
+#[test]
+fn an_idle_server_stays_idle_while_files_are_read() {
+    let site = site();
+    let root = site.path();
+    let port = 20000 + ((std::process::id() + 13) % 20000) as u16;
+    // With an absolute root the watcher sees every path it is given.
+    let mut child = serve_here(root, port, &["--root", root.to_str().unwrap()]);
+    let result = std::panic::catch_unwind(|| {
+        let stamp = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+        let index = root.join("public/index.html");
+        let before = stamp(&index);
+        // Read everything the watcher watches, list the folders, touch nothing: for
+        // three seconds, as an editor or `cat` would.
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(3) {
+            std::fs::read(root.join("book.toml")).unwrap();
+            for p in project_files(root).iter().take(20) {
+                std::fs::read(p).unwrap();
+            }
+            for e in std::fs::read_dir(root.join("content")).unwrap() {
+                std::fs::read_dir(e.unwrap().path()).ok();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert_eq!(status_version(port), "0", "a read started a rebuild");
+        assert_eq!(stamp(&index), before, "the output was rewritten");
+        // Saving a file with the same bytes changes nothing either.
+        let p = &project_files(root)[0];
+        let same = std::fs::read(p).unwrap();
+        std::fs::write(p, &same).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        assert_eq!(status_version(port), "0", "a save of the same text rebuilt");
+    });
+    child.kill().ok();
+    child.wait().ok();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}

@@ -424,6 +424,9 @@ fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
     p.is_file().then_some(p)
 }
 
+/// Requests answered at once.
+const WORKERS: usize = 16;
+
 /// Events that may change an input: a file written, made, renamed or removed. Reads
 /// (`cat book.toml`, a folder listed, the build itself reading content) and metadata
 /// changes are not.
@@ -443,6 +446,12 @@ pub fn serve(root: &Path, out: &Path, port: u16) -> Result<()> {
     let root = &std::path::absolute(root)?;
     let out = &std::path::absolute(out)?;
     let base = format!("http://127.0.0.1:{port}/");
+    // Take the port first: a busy one is an error before anything is built or announced.
+    let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
+        anyhow!(
+            "cannot listen on 127.0.0.1:{port}: {e}\nhelp: another program (perhaps another `jixiao serve`) uses the port; stop it or pass --port with a free one"
+        )
+    })?;
     let t = std::time::Instant::now();
     let ws = Workspace::open(root, out, Some(base.clone()))?;
     eprintln!(
@@ -518,52 +527,71 @@ pub fn serve(root: &Path, out: &Path, port: u16) -> Result<()> {
         }
     });
 
-    let server = tiny_http::Server::http(("127.0.0.1", port))
-        .map_err(|e| anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    for req in server.incoming_requests() {
-        let url = req.url().to_string();
-        let response = if url.starts_with("/__jixiao/status") {
-            let body = status
-                .lock()
-                .map(|s| serde_json::to_string(&*s).unwrap_or_default())
-                .unwrap_or_default();
-            tiny_http::Response::from_data(body.into_bytes())
-                .with_header(
-                    tiny_http::Header::from_bytes("Content-Type", "application/json")
-                        .map_err(|_| anyhow!("header"))?,
-                )
-                .with_status_code(200)
-        } else {
-            let (file, code) = match resolve(out, &url) {
-                Some(f) => (Some(f), 200),
-                None => (resolve(out, "/404.html"), 404),
-            };
-            let mut bytes = file
-                .as_ref()
-                .and_then(|f| std::fs::read(f).ok())
-                .unwrap_or_else(|| b"not found".to_vec());
-            let ct = file.as_deref().map(content_type).unwrap_or("text/plain");
-            if ct.starts_with("text/html") {
-                let html = String::from_utf8_lossy(&bytes);
-                let injected = match html.rfind("</body>") {
-                    Some(i) => format!("{}{RELOAD_JS}{}", &html[..i], &html[i..]),
-                    None => format!("{html}{RELOAD_JS}"),
-                };
-                bytes = injected.into_bytes();
-            }
-            tiny_http::Response::from_data(bytes)
-                .with_header(
-                    tiny_http::Header::from_bytes("Content-Type", ct)
-                        .map_err(|_| anyhow!("header"))?,
-                )
-                .with_header(
-                    tiny_http::Header::from_bytes("Cache-Control", "no-store")
-                        .map_err(|_| anyhow!("header"))?,
-                )
-                .with_status_code(code)
-        };
-        req.respond(response).ok();
+    // Many clients at once: a client that does not read its response holds one worker,
+    // not the server.
+    let server = std::sync::Arc::new(server);
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let server = server.clone();
+            let status = status.clone();
+            let out = out.to_path_buf();
+            std::thread::spawn(move || {
+                while let Ok(req) = server.recv() {
+                    respond(req, &out, &status).ok();
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().ok();
     }
     drop(watcher);
+    Ok(())
+}
+
+/// Answer one request: the status for the reload script, or a file of the output folder
+/// (HTML with the reload script added).
+fn respond(req: tiny_http::Request, out: &Path, status: &Mutex<Status>) -> Result<()> {
+    let url = req.url().to_string();
+    let response = if url.starts_with("/__jixiao/status") {
+        let body = status
+            .lock()
+            .map(|s| serde_json::to_string(&*s).unwrap_or_default())
+            .unwrap_or_default();
+        tiny_http::Response::from_data(body.into_bytes())
+            .with_header(
+                tiny_http::Header::from_bytes("Content-Type", "application/json")
+                    .map_err(|_| anyhow!("header"))?,
+            )
+            .with_status_code(200)
+    } else {
+        let (file, code) = match resolve(out, &url) {
+            Some(f) => (Some(f), 200),
+            None => (resolve(out, "/404.html"), 404),
+        };
+        let mut bytes = file
+            .as_ref()
+            .and_then(|f| std::fs::read(f).ok())
+            .unwrap_or_else(|| b"not found".to_vec());
+        let ct = file.as_deref().map(content_type).unwrap_or("text/plain");
+        if ct.starts_with("text/html") {
+            let html = String::from_utf8_lossy(&bytes);
+            let injected = match html.rfind("</body>") {
+                Some(i) => format!("{}{RELOAD_JS}{}", &html[..i], &html[i..]),
+                None => format!("{html}{RELOAD_JS}"),
+            };
+            bytes = injected.into_bytes();
+        }
+        tiny_http::Response::from_data(bytes)
+            .with_header(
+                tiny_http::Header::from_bytes("Content-Type", ct).map_err(|_| anyhow!("header"))?,
+            )
+            .with_header(
+                tiny_http::Header::from_bytes("Cache-Control", "no-store")
+                    .map_err(|_| anyhow!("header"))?,
+            )
+            .with_status_code(code)
+    };
+    req.respond(response).ok();
     Ok(())
 }

@@ -160,6 +160,9 @@ fn incremental_rebuilds_equal_full_builds() {
 
 fn get(port: u16, path: &str) -> Option<String> {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    // A server that stalls fails the test instead of hanging it.
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok()?;
     write!(
         s,
         "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
@@ -358,4 +361,60 @@ fn an_idle_server_stays_idle_while_files_are_read() {
     if let Err(e) = result {
         std::panic::resume_unwind(e);
     }
+}
+
+/// One client asks for a large file and never reads it: the others are still answered.
+#[test]
+fn a_slow_client_does_not_stall_the_others() {
+    let site = site();
+    let root = site.path();
+    let port = 20000 + ((std::process::id() + 19) % 20000) as u16;
+    let mut child = serve_here(root, port, &[]);
+    // A file in the output folder larger than the socket buffers.
+    std::fs::write(root.join("public/big.bin"), vec![b'x'; 48 << 20]).unwrap();
+    let big = "/big.bin";
+    let result = std::panic::catch_unwind(|| {
+        let mut slow = Vec::new();
+        for _ in 0..3 {
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+            write!(s, "GET {big} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            slow.push(s);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        for _ in 0..20 {
+            let t = std::time::Instant::now();
+            let page = get(port, "/").expect("answered");
+            assert!(page.starts_with("HTTP/1.1 200"));
+            assert!(
+                t.elapsed() < std::time::Duration::from_secs(2),
+                "a request waited {:?} behind a slow client",
+                t.elapsed()
+            );
+        }
+        drop(slow);
+    });
+    child.kill().ok();
+    child.wait().ok();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
+
+/// A busy port is an error with help, before anything is built or announced.
+#[test]
+fn a_busy_port_fails_before_serving() {
+    let site = site();
+    let busy = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = busy.local_addr().unwrap().port();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(site.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot listen"), "{err}");
+    assert!(err.contains("help:"), "{err}");
+    assert!(!err.contains("serving"), "{err}");
+    assert!(!site.path().join("public").exists(), "nothing was built");
 }

@@ -1,6 +1,8 @@
 //! Inputs the fuzzers (`fuzz/`, see README "Fuzzing") found bugs with, replayed through the
 //! same properties on every `cargo test`: tests/fixtures/fuzz/<target>/<what it found>.
 
+mod common;
+
 use std::path::PathBuf;
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
@@ -74,9 +76,12 @@ fn real_documents_satisfy_the_import_properties() {
         .iter()
         .map(|p| root.join(p))
         .collect();
-    if let Ok(rd) = std::fs::read_dir(root.join("../shared/seeds")) {
-        docs.extend(rd.map(|e| e.unwrap().path()));
-    }
+    let seeds = common::seeds_dir();
+    docs.extend(
+        std::fs::read_dir(&seeds)
+            .unwrap_or_else(|e| panic!("{}: {e}", seeds.display()))
+            .map(|e| e.unwrap().path()),
+    );
     for d in docs {
         jixiao::fuzzing::import_bytes(&std::fs::read(&d).unwrap());
     }

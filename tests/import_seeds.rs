@@ -1,6 +1,8 @@
 //! Whole-document tests on the four shared source documents: counts, totals, the
 //! accounting line, department aliases, and byte-identical re-import of content/.
 
+mod common;
+
 use jixiao::import::{SourceInput, import};
 use jixiao::model::{Book, ProjectFlag, Stage};
 use rust_decimal::Decimal;
@@ -15,7 +17,7 @@ fn config() -> jixiao::config::Config {
 }
 
 fn seeds_available() -> bool {
-    root().join("../shared/seeds").is_dir()
+    common::seeds_dir().is_dir()
 }
 
 fn imported(book: &str) -> jixiao::import::Imported {
@@ -54,9 +56,7 @@ fn check_common(i: &jixiao::import::Imported) {
 
 #[test]
 fn book_000_fantai() {
-    if !seeds_available() {
-        return;
-    }
+    assert!(seeds_available());
     let i = imported("fantai-2024");
     check_common(&i);
     assert_eq!(
@@ -113,9 +113,7 @@ fn book_000_fantai() {
 
 #[test]
 fn book_001_xiqu() {
-    if !seeds_available() {
-        return;
-    }
+    assert!(seeds_available());
     let i = imported("xiqu-2026");
     check_common(&i);
     let b = &i.book;
@@ -175,9 +173,7 @@ fn book_001_xiqu() {
 
 #[test]
 fn book_002_renhe() {
-    if !seeds_available() {
-        return;
-    }
+    assert!(seeds_available());
     let i = imported("renhe-caizheng-2021");
     check_common(&i);
     let b = &i.book;
@@ -206,9 +202,7 @@ fn book_002_renhe() {
 
 #[test]
 fn book_004_zhangye() {
-    if !seeds_available() {
-        return;
-    }
+    assert!(seeds_available());
     let i = imported("zhangye-jingkai-2024");
     check_common(&i);
     let b = &i.book;
@@ -258,9 +252,7 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 
 #[test]
 fn reimport_reproduces_committed_content_byte_for_byte() {
-    if !seeds_available() {
-        return;
-    }
+    assert!(seeds_available());
     let tmp = tempfile::tempdir().unwrap();
     for spec in config().imports {
         let i = imported(&spec.book);
@@ -287,9 +279,7 @@ fn reimport_reproduces_committed_content_byte_for_byte() {
 
 #[test]
 fn content_loads_back_to_the_imported_model() {
-    if !seeds_available() {
-        return;
-    }
+    assert!(seeds_available());
     let books = jixiao::content::load_books(&root().join("content")).expect("content loads");
     assert_eq!(books.len(), 4);
     let i = imported("renhe-caizheng-2021");

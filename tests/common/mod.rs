@@ -161,3 +161,17 @@ pub fn funds_text(f: &jixiao::model::Funds) -> String {
     .collect::<Vec<_>>()
     .join(",")
 }
+
+/// `../shared/seeds`, the real text exports. The tests that read them fail when it is
+/// missing rather than pass having tested nothing (CI always has it beside the project).
+#[allow(dead_code)]
+pub fn seeds_dir() -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    assert!(
+        dir.is_dir(),
+        "{} is missing: these tests read the source documents there. Put the shared folder \
+         beside the project (CI has it), or run the other tests by name.",
+        dir.display()
+    );
+    dir
+}

@@ -42,6 +42,29 @@ pub fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{3000}' | '\u{00A0}' | '\u{200B}' | '\u{FEFF}')
 }
 
+/// Text from content made safe for a terminal or a CI log: control characters (ESC, BEL,
+/// CR, LF…) and bidirectional overrides are shown as `\u{1b}`-style escapes, so a name
+/// cannot move the cursor, ring, start a new log line (`::error`, `::add-mask::`) or
+/// reorder what follows.
+pub fn for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Trim export whitespace at both ends (including U+3000), keeping inner text as is.
 pub fn clean(s: &str) -> &str {
     s.trim_matches(is_space)

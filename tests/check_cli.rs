@@ -227,3 +227,35 @@ fn an_empty_site_passes() {
     assert!(out.contains("0 book(s)"), "{out}");
     let _ = Path::new(".");
 }
+
+/// A name from content cannot drive the terminal or a CI log: ESC, BEL and newlines are
+/// shown as escapes in `check`'s text output.
+#[test]
+fn text_output_escapes_control_characters_from_content() {
+    let site = fixture_site("title = \"示例\"\n");
+    let file = walkdir::WalkDir::new(site.path().join("content"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| e.into_path())
+        .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("name = \"驾驶员经费\"")))
+        .expect("the fixture has the project");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen(
+            "name = \"驾驶员经费\"",
+            "name = \"驾驶员经费\\u001b[2J\\u0007\\n::error::pwned\\u202e\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let root = site.path().to_str().unwrap();
+    let (_, out, err) = jixiao(&["check", "--root", root]);
+    assert!(out.contains("驾驶员经费"), "{out}{err}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202e}'));
+    assert!(
+        !out.lines().any(|l| l.trim_start().starts_with("::")),
+        "a content name started a log line:\n{out}"
+    );
+    assert!(out.contains("\\u{1b}"), "the escape is visible");
+}

@@ -3,6 +3,7 @@
 
 use super::{BookFindings, Finding, Severity};
 use crate::model::Book;
+use crate::text::for_terminal;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -89,28 +90,28 @@ pub fn text(checked: &[Checked<'_>], min: Severity) -> String {
             out,
             "{} — {} ({})",
             c.book.slug,
-            c.book.title,
+            for_terminal(&c.book.title),
             counts_text(all)
         );
         let mut section = |title: &str, fs: Vec<&Finding>, out: &mut String| {
             if fs.is_empty() {
                 return;
             }
-            let _ = writeln!(out, "  {title}");
+            let _ = writeln!(out, "  {}", for_terminal(title));
             for f in fs {
                 n += 1;
                 let what = if f.project.is_empty() {
                     String::new()
                 } else {
-                    format!("{}：", f.project)
+                    format!("{}：", for_terminal(&f.project))
                 };
                 let _ = writeln!(
                     out,
                     "    {n:>4}. {}[{}] {what}{}\n          at {}{}",
                     f.severity.id(),
                     f.rule,
-                    f.message,
-                    f.place,
+                    for_terminal(&f.message),
+                    for_terminal(&f.place),
                     if f.public { "" } else { "  (reviewers only)" }
                 );
             }

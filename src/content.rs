@@ -325,6 +325,10 @@ impl std::error::Error for LoadErrors {}
 pub fn load_book(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Book> {
     let slug = dir.file_name()?.to_string_lossy().to_string();
     let index = dir.join(INDEX);
+    if fs::symlink_metadata(&index).is_ok_and(|m| m.file_type().is_symlink()) {
+        errors.push(link_error(&index));
+        return None;
+    }
     let text = match fs::read_to_string(&index) {
         Ok(t) => t,
         Err(e) => {
@@ -340,22 +344,11 @@ pub fn load_book(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Book> {
         }
     };
     book.slug = slug;
-    let mut dept_dirs: Vec<PathBuf> = match fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.is_dir())
-            .collect(),
-        Err(e) => {
-            errors.push(io_error(dir, &e));
-            return None;
-        }
-    };
-    dept_dirs.retain(|p| {
-        p.file_name()
-            .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
-    });
-    dept_dirs.sort();
+    let dept_dirs: Vec<PathBuf> = entries(dir, errors)?
+        .into_iter()
+        .filter(|(_, t)| t.is_dir())
+        .map(|(p, _)| p)
+        .collect();
     let file_order: std::collections::HashMap<String, usize> = book
         .sources
         .iter()
@@ -395,6 +388,47 @@ pub fn load_book(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Book> {
     Some(book)
 }
 
+/// A symbolic link inside `content/`: never followed, since it could point anywhere
+/// (`/proc/self/environ`) and its target's text would end up in pages and errors.
+fn link_error(path: &Path) -> ContentError {
+    ContentError {
+        path: path.to_path_buf(),
+        line: 0,
+        col: 0,
+        message: "is a symbolic link; jixiao does not follow links in content/".to_string(),
+        context: String::new(),
+        help: "put the file or folder itself here (copy it), or remove the link".to_string(),
+    }
+}
+
+/// The entries of a content folder (hidden ones left out), sorted; symbolic links are
+/// reported, not followed.
+fn entries(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Vec<(PathBuf, fs::FileType)>> {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            errors.push(io_error(dir, &e));
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    for e in rd.filter_map(|e| e.ok()) {
+        let p = e.path();
+        if p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_symlink() => errors.push(link_error(&p)),
+            Ok(t) => out.push((p, t)),
+            Err(err) => errors.push(io_error(&p, &err)),
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(out)
+}
+
 fn io_error(path: &Path, e: &std::io::Error) -> ContentError {
     let help = match e.kind() {
         std::io::ErrorKind::InvalidData => {
@@ -425,6 +459,10 @@ fn load_department(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Departm
         return None;
     }
     let index = dir.join(INDEX);
+    if fs::symlink_metadata(&index).is_ok_and(|m| m.file_type().is_symlink()) {
+        errors.push(link_error(&index));
+        return None;
+    }
     let text = match fs::read_to_string(&index) {
         Ok(t) => t,
         Err(e) => {
@@ -440,22 +478,15 @@ fn load_department(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Departm
         }
     };
     dept.slug = slug;
-    let mut files: Vec<PathBuf> = match fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| {
-                p.is_file()
-                    && p.extension().is_some_and(|x| x == "md")
-                    && p.file_name().is_some_and(|n| n != INDEX)
-            })
-            .collect(),
-        Err(e) => {
-            errors.push(io_error(dir, &e));
-            return None;
-        }
-    };
-    files.sort();
+    let files: Vec<PathBuf> = entries(dir, errors)?
+        .into_iter()
+        .filter(|(p, t)| {
+            t.is_file()
+                && p.extension().is_some_and(|x| x == "md")
+                && p.file_name().is_some_and(|n| n != INDEX)
+        })
+        .map(|(p, _)| p)
+        .collect();
     let parsed: Vec<std::result::Result<Project, ContentError>> =
         files.par_iter().map(|f| load_project(f)).collect();
     for p in parsed {
@@ -520,19 +551,14 @@ pub fn parse_book(path: &Path, text: &str) -> std::result::Result<Book, ContentE
 /// All errors are collected; the caller decides whether any is fatal.
 pub fn load_books(content_dir: &Path) -> std::result::Result<Vec<Book>, LoadErrors> {
     let mut errors = Vec::new();
-    let mut dirs: Vec<PathBuf> = match fs::read_dir(content_dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.is_dir() && p.join(INDEX).is_file())
-            .filter(|p| {
-                p.file_name()
-                    .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
-            })
-            .collect(),
-        Err(e) => return Err(LoadErrors(vec![io_error(content_dir, &e)])),
+    let Some(listed) = entries(content_dir, &mut errors) else {
+        return Err(LoadErrors(errors));
     };
-    dirs.sort();
+    let dirs: Vec<PathBuf> = listed
+        .into_iter()
+        .filter(|(p, t)| t.is_dir() && p.join(INDEX).is_file())
+        .map(|(p, _)| p)
+        .collect();
     let loaded: Vec<(Option<Book>, Vec<ContentError>)> = dirs
         .par_iter()
         .map(|d| {

@@ -421,7 +421,9 @@ fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
     if p.is_dir() {
         p = p.join("index.html");
     }
-    p.is_file().then_some(p)
+    // A link placed in the output folder is not followed out of it.
+    let real = p.canonicalize().ok()?;
+    (real.is_file() && real.starts_with(out.canonicalize().ok()?)).then_some(p)
 }
 
 /// Requests answered at once.

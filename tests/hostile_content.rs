@@ -622,3 +622,54 @@ fn content_names_that_would_overwrite_the_sites_own_pages_are_refused() {
         "{msg}"
     );
 }
+
+/// A symbolic link under content/ (to a file of secrets outside the site, or to a folder)
+/// is refused with its place and what to do; its target is never read into pages or
+/// errors.
+#[test]
+fn links_in_content_are_refused_not_followed() {
+    let site = tempfile::tempdir().unwrap();
+    jixiao::synth::write_site(
+        &jixiao::synth::Options {
+            projects: 6,
+            seed: 3,
+            book_size: 6,
+        },
+        site.path(),
+    )
+    .unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("environ");
+    std::fs::write(&secret, "API_TOKEN=hunter2-secret\n").unwrap();
+    let book = std::fs::read_dir(site.path().join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let dept = std::fs::read_dir(&book)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let link = dept.join("stolen.md");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    std::os::unix::fs::symlink(outside.path(), book.join("elsewhere")).unwrap();
+
+    let out = site.path().join("public");
+    let err = build(&BuildOptions {
+        root: site.path().to_path_buf(),
+        out: out.clone(),
+        base_url: None,
+        progress: false,
+    })
+    .unwrap_err();
+    let text = format!("{err:#}");
+    assert!(!text.contains("hunter2"), "the link was followed: {text}");
+    assert!(
+        text.contains("stolen.md") && text.contains("symbolic link"),
+        "{text}"
+    );
+    assert!(text.contains("elsewhere"), "{text}");
+    assert!(text.contains("help:"), "{text}");
+    assert!(!out.join("index.html").exists(), "nothing built");
+}

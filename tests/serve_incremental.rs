@@ -213,6 +213,11 @@ fn the_server_serves_reloads_and_refuses_to_leave_the_site() {
                 .unwrap()
                 .starts_with("HTTP/1.1 404")
         );
+        // A link placed inside the output folder is not followed out of it.
+        std::os::unix::fs::symlink("/etc/passwd", root.join("public/passwd.html")).unwrap();
+        let linked = get(port, "/passwd.html").unwrap();
+        assert!(linked.starts_with("HTTP/1.1 404"), "{linked}");
+        assert!(!linked.contains("root:"));
 
         // Save an edit: the version moves and the page shows it.
         let p = &project_files(root)[0];

@@ -259,11 +259,13 @@ impl Workspace {
                 ..u
             }),
             Err(e) => {
-                // Nothing was written: the last good books stay.
+                // Nothing was written: the last good books stay, and the search index
+                // (updated in place while rendering) is made from them again.
                 for (bi, book, findings) in old {
                     self.site.books[bi] = book;
                     self.findings[bi] = findings;
                 }
+                self.search = crate::site::pages::search_builder(&self.site, true);
                 Err(e)
             }
         }
@@ -316,19 +318,33 @@ impl Workspace {
             })?;
         }
 
-        // Write what changed; remove what a book no longer has.
+        // Write what changed, all or nothing: every changed file is first written beside
+        // its old one; only when all are on disk do they replace the old ones. A full disk
+        // leaves the served site exactly as it was.
         let files = mem.0.into_inner().unwrap_or_default();
         let mut produced: BTreeSet<String> = BTreeSet::new();
-        let mut written = 0;
+        let mut staged: Vec<(PathBuf, PathBuf, &str, u64)> = Vec::new();
         for f in &files {
             produced.insert(f.path.clone());
             let h = hash(&f.bytes);
             if self.output.get(&f.path) == Some(&h) {
                 continue;
             }
-            write_replacing(&self.out, &f.path, &f.bytes)?;
-            self.output.insert(f.path.clone(), h);
-            written += 1;
+            match stage(&self.out, &f.path, &f.bytes) {
+                Ok((tmp, dest)) => staged.push((tmp, dest, f.path.as_str(), h)),
+                Err(e) => {
+                    for (tmp, ..) in &staged {
+                        std::fs::remove_file(tmp).ok();
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        let written = staged.len();
+        for (tmp, dest, rel, h) in staged {
+            std::fs::rename(&tmp, &dest)
+                .with_context(|| format!("replacing {}", dest.display()))?;
+            self.output.insert(rel.to_string(), h);
         }
         let prefixes: Vec<String> = old
             .iter()
@@ -365,11 +381,13 @@ fn doc_count(b: &crate::model::Book) -> usize {
     b.departments.len() + b.project_count()
 }
 
-/// Replace one output file so a reader sees the old or the new bytes, never half.
-fn write_replacing(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+/// Write one output file beside the one it replaces (`page.html.jixiao-tmp`): renamed
+/// over it once every file of the update is written, so a reader sees the old or the new
+/// bytes, never half. A failed write leaves no partial file behind.
+fn stage(out: &Path, rel: &str, bytes: &[u8]) -> Result<(PathBuf, PathBuf)> {
     let p = site::safe_join(out, rel)?;
     if let Some(dir) = p.parent() {
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     let tmp = p.with_extension(format!(
         "{}.jixiao-tmp",
@@ -377,9 +395,16 @@ fn write_replacing(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
             .map(|e| e.to_string_lossy().to_string())
             .unwrap_or_default()
     ));
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &p).with_context(|| format!("replacing {}", p.display()))?;
-    Ok(())
+    if let Err(e) = std::fs::write(&tmp, bytes) {
+        if tmp.is_file() {
+            std::fs::remove_file(&tmp).ok();
+        }
+        return Err(anyhow!(
+            "cannot write {}: {e}\nhelp: free disk space or fix the folder's permissions; the site served is the last good one",
+            tmp.display()
+        ));
+    }
+    Ok((tmp, p))
 }
 
 /// Served next to the site: the page polls it and reloads when the version changes, or

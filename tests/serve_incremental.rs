@@ -423,3 +423,41 @@ fn a_busy_port_fails_before_serving() {
     assert!(!err.contains("serving"), "{err}");
     assert!(!site.path().join("public").exists(), "nothing was built");
 }
+
+/// A rebuild that cannot write one of its files (here a folder stands where its new copy
+/// would go, as a full disk would refuse it) changes no file of the served site and leaves
+/// no partial file; the next good save goes through.
+#[test]
+fn a_failed_incremental_write_leaves_the_site_as_it_was() {
+    let site = site();
+    let root = site.path();
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("public");
+    let mut ws = Workspace::open(root, &out, Some(BASE.into())).unwrap();
+    let before = files(&out);
+    let p = &project_files(root)[0];
+    // The project's own page: it changes with its name.
+    let page = p
+        .strip_prefix(root.join("content"))
+        .unwrap()
+        .with_extension("html.jixiao-tmp");
+    let blocker = out.join(page);
+    std::fs::create_dir_all(blocker.join("x")).unwrap();
+    edit(p, "name = \"", "name = \"写不进去的修改");
+    let err = ws.update(std::slice::from_ref(p)).unwrap_err();
+    assert!(format!("{err:#}").contains("help:"), "{err:#}");
+    std::fs::remove_dir_all(&blocker).unwrap();
+    let after = files(&out);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "files appeared or vanished"
+    );
+    for (k, v) in &before {
+        assert!(after[k] == *v, "{k} changed although the update failed");
+    }
+    // The next save (the same edit) is applied whole.
+    let u = ws.update(std::slice::from_ref(p)).unwrap();
+    assert!(u.written > 0);
+    assert_same(&out, root, "after the failed write");
+}

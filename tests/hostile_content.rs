@@ -108,7 +108,7 @@ fn hostile_document() -> String {
             indicators: ordinary_indicators(),
         },
         Table {
-            dept: "控制\u{7}字符\u{1b}[31m局",
+            dept: "控制\u{7}字符\u{1b}[31m\u{202e}局",
             name: "右到左\u{202e}gnp.exe\u{200f}项目",
             total: "3",
             goal: "含\u{8}退格与\u{7f}删除符",

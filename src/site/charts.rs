@@ -135,7 +135,7 @@ pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar], color: RGBColor) ->
         for (i, b) in bars.iter().enumerate() {
             let y = (top + row * i as u32) as i32;
             let _ = root.draw(&Text::new(
-                b.label.clone(),
+                crate::text::for_pages(&b.label).into_owned(),
                 (4, y + 2),
                 style(14.0, INK).pos(Pos::new(HPos::Left, VPos::Top)),
             ));
@@ -150,7 +150,7 @@ pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar], color: RGBColor) ->
                 color.filled(),
             ));
             let _ = root.draw(&Text::new(
-                b.value_text.clone(),
+                crate::text::for_pages(&b.value_text).into_owned(),
                 (4 + w.max(1) + 6, by + 6),
                 style(13.0, INK).pos(Pos::new(HPos::Left, VPos::Center)),
             ));
@@ -188,7 +188,7 @@ pub fn stacks(id: &str, title: &str, desc: &str, stacks: &[Stack]) -> String {
         for (i, s) in stacks.iter().enumerate() {
             let y = 8 + (block * i as u32) as i32;
             let _ = root.draw(&Text::new(
-                s.label.clone(),
+                crate::text::for_pages(&s.label).into_owned(),
                 (4, y),
                 style(13.0, INK).pos(Pos::new(HPos::Left, VPos::Top)),
             ));
@@ -226,7 +226,7 @@ pub fn stacks(id: &str, title: &str, desc: &str, stacks: &[Stack]) -> String {
                     c.filled(),
                 ));
                 let _ = root.draw(&Text::new(
-                    item,
+                    crate::text::for_pages(&item).into_owned(),
                     (lx as i32 + 16, ly),
                     style(12.0, INK).pos(Pos::new(HPos::Left, VPos::Top)),
                 ));
@@ -275,13 +275,13 @@ pub fn heatmap(id: &str, title: &str, desc: &str, heat: &Heat) -> String {
             let x = (label_w + cell_w * j as u32 + cell_w / 2) as i32;
             let (a, b) = c.clone();
             let _ = root.draw(&Text::new(
-                a,
+                crate::text::for_pages(&a).into_owned(),
                 (x, 6),
                 style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Top)),
             ));
             if !b.is_empty() {
                 let _ = root.draw(&Text::new(
-                    b,
+                    crate::text::for_pages(&b).into_owned(),
                     (x, 21),
                     style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Top)),
                 ));
@@ -290,7 +290,7 @@ pub fn heatmap(id: &str, title: &str, desc: &str, heat: &Heat) -> String {
         for (i, (label, href, cells)) in heat.rows.iter().enumerate() {
             let y = (head_h + cell_h * i as u32) as i32;
             let _ = root.draw(&Text::new(
-                label.clone(),
+                crate::text::for_pages(&label).into_owned(),
                 (label_w as i32 - 8, y + cell_h as i32 / 2),
                 style(12.0, INK).pos(Pos::new(HPos::Right, VPos::Center)),
             ));
@@ -309,7 +309,7 @@ pub fn heatmap(id: &str, title: &str, desc: &str, heat: &Heat) -> String {
                 ));
                 let dark = v.is_some_and(|v| v > 0.55);
                 let _ = root.draw(&Text::new(
-                    text,
+                    crate::text::for_pages(&text).into_owned(),
                     (x + cell_w as i32 / 2, y + cell_h as i32 / 2),
                     style(11.0, if dark { WHITE } else { INK })
                         .pos(Pos::new(HPos::Center, VPos::Center)),

@@ -290,7 +290,7 @@ pub fn heatmap(id: &str, title: &str, desc: &str, heat: &Heat) -> String {
         for (i, (label, href, cells)) in heat.rows.iter().enumerate() {
             let y = (head_h + cell_h * i as u32) as i32;
             let _ = root.draw(&Text::new(
-                crate::text::for_pages(&label).into_owned(),
+                crate::text::for_pages(label).into_owned(),
                 (label_w as i32 - 8, y + cell_h as i32 / 2),
                 style(12.0, INK).pos(Pos::new(HPos::Right, VPos::Center)),
             ));

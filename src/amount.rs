@@ -196,6 +196,14 @@ enum AmountRepr {
         #[serde(default)]
         raw: String,
     },
+    /// `total = 20` typed by hand: the number as written.
+    Integer(i64),
+    /// `total = 35.98`: TOML reads it as a binary float; its shortest form is what was
+    /// typed (up to 15 significant digits), so that is the amount.
+    Float(f64),
+    /// Anything else (`true`, a list): an error that says what an amount looks like.
+    #[serde(skip_serializing)]
+    Other(serde::de::IgnoredAny),
 }
 
 impl Serialize for Amount {
@@ -229,6 +237,25 @@ impl<'de> Deserialize<'de> for Amount {
                     raw: s,
                 })
             }
+            AmountRepr::Integer(i) => Ok(Amount {
+                value: Some(Decimal::from(i)),
+                raw: i.to_string(),
+            }),
+            AmountRepr::Float(f) => {
+                let raw = f.to_string();
+                let v = Decimal::from_str_exact(&raw).map_err(|_| {
+                    D::Error::custom(format!(
+                        "amount {raw} is not an exact decimal; write it in quotes like \"12.50\""
+                    ))
+                })?;
+                Ok(Amount {
+                    value: Some(v),
+                    raw,
+                })
+            }
+            AmountRepr::Other(_) => Err(D::Error::custom(
+                "an amount is a number in quotes (\"12.50\"), \"\" for an empty cell, or { raw = \"…\" } for text that is not a number",
+            )),
             AmountRepr::Full { value, raw } => {
                 let value = match value {
                     None => None,
@@ -251,6 +278,25 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct F {
+        total: Amount,
+    }
+
+    #[test]
+    fn amounts_typed_as_toml_numbers_read_as_written() {
+        let f: F = toml::from_str("total = 20").unwrap();
+        assert_eq!((f.total.value, f.total.raw.as_str()), (Some(d("20")), "20"));
+        let f: F = toml::from_str("total = 35.98").unwrap();
+        assert_eq!(
+            (f.total.value, f.total.raw.as_str()),
+            (Some(d("35.98")), "35.98")
+        );
+        let e = toml::from_str::<F>("total = true").unwrap_err().to_string();
+        assert!(e.contains("an amount is a number in quotes"), "{e}");
+        assert!(!e.contains("AmountRepr"), "{e}");
     }
 
     #[test]

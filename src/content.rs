@@ -158,13 +158,31 @@ fn parse_front<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> std::result::Result<(T, String), ContentError> {
     let Some((front, body)) = split(text) else {
+        let stripped = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let opened = stripped.starts_with("+++\n") || stripped.starts_with("+++\r\n");
+        let (line, message) = if opened {
+            // Opened but never closed: point at the end, where the closing line is missing.
+            (
+                text.lines().count().max(1),
+                "the front matter is not closed: no line `+++` after the TOML that starts on line 1",
+            )
+        } else {
+            (
+                1,
+                "missing front matter: the file must start with a line `+++`, then TOML, then `+++`",
+            )
+        };
         return Err(ContentError::at(
             path,
             text,
+            line,
             1,
-            1,
-            "missing front matter: the file must start with a line `+++`, then TOML, then `+++`",
-            "content files are written by `jixiao import`; restore this one from version control or re-import its book",
+            message,
+            if opened {
+                "add a line `+++` where the TOML ends (before the Markdown notes, if any)"
+            } else {
+                "content files are written by `jixiao import`; restore this one from version control or re-import its book"
+            },
         ));
     };
     match toml::from_str::<T>(front) {
@@ -588,6 +606,10 @@ mod tests {
         assert_eq!(f, "a = 1\n");
         assert_eq!(b, "正文\n");
         assert!(split("no front matter").is_none());
+        let e = parse_front::<toml::Value>(Path::new("p.md"), "+++\nname = \"x\"\n\n正文\n")
+            .unwrap_err();
+        assert!(e.message.contains("not closed"), "{}", e.message);
+        assert_eq!(e.line, 4);
     }
 
     #[test]

@@ -93,9 +93,13 @@ enum Command {
         /// Folder name of the book under content/ (lowercase ASCII, digits, '-').
         #[arg(long)]
         book: String,
-        /// Content folder.
-        #[arg(long, default_value = "content")]
-        content: PathBuf,
+        /// Site folder (holds book.toml); default: the nearest one at or above the current
+        /// folder, as git finds its repository.
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Content folder (default: <root>/content).
+        #[arg(long)]
+        content: Option<PathBuf>,
         #[arg(long)]
         title: Option<String>,
         #[arg(long)]
@@ -237,6 +241,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             files,
             book,
+            root,
             content,
             title,
             region,
@@ -254,6 +259,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 stage,
             };
             let imported = jixiao::import::import_found(&inputs, &found, &opts)?;
+            let content = match (content, root) {
+                (Some(c), _) => c,
+                (None, Some(r)) => r.join("content"),
+                (None, None) => site_above(&std::env::current_dir()?)?.join("content"),
+            };
             let dir = jixiao::content::write_book(
                 &imported.book,
                 &imported.report.to_markdown(),
@@ -268,6 +278,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The nearest folder at or above `from` that holds a `book.toml`: import writes into
+/// that site's content/, wherever in the site it runs, and never makes a stray content/.
+fn site_above(from: &std::path::Path) -> anyhow::Result<PathBuf> {
+    from.ancestors()
+        .find(|d| d.join("book.toml").is_file())
+        .map(|d| d.to_path_buf())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no book.toml in {} or any folder above it, so there is no site to import into\nhelp: run `jixiao init DIR` to make a site, then import inside it, or pass --root DIR (or --content DIR)",
+                from.display()
+            )
+        })
 }
 
 /// The named files, and the files found under the named folders (sorted by path, hidden

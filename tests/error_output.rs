@@ -90,3 +90,50 @@ fn import_errors_name_the_file_and_say_what_to_do() {
     assert!(!dir.path().join("content").exists(), "nothing written");
     insta::assert_snapshot!("import_errors", out);
 }
+
+/// `import` writes into the site it runs in (the nearest book.toml at or above the current
+/// folder, as git finds its repository), and outside any site it says so and writes
+/// nothing instead of making a stray content/.
+#[test]
+fn import_finds_its_site_or_says_there_is_none() {
+    let source = common::manifest().join("tests/fixtures/site-source.txt");
+    let source = source.to_str().unwrap();
+    let nowhere = tempfile::tempdir().unwrap();
+    let (code, err) = jixiao_in(nowhere.path(), &["import", source, "--book", "x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("no book.toml") && err.contains("help:"),
+        "{err}"
+    );
+    assert!(
+        !nowhere.path().join("content").exists(),
+        "a stray content/ was made"
+    );
+
+    let site = common::fixture_site_with("title = \"示例\"\n");
+    let inside = site.path().join("content");
+    let (code, err) = jixiao_in(&inside, &["import", source, "--book", "again"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        site.path().join("content/again/_index.md").is_file(),
+        "{err}"
+    );
+    assert!(
+        !inside.join("content").exists(),
+        "written below the site's content/"
+    );
+
+    let (code, err) = jixiao_in(
+        nowhere.path(),
+        &[
+            "import",
+            source,
+            "--book",
+            "third",
+            "--root",
+            site.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(site.path().join("content/third/_index.md").is_file());
+}

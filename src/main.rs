@@ -181,9 +181,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             use jixiao::check::report;
             let site = jixiao::site::load(&root)?;
             // Reviewers see every finding, the published and the reviewer-only.
+            use rayon::prelude::*;
             let findings: Vec<_> = site
                 .books
-                .iter()
+                .par_iter()
                 .map(|b| jixiao::check::check_book(b, &site.config.check))
                 .collect();
             let checked: Vec<report::Checked<'_>> = site

@@ -158,30 +158,34 @@ impl Workspace {
                 // Not an input (the output folder, editor swap files elsewhere).
                 continue;
             }
-            // A file whose bytes did not change (or a folder that still exists) changes
-            // nothing; a deleted or new one does.
-            let now = std::fs::read(p).ok().map(|b| hash(&b));
-            let unchanged = match now {
-                Some(h) => self.content.get(p) == Some(&h),
-                None => p.is_dir() || (!p.exists() && !self.content.contains_key(p)),
-            };
-            if unchanged && !p.is_dir() {
-                continue;
-            }
-            if now.is_some() || self.content.contains_key(p) {
-                hashes.push((p.clone(), now));
+            // A file whose bytes did not change, or an unknown file already gone (an
+            // editor's swap file), changes nothing; a deleted or new one does.
+            let is_dir = p.is_dir();
+            if !is_dir {
+                let now = std::fs::read(p).ok().map(|b| hash(&b));
+                let known = self.content.contains_key(p);
+                let unchanged = match now {
+                    Some(h) => self.content.get(p) == Some(&h),
+                    None => !known && !p.exists(),
+                };
+                if unchanged {
+                    continue;
+                }
+                if now.is_some() || known {
+                    hashes.push((p.clone(), now));
+                }
             }
             match first.as_deref() {
                 Some("content") => match (parts.next(), parts.next()) {
-                    // content/<book>/… : that book.
+                    // content/<book>/… : that book (a folder inside it is only a folder).
                     (Some(book), Some(_)) => {
-                        if !p.is_dir() {
+                        if !is_dir {
                             books.insert(book);
                         }
                     }
                     // A book folder made or removed; a site page content/*.md.
                     (Some(name), None) => {
-                        if !p.is_dir() || !self.site.books.iter().any(|b| b.slug == name) {
+                        if !is_dir || !self.site.books.iter().any(|b| b.slug == name) {
                             if content_dir.join(&name).is_dir() {
                                 books.insert(name);
                             } else {

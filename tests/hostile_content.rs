@@ -628,16 +628,7 @@ fn content_names_that_would_overwrite_the_sites_own_pages_are_refused() {
 /// errors.
 #[test]
 fn links_in_content_are_refused_not_followed() {
-    let site = tempfile::tempdir().unwrap();
-    jixiao::synth::write_site(
-        &jixiao::synth::Options {
-            projects: 6,
-            seed: 3,
-            book_size: 6,
-        },
-        site.path(),
-    )
-    .unwrap();
+    let site = common::synth_site(6, 3, 6);
     let outside = tempfile::tempdir().unwrap();
     let secret = outside.path().join("environ");
     std::fs::write(&secret, "API_TOKEN=hunter2-secret\n").unwrap();

@@ -15,17 +15,7 @@ use common::files;
 
 /// Three synthetic books of 40 projects.
 fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    jixiao::synth::write_site(
-        &jixiao::synth::Options {
-            projects: 120,
-            seed: 5,
-            book_size: 40,
-        },
-        dir.path(),
-    )
-    .unwrap();
-    dir
+    common::synth_site(120, 5, 40)
 }
 
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -177,28 +167,8 @@ fn get(port: u16, path: &str) -> Option<String> {
 fn the_server_serves_reloads_and_refuses_to_leave_the_site() {
     let site = site();
     let root = site.path();
-    let port = 20000 + (std::process::id() % 20000) as u16;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args([
-            "serve",
-            "--root",
-            root.to_str().unwrap(),
-            "--port",
-            &port.to_string(),
-        ])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut page = None;
-    for _ in 0..200 {
-        if let Some(p) = get(port, "/") {
-            page = Some(p);
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let result = std::panic::catch_unwind(|| {
-        let page = page.expect("server answers");
+    serving(root, 0, &["--root", root.to_str().unwrap()], |port| {
+        let page = get(port, "/").expect("server answers");
         assert!(page.starts_with("HTTP/1.1 200"));
         assert!(page.contains("/__jixiao/status"), "reload script injected");
         let status = get(port, "/__jixiao/status").unwrap();
@@ -262,17 +232,14 @@ fn the_server_serves_reloads_and_refuses_to_leave_the_site() {
         let html = get(port, &format!("/{}", rel.to_string_lossy())).unwrap();
         assert!(html.contains("服务中修改"));
     });
-    child.kill().ok();
-    child.wait().ok();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
-    }
 }
 
-/// Start `jixiao serve` from inside the site folder (with the default root `.` unless
-/// `args` say otherwise), as README says, and wait until it answers.
-fn serve_here(root: &Path, port: u16, args: &[&str]) -> std::process::Child {
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+/// Run `f(port)` against `jixiao serve` started from inside the site folder (with the
+/// default root `.` unless `args` say otherwise, as README says) once it answers; the
+/// server is stopped whatever `f` does. `offset` keeps the tests' ports apart.
+fn serving(root: &Path, offset: u32, args: &[&str], f: impl FnOnce(u16)) {
+    let port = 20000 + ((std::process::id() + offset) % 20000) as u16;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
         .args(["serve", "--port", &port.to_string()])
         .args(args)
         .current_dir(root)
@@ -285,7 +252,12 @@ fn serve_here(root: &Path, port: u16, args: &[&str]) -> std::process::Child {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    child
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(port)));
+    child.kill().ok();
+    child.wait().ok();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
 }
 
 fn status_version(port: u16) -> String {
@@ -298,9 +270,7 @@ fn status_version(port: u16) -> String {
 fn serve_from_the_site_folder_applies_an_edit() {
     let site = site();
     let root = site.path();
-    let port = 20000 + ((std::process::id() + 7) % 20000) as u16;
-    let mut child = serve_here(root, port, &[]);
-    let result = std::panic::catch_unwind(|| {
+    serving(root, 7, &[], |port| {
         assert_eq!(status_version(port), "0");
         let p = &project_files(root)[1];
         edit(p, "name = \"", "name = \"相对路径下修改");
@@ -321,21 +291,14 @@ fn serve_from_the_site_folder_applies_an_edit() {
         assert!(seen, "the edit never reached the served page");
         assert_eq!(status_version(port), "1");
     });
-    child.kill().ok();
-    child.wait().ok();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
-    }
 }
 
 #[test]
 fn an_idle_server_stays_idle_while_files_are_read() {
     let site = site();
     let root = site.path();
-    let port = 20000 + ((std::process::id() + 13) % 20000) as u16;
     // With an absolute root the watcher sees every path it is given.
-    let mut child = serve_here(root, port, &["--root", root.to_str().unwrap()]);
-    let result = std::panic::catch_unwind(|| {
+    serving(root, 13, &["--root", root.to_str().unwrap()], |port| {
         let stamp = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
         let index = root.join("public/index.html");
         let before = stamp(&index);
@@ -361,11 +324,6 @@ fn an_idle_server_stays_idle_while_files_are_read() {
         std::thread::sleep(std::time::Duration::from_millis(800));
         assert_eq!(status_version(port), "0", "a save of the same text rebuilt");
     });
-    child.kill().ok();
-    child.wait().ok();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
-    }
 }
 
 /// One client asks for a large file and never reads it: the others are still answered.
@@ -373,12 +331,10 @@ fn an_idle_server_stays_idle_while_files_are_read() {
 fn a_slow_client_does_not_stall_the_others() {
     let site = site();
     let root = site.path();
-    let port = 20000 + ((std::process::id() + 19) % 20000) as u16;
-    let mut child = serve_here(root, port, &[]);
-    // A file in the output folder larger than the socket buffers.
-    std::fs::write(root.join("public/big.bin"), vec![b'x'; 48 << 20]).unwrap();
-    let big = "/big.bin";
-    let result = std::panic::catch_unwind(|| {
+    serving(root, 19, &[], |port| {
+        // A file in the output folder larger than the socket buffers.
+        std::fs::write(root.join("public/big.bin"), vec![b'x'; 48 << 20]).unwrap();
+        let big = "/big.bin";
         let mut slow = Vec::new();
         for _ in 0..3 {
             let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -398,11 +354,6 @@ fn a_slow_client_does_not_stall_the_others() {
         }
         drop(slow);
     });
-    child.kill().ok();
-    child.wait().ok();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
-    }
 }
 
 /// A busy port is an error with help, before anything is built or announced.
@@ -468,9 +419,7 @@ fn a_failed_incremental_write_leaves_the_site_as_it_was() {
 fn kept_alive_requests_are_answered_at_once() {
     let site = site();
     let root = site.path();
-    let port = 20000 + ((std::process::id() + 23) % 20000) as u16;
-    let mut child = serve_here(root, port, &[]);
-    let result = std::panic::catch_unwind(|| {
+    serving(root, 23, &[], |port| {
         let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
         s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
             .unwrap();
@@ -502,9 +451,4 @@ fn kept_alive_requests_are_answered_at_once() {
             "40 kept-alive requests took {took:?}"
         );
     });
-    child.kill().ok();
-    child.wait().ok();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
-    }
 }

@@ -755,37 +755,26 @@ pub fn check_project(
     // under 数量) shows the department thought of it: the message says so.
     let cats = categories(p);
     let has = |c: Level2| cats.contains(&c);
-    let money_anywhere = p
-        .indicators
-        .iter()
-        .any(|i| !values::money(&i.value).is_empty());
-    let deadline_anywhere = p
-        .indicators
-        .iter()
-        .any(|i| values::is_deadline(&i.value) || values::is_deadline(&i.name));
+    // Looked for only when the category is missing: most tables have it.
+    let gap = |what: &str, elsewhere: Option<&str>| match elsewhere {
+        Some(kind) => format!("未设置{what}（{kind}写在了其他类别的指标中）"),
+        None => format!("未设置{what}"),
+    };
     if !has(Level2::Quantity) {
-        push("coverage.quantity", p.source.line, "未设置数量指标".into());
+        push("coverage.quantity", p.source.line, gap("数量指标", None));
     }
     if !has(Level2::Cost) {
+        let money = p
+            .indicators
+            .iter()
+            .any(|i| !values::money(&i.value).is_empty());
         push(
             "coverage.cost",
             p.source.line,
-            if money_anywhere {
-                "未设置成本指标（金额写在了其他类别的指标中）".into()
-            } else {
-                "未设置成本指标".into()
-            },
+            gap("成本指标", money.then_some("金额")),
         );
     }
-    if ![
-        Level2::Economic,
-        Level2::Social,
-        Level2::Ecological,
-        Level2::Sustainability,
-    ]
-    .iter()
-    .any(|c| has(*c))
-    {
+    if !cats.iter().any(|c| c.parent() == Level1::Benefit) {
         push(
             "coverage.benefit",
             p.source.line,
@@ -793,24 +782,24 @@ pub fn check_project(
         );
     }
     if !has(Level2::Quality) {
-        push("coverage.quality", p.source.line, "未设置质量指标".into());
+        push("coverage.quality", p.source.line, gap("质量指标", None));
     }
     if !has(Level2::Timeliness) {
+        let deadline = p
+            .indicators
+            .iter()
+            .any(|i| values::is_deadline(&i.value) || values::is_deadline(&i.name));
         push(
             "coverage.timeliness",
             p.source.line,
-            if deadline_anywhere {
-                "未设置时效指标（完成时间写在了其他类别的指标中）".into()
-            } else {
-                "未设置时效指标".into()
-            },
+            gap("时效指标", deadline.then_some("完成时间")),
         );
     }
     if !has(Level2::Satisfaction) {
         push(
             "coverage.satisfaction",
             p.source.line,
-            "未设置满意度指标".into(),
+            gap("满意度指标", None),
         );
     }
 

@@ -175,3 +175,19 @@ pub fn seeds_dir() -> std::path::PathBuf {
     );
     dir
 }
+
+/// A synthetic site (`jixiao generate`) in a fresh temporary folder.
+#[allow(dead_code)]
+pub fn synth_site(projects: usize, seed: u64, book_size: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    jixiao::synth::write_site(
+        &jixiao::synth::Options {
+            projects,
+            seed,
+            book_size,
+        },
+        dir.path(),
+    )
+    .unwrap();
+    dir
+}

@@ -142,13 +142,75 @@ pub fn parse_plain_decimal(s: &str) -> Option<Decimal> {
     Decimal::from_str_exact(&text).ok()
 }
 
+/// The unit a book's amounts are written in: the national form prints 万元, some
+/// provinces print 元. Content values, pages, findings and downloads all use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub enum Unit {
+    #[default]
+    #[serde(rename = "万元")]
+    Wan,
+    #[serde(rename = "元")]
+    Yuan,
+}
+
+impl Unit {
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Wan => "万元",
+            Unit::Yuan => "元",
+        }
+    }
+
+    /// 元 per unit: the `factor` of a Frictionless fiscal download.
+    pub fn factor(self) -> u32 {
+        match self {
+            Unit::Wan => 10_000,
+            Unit::Yuan => 1,
+        }
+    }
+
+    /// An amount in this unit, in 万元 (for scales and buckets that read in 万元).
+    pub fn to_wan(self, v: Decimal) -> Decimal {
+        match self {
+            Unit::Wan => v,
+            Unit::Yuan => v / Decimal::from(10_000),
+        }
+    }
+
+    /// An amount in 万元 (as read from a text), in this unit.
+    pub fn from_wan(self, v: Decimal) -> Decimal {
+        match self {
+            Unit::Wan => v,
+            Unit::Yuan => v.checked_mul(Decimal::from(10_000)).unwrap_or(Decimal::MAX),
+        }
+    }
+
+    /// `1,234.50 万元`: an amount of this unit as the site shows it.
+    pub fn show(self, v: Decimal) -> String {
+        format!("{} {}", format_amount(v), self.label())
+    }
+}
+
+impl<'de> Deserialize<'de> for Unit {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match crate::text::key(&s).as_str() {
+            "万元" => Ok(Unit::Wan),
+            "元" => Ok(Unit::Yuan),
+            _ => Err(serde::de::Error::custom(format!(
+                "unit \"{s}\" is not one jixiao reads: write unit = \"万元\" (the form's unit) or unit = \"元\", and the amounts in that unit"
+            ))),
+        }
+    }
+}
+
 /// Round half away from zero to two places (`{:.2}` on a Decimal truncates).
 pub fn round2(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// Display form used on the site: two decimals, half away from zero, thousands separated.
-pub fn format_wan(d: Decimal) -> String {
+pub fn format_amount(d: Decimal) -> String {
     let r = round2(d);
     let mut s = r.abs().to_string();
     match s.find('.') {
@@ -327,13 +389,13 @@ mod tests {
 
     #[test]
     fn rounds_half_away_from_zero_for_display() {
-        assert_eq!(format_wan(d("0.125")), "0.13");
-        assert_eq!(format_wan(d("-0.125")), "-0.13");
-        assert_eq!(format_wan(d("2.5")), "2.50");
-        assert_eq!(format_wan(d("14438.25")), "14,438.25");
-        assert_eq!(format_wan(d("1234567.005")), "1,234,567.01");
-        assert_eq!(format_wan(d("72.932004")), "72.93");
-        assert_eq!(format_wan(d("0")), "0.00");
+        assert_eq!(format_amount(d("0.125")), "0.13");
+        assert_eq!(format_amount(d("-0.125")), "-0.13");
+        assert_eq!(format_amount(d("2.5")), "2.50");
+        assert_eq!(format_amount(d("14438.25")), "14,438.25");
+        assert_eq!(format_amount(d("1234567.005")), "1,234,567.01");
+        assert_eq!(format_amount(d("72.932004")), "72.93");
+        assert_eq!(format_amount(d("0")), "0.00");
     }
 
     #[test]

@@ -18,7 +18,9 @@ pub struct Book {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<u16>,
     pub stage: Stage,
-    pub unit: String,
+    /// What the amounts are written in; 万元 unless the book says 元.
+    #[serde(default)]
+    pub unit: crate::amount::Unit,
     /// Date printed on the cover (`2026年3月`), as written.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub date: String,
@@ -259,7 +261,7 @@ impl ProjectFlag {
     }
 }
 
-/// A project's money, in the book's unit (万元).
+/// A project's money, in the book's unit (万元 or 元).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Funds {
     /// 年度资金总额 / 合计.

@@ -593,7 +593,7 @@ pub fn indicator_from_row(t: &Table, rec: &csv::StringRecord) -> Result<Indicato
 }
 
 /// Frictionless `datapackage.json` describing the downloads of a book. Amount fields
-/// carry the fiscal properties (currency CNY, factor 10000 for 万元, phase proposed for
+/// carry the fiscal properties (currency CNY, factor 10000 for 万元 or 1 for 元, phase proposed for
 /// a draft); the book's metadata is kept under `jixiao` so a CSV re-import restores it.
 pub fn datapackage_json(book: &Book) -> String {
     use serde_json::json;
@@ -612,7 +612,7 @@ pub fn datapackage_json(book: &Book) -> String {
     let describe = |c: &str| -> serde_json::Value {
         if amount_fields.contains(&c) {
             json!({"name": c, "type": "number", "decimalChar": ".", "groupChar": "",
-                   "currency": "CNY", "factor": 10000, "unit": "万元", "direction": "expenditure", "phase": phase})
+                   "currency": "CNY", "factor": book.unit.factor(), "unit": book.unit.label(), "direction": "expenditure", "phase": phase})
         } else if c.ends_with("line")
             || c == "indicators"
             || c == "projects"
@@ -643,7 +643,7 @@ pub fn datapackage_json(book: &Book) -> String {
         "title": book.title,
         "language": "zh-CN",
         "resources": [
-            resource("projects", PROJECT_COLUMNS, "项目（每行一个项目，金额单位万元）"),
+            resource("projects", PROJECT_COLUMNS, &format!("项目（每行一个项目，金额单位{}）", book.unit.label())),
             resource("indicators", INDICATOR_COLUMNS, "绩效指标（每行一条三级指标）"),
             resource("departments", DEPARTMENT_COLUMNS, "部门（含别名与整体支出表）"),
             {"name": book.slug, "title": "完整数据（JSON）", "path": format!("{}.json", book.slug),

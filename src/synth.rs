@@ -160,7 +160,7 @@ fn indicator(
         ),
         Level2::Cost => (
             format!("{subject}成本"),
-            format!("≤{}万元", crate::amount::format_wan(total)),
+            format!("≤{}万元", crate::amount::format_amount(total)),
         ),
         Level2::Satisfaction => (
             "服务对象满意度".to_string(),
@@ -354,7 +354,7 @@ pub fn books(opts: &Options) -> Vec<Book> {
                 } else {
                     Stage::Final
                 },
-                unit: "万元".into(),
+                unit: crate::amount::Unit::Wan,
                 date: String::new(),
                 sources: Vec::new(),
                 prose:

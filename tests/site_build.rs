@@ -590,3 +590,62 @@ fn configured_severities_reach_the_findings_page_and_gaps_table() {
         .unwrap()..];
     assert!(row[..row.find("</tr>").unwrap()].contains("需核对"));
 }
+
+#[test]
+fn a_book_in_yuan_says_yuan_on_every_page_finding_and_download() {
+    let site = fixture_site();
+    let index = site.path().join("content/demo/_index.md");
+    let meta = std::fs::read_to_string(&index).unwrap();
+    assert!(meta.contains("unit = \"万元\""), "fixture names its unit");
+    std::fs::write(&index, meta.replace("unit = \"万元\"", "unit = \"元\"")).unwrap();
+    let out = site.path().join("public");
+    build_into(site.path(), &out);
+
+    let book = page(&out, "demo/index.html");
+    assert!(book.contains("金额单位：元"), "book header names 元");
+    assert!(book.contains("<dd>51.00 <small>元</small></dd>"));
+    assert!(book.contains("各部门项目资金（元）") && book.contains("资金（元）"));
+    assert!(book.contains("金额单位为元；"), "footer");
+    // No amount of this book is labelled 万元 (indicator values may still say 万元).
+    for (rel, html) in common::files(&out)
+        .iter()
+        .filter(|(k, _)| k.starts_with("demo/") && k.ends_with(".html"))
+        .map(|(k, v)| (k, String::from_utf8_lossy(v).into_owned()))
+    {
+        for label in ["（万元）", "<small>万元</small>", "<br>（万元）"] {
+            assert!(!html.contains(label), "{rel} still labels an amount {label}");
+        }
+    }
+    let project = page(&out, &first_project(&out));
+    assert!(project.contains("项目资金<br>（元）"), "project form");
+    // Money written in a value (100万元) is compared in the book's unit: 1,000,000 元
+    // against a total of 15 元, and the finding says so in 元.
+    let findings = page(&out, "demo/findings.html");
+    assert!(
+        findings.contains("1,000,000.00 元，超过年度资金总额 15.00 元"),
+        "{}",
+        common::short(&findings, 3000)
+    );
+    let pkg: serde_json::Value =
+        serde_json::from_str(&page(&out, "demo/data/datapackage.json")).unwrap();
+    let total = pkg["resources"][0]["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "total")
+        .unwrap();
+    assert_eq!((&total["factor"], &total["unit"]), (&1.into(), &"元".into()));
+    assert_eq!(pkg["jixiao"]["unit"], "元", "a CSV re-import keeps the unit");
+
+    // A unit jixiao cannot read is an error naming the file, not 万元 in disguise.
+    std::fs::write(&index, meta.replace("unit = \"万元\"", "unit = \"千元\"")).unwrap();
+    let e = build(&BuildOptions {
+        root: site.path().to_path_buf(),
+        out: out.clone(),
+        base_url: None,
+        progress: false,
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("_index.md") && e.contains("unit = \"元\""), "{e}");
+}

@@ -6,6 +6,7 @@ use super::{Ctx, Finding, Severity};
 use crate::model::{
     Book, FundKind, Indicator, Level1, Level2, Project, ProjectFlag, is_placeholder,
 };
+use crate::amount::Unit;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -367,7 +368,7 @@ pub struct Settings {
     /// A text repeated in at least this many projects is reported as boilerplate.
     #[serde(default = "default_boilerplate")]
     pub boilerplate_min_projects: usize,
-    /// Allowed difference (万元) when sums are compared.
+    /// Allowed difference (万元, whatever a book's unit) when sums are compared.
     #[serde(default)]
     pub tolerance: Decimal,
     /// Per-book (per-form) settings: `[check.book.xiqu-2026] disable = [...]`.
@@ -507,8 +508,9 @@ fn add(a: &crate::amount::Amount) -> Decimal {
     a.value.unwrap_or(Decimal::ZERO)
 }
 
-fn w(d: Decimal) -> String {
-    crate::amount::format_wan(d)
+/// An amount with the book's unit: `1,234.00 万元`.
+fn w(u: Unit, d: Decimal) -> String {
+    u.show(d)
 }
 
 /// `copy_of`: an earlier table of the same department and project name, if any.
@@ -536,7 +538,8 @@ pub fn check_project(
         return;
     }
     let f = &p.funds;
-    let tol = ctx.settings.tolerance;
+    let u = ctx.book.unit;
+    let tol = u.from_wan(ctx.settings.tolerance);
     // The row's name as the form writes it (`合计`, `非财政拨款`), else the usual one.
     let name = |k: FundKind, usual: &'static str| f.form_label(k).unwrap_or(usual).to_string();
 
@@ -590,13 +593,13 @@ pub fn check_project(
             "funds.sum-fiscal",
             f.line,
             format!(
-                "{} {} 万元，{}、{}与{}之和为 {} 万元",
+                "{} {}，{}、{}与{}之和为 {}",
                 name(FundKind::Fiscal, "财政拨款"),
-                w(fiscal),
+                w(u, fiscal),
                 name(FundKind::FiscalUpper, "上级补助"),
                 name(FundKind::FiscalOwn, "本级安排"),
                 name(FundKind::CarryOver, "结转资金"),
-                w(sum)
+                w(u, sum)
             ),
         );
     }
@@ -612,9 +615,9 @@ pub fn check_project(
             "funds.sources-blank",
             f.line,
             format!(
-                "{} {} 万元，{}与{}均未填写，资金来源不明",
+                "{} {}，{}与{}均未填写，资金来源不明",
                 name(FundKind::Total, "年度资金总额"),
-                w(total),
+                w(u, total),
                 name(FundKind::Fiscal, "财政拨款"),
                 name(FundKind::Other, "其他资金"),
             ),
@@ -638,9 +641,9 @@ pub fn check_project(
                 "funds.sum-total",
                 f.line,
                 format!(
-                    "{} {} 万元，{}与{}{}之和为 {} 万元",
+                    "{} {}，{}与{}{}之和为 {}",
                     name(FundKind::Total, "年度资金总额"),
-                    w(total),
+                    w(u, total),
                     name(FundKind::Fiscal, "财政拨款"),
                     name(FundKind::Other, "其他资金"),
                     if f.carry_over_beside_fiscal {
@@ -648,7 +651,7 @@ pub fn check_project(
                     } else {
                         String::new()
                     },
-                    w(sum)
+                    w(u, sum)
                 ),
             );
         }
@@ -705,10 +708,10 @@ pub fn check_project(
     if let Some(dup) = copy_of {
         let msg = match (dup.funds.total.value, f.total.value) {
             (Some(a), Some(b)) if (a - b).abs() > tol => format!(
-                "项目“{}”的绩效目标表出现两次，资金总额分别为 {} 万元和 {} 万元",
+                "项目“{}”的绩效目标表出现两次，资金总额分别为 {}和 {}",
                 crate::text::excerpt(&p.name, 40),
-                exact(a),
-                exact(b)
+                exact(u, a),
+                exact(u, b)
             ),
             _ if same_targets(dup, p) => format!(
                 "项目“{}”的绩效目标表出现两次，两张表内容相同",
@@ -870,7 +873,7 @@ pub fn check_project(
             },
         );
     }
-    cost_rules(p, tol, &mut push);
+    cost_rules(p, u, tol, &mut push);
 }
 
 fn same_targets(a: &Project, b: &Project) -> bool {
@@ -935,7 +938,7 @@ fn rounding(a: &crate::amount::Amount) -> Decimal {
 }
 
 /// Cost indicators against the total, and money named in the goal.
-fn cost_rules(p: &Project, tol: Decimal, push: &mut impl FnMut(&str, u32, String)) {
+fn cost_rules(p: &Project, u: Unit, tol: Decimal, push: &mut impl FnMut(&str, u32, String)) {
     let f = &p.funds;
     let Some(total) = f.total.value else { return };
     let slack = tol.max(rounding(&f.total));
@@ -945,7 +948,9 @@ fn cost_rules(p: &Project, tol: Decimal, push: &mut impl FnMut(&str, u32, String
         .indicators
         .iter()
         .filter(|i| i.level2_category == Some(Level2::Cost))
-        .filter_map(|i| values::cost_amount(&i.value).map(|v| (v, i.line, i.value.as_str())))
+        .filter_map(|i| {
+            values::cost_amount(&i.value).map(|v| (u.from_wan(v), i.line, i.value.as_str()))
+        })
         .filter(|(v, ..)| (*v - total).abs() > tol)
         .collect();
     // A row written twice, or a cap restating another row's amount (`≤4万元` beside
@@ -975,47 +980,48 @@ fn cost_rules(p: &Project, tol: Decimal, push: &mut impl FnMut(&str, u32, String
             *line,
             if parts.len() == 1 {
                 format!(
-                    "成本指标写明的金额 {} 万元，超过年度资金总额 {} 万元",
-                    exact(sum),
-                    exact(total)
+                    "成本指标写明的金额 {}，超过年度资金总额 {}",
+                    exact(u, sum),
+                    exact(u, total)
                 )
             } else {
                 format!(
-                    "{} 项成本指标写明的金额合计 {} 万元，超过年度资金总额 {} 万元",
+                    "{} 项成本指标写明的金额合计 {}，超过年度资金总额 {}",
                     parts.len(),
-                    exact(sum),
-                    exact(total)
+                    exact(u, sum),
+                    exact(u, total)
                 )
             },
         );
     }
     if let Some(goal) = &p.goal
         && let Some((spent, summed)) = values::goal_spending(goal)
+        && let spent = u.from_wan(spent)
         && spent > total + slack
     {
         push(
             "cost.goal-exceeds-funds",
             p.source.line,
             format!(
-                "总体目标{} {} 万元，超过年度资金总额 {} 万元",
+                "总体目标{} {}，超过年度资金总额 {}",
                 if summed {
                     "写明的各项金额合计"
                 } else {
                     "中写明的一项金额"
                 },
-                exact(spent),
-                exact(total)
+                exact(u, spent),
+                exact(u, total)
             ),
         );
     }
 }
 
-/// 万元 with two decimals, or every decimal when two would hide a difference.
-fn exact(d: Decimal) -> String {
+/// Two decimals, or every decimal when two would hide a difference.
+fn exact(u: Unit, d: Decimal) -> String {
     if d.round_dp(2) == d {
-        w(d)
+        w(u, d)
     } else {
-        d.normalize().to_string()
+        format!("{} {}", d.normalize(), u.label())
     }
 }
 
@@ -1298,7 +1304,8 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         }
     }
     let book = ctx.book.slug.as_str();
-    let tol = ctx.settings.tolerance;
+    let u = ctx.book.unit;
+    let tol = u.from_wan(ctx.settings.tolerance);
     let get = |k: FundKind| {
         o.amounts
             .iter()
@@ -1323,10 +1330,10 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 "overall.inconsistent",
                 line,
                 format!(
-                    "{label} {} 万元，而{fl} {} 万元（各来源合计 {} 万元）",
-                    w(income),
-                    w(fv),
-                    w(parts)
+                    "{label} {}，而{fl} {}（各来源合计 {}）",
+                    w(u, income),
+                    w(u, fv),
+                    w(u, parts)
                 ),
             );
         }
@@ -1336,7 +1343,7 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             push(
                 "overall.inconsistent",
                 l2,
-                format!("{label2} {} 万元，{label} {} 万元", w(spend), w(income)),
+                format!("{label2} {}，{label} {}", w(u, spend), w(u, income)),
             );
         }
     }
@@ -1347,9 +1354,9 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 "overall.inconsistent",
                 line,
                 format!(
-                    "{label} {} 万元，财政拨款与其他资金之和 {} 万元",
-                    w(total),
-                    w(parts)
+                    "{label} {}，财政拨款与其他资金之和 {}",
+                    w(u, total),
+                    w(u, parts)
                 ),
             );
         }
@@ -1361,9 +1368,9 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 "overall.inconsistent",
                 line,
                 format!(
-                    "{label} {} 万元，人员经费与公用经费之和 {} 万元",
-                    w(basic),
-                    w(parts)
+                    "{label} {}，人员经费与公用经费之和 {}",
+                    w(u, basic),
+                    w(u, parts)
                 ),
             );
         }
@@ -1376,7 +1383,7 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         .sum();
     // The 项目支出 cell, or when it is left blank, 支出合计 less 基本支出.
     let spending = get(FundKind::ProjectSpending)
-        .map(|(v, line, label)| (v, line, format!("{label} {} 万元", w(v))))
+        .map(|(v, line, label)| (v, line, format!("{label} {}", w(u, v))))
         .or_else(|| {
             let (spend, line, l1) = get(FundKind::ExpenditureTotal)?;
             let (basic, _, l2) = get(FundKind::BasicTotal)?;
@@ -1384,7 +1391,7 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             Some((
                 v,
                 line,
-                format!("项目支出未填写，{l1}减{l2}为 {} 万元", w(v)),
+                format!("项目支出未填写，{l1}减{l2}为 {}", w(u, v)),
             ))
         });
     if !ctx.dept.projects.is_empty()
@@ -1395,9 +1402,9 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             "overall.projects",
             line,
             format!(
-                "{said}，该部门 {} 个项目表的资金总额之和 {} 万元",
+                "{said}，该部门 {} 个项目表的资金总额之和 {}",
                 ctx.dept.projects.len(),
-                w(projects)
+                w(u, projects)
             ),
         );
     }

@@ -91,7 +91,7 @@ pub fn content_text(text: &str) {
                 issuer: String::new(),
                 year: Some(2024),
                 stage: Default::default(),
-                unit: "万元".into(),
+                unit: crate::amount::Unit::Wan,
                 date: String::new(),
                 sources: Vec::new(),
                 prose: String::new(),
@@ -207,7 +207,7 @@ pub fn amount_text(text: &str) {
                 "{text:?}: 元 → 万元 rounded"
             );
         }
-        let shown = amount::format_wan(v);
+        let shown = amount::format_amount(v);
         assert!(shown.ends_with(|c: char| c.is_ascii_digit()), "{shown}");
     }
     // The content file keeps the amount as it was read.
@@ -222,7 +222,7 @@ pub fn amount_text(text: &str) {
     assert_eq!(back, cell);
     // The CSV re-import reads value and raw columns.
     if let Ok(b) = opendata::parse_amount(text, text) {
-        let _ = b.value.map(amount::format_wan);
+        let _ = b.value.map(amount::format_amount);
     }
 }
 

@@ -550,7 +550,7 @@ fn assemble(mut files: Vec<ParsedFile>, opts: &ImportOptions) -> Imported {
         issuer: issuer.unwrap_or_default(),
         year,
         stage,
-        unit: "万元".to_string(),
+        unit: crate::amount::Unit::Wan,
         date: files
             .iter()
             .find_map(|f| f.preamble.date.clone().map(|d| d.0))

@@ -1,14 +1,14 @@
 //! Figures the pages and charts show: totals, funding sources, coverage, gaps, sizes.
 //! Everything is exact (Decimal) and ordered as the document orders it.
 
-use crate::amount::{format_wan, round2};
+use crate::amount::{format_amount, round2};
 use crate::check::{BookFindings, Severity, rules};
 use crate::model::{Book, Department, Level2, Project};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-/// Money sums of a set of projects, in 万元.
+/// Money sums of a set of projects, in the book's unit.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Sums {
     pub total: Decimal,
@@ -98,7 +98,7 @@ pub struct ProjectRow {
 
 pub fn amount_text(a: &crate::amount::Amount) -> String {
     match a.value {
-        Some(v) => format_wan(v),
+        Some(v) => format_amount(v),
         None if a.is_unreadable() => format!("无法识别（{}）", a.raw),
         None => "—".into(),
     }
@@ -164,7 +164,7 @@ pub fn dept_row(d: &Department, book_total: Decimal, findings: usize) -> DeptRow
             .map(|p| p.indicators.iter().filter(|i| i.is_set()).count())
             .sum(),
         total: sums.total,
-        total_text: format_wan(sums.total),
+        total_text: format_amount(sums.total),
         share_text: percent(sums.total, book_total),
         coverage,
         findings,
@@ -220,7 +220,8 @@ pub struct SizeStats {
     pub largest_text: String,
     pub median_text: String,
     pub top: Vec<(String, String)>,
-    /// Histogram buckets (label, count) on a 1-2-5 scale of 万元.
+    /// Histogram buckets (label, count) on a 1-2-5 scale of 万元 (whatever the book's unit:
+    /// the scale is about project size, and 万元 is how the forms speak of it).
     pub buckets: Vec<(String, usize)>,
     /// Cumulative share of money by rank (for the concentration curve), 0..=100.
     #[serde(skip)]
@@ -262,7 +263,7 @@ pub fn size_stats(book: &Book) -> SizeStats {
     for t in &totals {
         let i = edges
             .iter()
-            .position(|(e, _)| t < e)
+            .position(|(e, _)| book.unit.to_wan(*t) < *e)
             .unwrap_or(edges.len() - 1);
         buckets[i].1 += 1;
     }
@@ -283,12 +284,12 @@ pub fn size_stats(book: &Book) -> SizeStats {
         counted: n,
         largest_text: totals
             .first()
-            .map(|d| format_wan(*d))
+            .map(|d| format_amount(*d))
             .unwrap_or_else(|| "—".into()),
         median_text: if n == 0 {
             "—".into()
         } else {
-            format_wan(round2(totals[n / 2]))
+            format_amount(round2(totals[n / 2]))
         },
         top,
         buckets,

@@ -4,7 +4,7 @@ use super::analyse::{self, DeptRow, ProjectRow, Sums, amount_text, percent};
 use super::charts;
 use super::search::{Doc, IndexBuilder};
 use super::{OutFile, Site};
-use crate::amount::format_wan;
+use crate::amount::format_amount;
 use crate::check::{BookFindings, Finding, rules};
 use crate::model::{Book, Department, FundKind, Indicator, Level1, Level2, Project, Stage};
 use anyhow::{Result, anyhow};
@@ -32,7 +32,7 @@ struct BookMeta {
     region: String,
     issuer: String,
     date: String,
-    unit: String,
+    unit: &'static str,
     sources: Vec<String>,
 }
 
@@ -46,7 +46,7 @@ fn book_meta(b: &Book) -> BookMeta {
         region: b.region.clone(),
         issuer: b.issuer.clone(),
         date: b.date.clone(),
-        unit: b.unit.clone(),
+        unit: b.unit.label(),
         sources: b.sources.iter().map(|s| s.file.clone()).collect(),
     }
 }
@@ -258,7 +258,7 @@ fn home(site: &Site, findings: &[BookFindings], tera: &tera::Tera) -> Result<Out
             let sums = book_sums(b);
             BookCard {
                 meta: book_meta(b),
-                total_text: format_wan(sums.total),
+                total_text: format_amount(sums.total),
                 departments: b.departments.len(),
                 projects: b.project_count(),
                 indicators: b
@@ -348,13 +348,13 @@ fn book_page(
         .map(|&i| charts::Bar {
             label: short[i].clone(),
             value: analyse::decimal_f64(rows[i].total),
-            value_text: format!("{} 万元", rows[i].total_text),
+            value_text: format!("{} {}", rows[i].total_text, b.unit.label()),
             href: format!("{}/index.html", rows[i].slug),
         })
         .collect();
     let spending = charts::bars(
         "spending",
-        "各部门项目资金（万元）",
+        &format!("各部门项目资金（{}）", b.unit.label()),
         &format!(
             "{} 个部门的项目资金合计，按金额从大到小排列；数据见下表。",
             rows.len()
@@ -369,13 +369,13 @@ fn book_page(
         (
             "财政拨款".to_string(),
             c(sums.fiscal),
-            format_wan(sums.fiscal),
+            format_amount(sums.fiscal),
             charts::BLUE,
         ),
         (
             "其他资金".to_string(),
             c(other_total),
-            format_wan(other_total),
+            format_amount(other_total),
             charts::ORANGE,
         ),
     ];
@@ -383,7 +383,7 @@ fn book_page(
         source_parts.push((
             "未分列来源".to_string(),
             c(fiscal_rest),
-            format_wan(fiscal_rest),
+            format_amount(fiscal_rest),
             charts::RULE,
         ));
     }
@@ -399,19 +399,19 @@ fn book_page(
                 (
                     "上级补助".into(),
                     c(sums.fiscal_upper),
-                    format_wan(sums.fiscal_upper),
+                    format_amount(sums.fiscal_upper),
                     charts::SKY,
                 ),
                 (
                     "本级安排".into(),
                     c(sums.fiscal_own),
-                    format_wan(sums.fiscal_own),
+                    format_amount(sums.fiscal_own),
                     charts::GREEN,
                 ),
                 (
                     "结转资金".into(),
                     c(sums.carry_over),
-                    format_wan(sums.carry_over),
+                    format_amount(sums.carry_over),
                     charts::PINK,
                 ),
             ],
@@ -419,7 +419,7 @@ fn book_page(
     }
     let sources_chart = charts::stacks(
         "sources",
-        "资金来源（万元）",
+        &format!("资金来源（{}）", b.unit.label()),
         "财政拨款与其他资金的构成；数据见下表。",
         &stacks,
     );
@@ -487,32 +487,32 @@ fn book_page(
     let source_rows = vec![
         SourceRow {
             label: "项目资金合计",
-            text: format_wan(sums.total),
+            text: format_amount(sums.total),
             share: "100.0%".into(),
         },
         SourceRow {
             label: "财政拨款",
-            text: format_wan(sums.fiscal),
+            text: format_amount(sums.fiscal),
             share: percent(sums.fiscal, sums.total),
         },
         SourceRow {
             label: "其中：上级补助",
-            text: format_wan(sums.fiscal_upper),
+            text: format_amount(sums.fiscal_upper),
             share: percent(sums.fiscal_upper, sums.total),
         },
         SourceRow {
             label: "其中：本级安排",
-            text: format_wan(sums.fiscal_own),
+            text: format_amount(sums.fiscal_own),
             share: percent(sums.fiscal_own, sums.total),
         },
         SourceRow {
             label: "结转资金",
-            text: format_wan(sums.carry_over),
+            text: format_amount(sums.carry_over),
             share: percent(sums.carry_over, sums.total),
         },
         SourceRow {
             label: "其他资金",
-            text: format_wan(sums.other),
+            text: format_amount(sums.other),
             share: percent(sums.other, sums.total),
         },
     ];
@@ -533,9 +533,9 @@ fn book_page(
     crumbs(&mut ctx, &[(&b.title, "")]);
     ctx.insert("book", &book_meta(b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
-    ctx.insert("total_text", &format_wan(sums.total));
-    ctx.insert("fiscal_text", &format_wan(sums.fiscal));
-    ctx.insert("other_text", &format_wan(sums.other));
+    ctx.insert("total_text", &format_amount(sums.total));
+    ctx.insert("fiscal_text", &format_amount(sums.fiscal));
+    ctx.insert("other_text", &format_amount(sums.other));
     ctx.insert("unreadable", &sums.total_unreadable);
     ctx.insert("missing", &sums.total_missing);
     ctx.insert("projects", &b.project_count());
@@ -838,9 +838,9 @@ fn department_page(
     ctx.insert("draft", &(b.stage == Stage::Draft));
     ctx.insert("dept", &dept_meta(b, d));
     ctx.insert("projects", &rows);
-    ctx.insert("total_text", &format_wan(sums.total));
-    ctx.insert("fiscal_text", &format_wan(sums.fiscal));
-    ctx.insert("other_text", &format_wan(sums.other));
+    ctx.insert("total_text", &format_amount(sums.total));
+    ctx.insert("fiscal_text", &format_amount(sums.fiscal));
+    ctx.insert("other_text", &format_amount(sums.other));
     ctx.insert(
         "categories",
         &Level2::ALL.iter().map(|c| c.label()).collect::<Vec<_>>(),
@@ -1198,7 +1198,7 @@ fn print_pages(site: &Site, bi: usize, tera: &tera::Tera) -> Result<Vec<OutFile>
         };
         PrintDept {
             meta: dept_meta(b, d),
-            total_text: format_wan(s.total),
+            total_text: format_amount(s.total),
             count: d.projects.len(),
             href: if split {
                 page_file(&format!("print-{}", d.slug), 0)
@@ -1222,7 +1222,7 @@ fn print_pages(site: &Site, bi: usize, tera: &tera::Tera) -> Result<Vec<OutFile>
             let mut ctx = base(site, path);
             ctx.insert("book", &book_meta(b));
             ctx.insert("draft", &(b.stage == Stage::Draft));
-            ctx.insert("total_text", &format_wan(sums.total));
+            ctx.insert("total_text", &format_amount(sums.total));
             ctx.insert("projects", &b.project_count());
             ctx.insert("departments", &depts);
             ctx.insert("cover", &cover);
@@ -1340,10 +1340,11 @@ pub fn book_search_docs(b: &Book) -> Vec<super::search::Tokenized> {
                         url: project_path(b, d, p),
                         kind: "项目".into(),
                         sub: format!(
-                            "{} · {} · {} 万元",
+                            "{} · {} · {} {}",
                             b.title,
                             d.name,
-                            amount_text(&p.funds.total)
+                            amount_text(&p.funds.total),
+                            b.unit.label()
                         ),
                     },
                     &fields,

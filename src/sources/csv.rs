@@ -121,7 +121,7 @@ pub fn read(inputs: &[(&str, &[u8])]) -> Result<(Book, Vec<Unplaced>), CsvError>
         issuer: String::new(),
         year: None,
         stage: Stage::Final,
-        unit: "万元".into(),
+        unit: crate::amount::Unit::Wan,
         date: String::new(),
         sources: Vec::new(),
         prose: String::new(),

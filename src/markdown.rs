@@ -85,61 +85,81 @@ pub fn render(md: &str) -> String {
         other => other,
     });
     let mut out = String::new();
-    html::push_html(&mut out, cjk_strong(parser).into_iter());
+    html::push_html(&mut out, cjk_strong(parser));
     out
 }
 
 /// CommonMark's flanking rules leave `**（括号）**` unemphasised when full-width
 /// punctuation sits inside the delimiters next to a Han character. Text events that still
-/// hold a `**…**` pair after parsing get it turned into strong emphasis here.
-fn cjk_strong<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
-    use pulldown_cmark::{CowStr, Tag, TagEnd};
-    let mut out: Vec<Event<'a>> = Vec::new();
-    let mut text = String::new();
-    let flush = |text: &mut String, out: &mut Vec<Event<'a>>| {
-        if text.is_empty() {
-            return;
-        }
-        let mut rest = text.as_str();
-        while let Some(start) = rest.find("**") {
-            // Only the case CommonMark gets wrong: full-width punctuation at an edge.
-            let fw = |c: char| {
-                ('\u{3000}'..='\u{303F}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c)
-            };
-            let Some(len) = rest[start + 2..].find("**").filter(|&l| {
-                let inner = &rest[start + 2..start + 2 + l];
-                l > 0
-                    && (inner.chars().next().is_some_and(fw)
-                        || inner.chars().last().is_some_and(fw))
-            }) else {
-                break;
-            };
-            if start > 0 {
-                out.push(Event::Text(CowStr::from(rest[..start].to_string())));
+/// hold a `**…**` pair after parsing get it turned into strong emphasis here. It streams:
+/// only one run of text is held at a time, so a 10 MB table costs no more than its parse.
+fn cjk_strong<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    CjkStrong {
+        inner: events.peekable(),
+        queue: std::collections::VecDeque::new(),
+    }
+}
+
+struct CjkStrong<'a, I: Iterator<Item = Event<'a>>> {
+    inner: std::iter::Peekable<I>,
+    /// Events made from the last run of text, not yet handed out.
+    queue: std::collections::VecDeque<Event<'a>>,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for CjkStrong<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(e) = self.queue.pop_front() {
+                return Some(e);
             }
-            out.push(Event::Start(Tag::Strong));
-            out.push(Event::Text(CowStr::from(
-                rest[start + 2..start + 2 + len].to_string(),
-            )));
-            out.push(Event::End(TagEnd::Strong));
-            rest = &rest[start + 2 + len + 2..];
-        }
-        if !rest.is_empty() {
-            out.push(Event::Text(CowStr::from(rest.to_string())));
-        }
-        text.clear();
-    };
-    for ev in events {
-        match ev {
-            Event::Text(t) => text.push_str(&t),
-            other => {
-                flush(&mut text, &mut out);
-                out.push(other);
+            let t = match self.inner.next()? {
+                Event::Text(t) => t,
+                other => return Some(other),
+            };
+            // The parser splits text at delimiters it did not use: join the run.
+            if !matches!(self.inner.peek(), Some(Event::Text(_))) && !t.contains("**") {
+                return Some(Event::Text(t));
             }
+            let mut text = t.into_string();
+            while let Some(Event::Text(_)) = self.inner.peek() {
+                if let Some(Event::Text(more)) = self.inner.next() {
+                    text.push_str(&more);
+                }
+            }
+            split_strong(&text, &mut self.queue);
         }
     }
-    flush(&mut text, &mut out);
-    out
+}
+
+/// One run of text as events, with the `**…**` pairs CommonMark left as strong emphasis.
+fn split_strong<'a>(text: &str, out: &mut std::collections::VecDeque<Event<'a>>) {
+    use pulldown_cmark::{CowStr, Tag, TagEnd};
+    // Only the case CommonMark gets wrong: full-width punctuation at an edge.
+    let fw =
+        |c: char| ('\u{3000}'..='\u{303F}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c);
+    let mut rest = text;
+    while let Some(start) = rest.find("**") {
+        let Some(len) = rest[start + 2..].find("**").filter(|&l| {
+            let inner = &rest[start + 2..start + 2 + l];
+            l > 0 && (inner.chars().next().is_some_and(fw) || inner.chars().last().is_some_and(fw))
+        }) else {
+            break;
+        };
+        if start > 0 {
+            out.push_back(Event::Text(CowStr::from(rest[..start].to_string())));
+        }
+        out.push_back(Event::Start(Tag::Strong));
+        out.push_back(Event::Text(CowStr::from(
+            rest[start + 2..start + 2 + len].to_string(),
+        )));
+        out.push_back(Event::End(TagEnd::Strong));
+        rest = &rest[start + 2 + len + 2..];
+    }
+    if !rest.is_empty() {
+        out.push_back(Event::Text(CowStr::from(rest.to_string())));
+    }
 }
 
 /// Links from content may be relative, http(s) or mailto; nothing that runs script.

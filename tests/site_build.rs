@@ -613,7 +613,10 @@ fn a_book_in_yuan_says_yuan_on_every_page_finding_and_download() {
         .map(|(k, v)| (k, String::from_utf8_lossy(v).into_owned()))
     {
         for label in ["（万元）", "<small>万元</small>", "<br>（万元）"] {
-            assert!(!html.contains(label), "{rel} still labels an amount {label}");
+            assert!(
+                !html.contains(label),
+                "{rel} still labels an amount {label}"
+            );
         }
     }
     let project = page(&out, &first_project(&out));
@@ -634,8 +637,14 @@ fn a_book_in_yuan_says_yuan_on_every_page_finding_and_download() {
         .iter()
         .find(|f| f["name"] == "total")
         .unwrap();
-    assert_eq!((&total["factor"], &total["unit"]), (&1.into(), &"元".into()));
-    assert_eq!(pkg["jixiao"]["unit"], "元", "a CSV re-import keeps the unit");
+    assert_eq!(
+        (&total["factor"], &total["unit"]),
+        (&1.into(), &"元".into())
+    );
+    assert_eq!(
+        pkg["jixiao"]["unit"], "元",
+        "a CSV re-import keeps the unit"
+    );
 
     // A unit jixiao cannot read is an error naming the file, not 万元 in disguise.
     std::fs::write(&index, meta.replace("unit = \"万元\"", "unit = \"千元\"")).unwrap();
@@ -647,5 +656,8 @@ fn a_book_in_yuan_says_yuan_on_every_page_finding_and_download() {
     })
     .unwrap_err()
     .to_string();
-    assert!(e.contains("_index.md") && e.contains("unit = \"元\""), "{e}");
+    assert!(
+        e.contains("_index.md") && e.contains("unit = \"元\""),
+        "{e}"
+    );
 }

@@ -3,10 +3,10 @@
 
 use super::values;
 use super::{Ctx, Finding, Severity};
+use crate::amount::Unit;
 use crate::model::{
     Book, FundKind, Indicator, Level1, Level2, Project, ProjectFlag, is_placeholder,
 };
-use crate::amount::Unit;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -1388,11 +1388,7 @@ pub fn check_department(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             let (spend, line, l1) = get(FundKind::ExpenditureTotal)?;
             let (basic, _, l2) = get(FundKind::BasicTotal)?;
             let v = spend - basic;
-            Some((
-                v,
-                line,
-                format!("项目支出未填写，{l1}减{l2}为 {}", w(u, v)),
-            ))
+            Some((v, line, format!("项目支出未填写，{l1}减{l2}为 {}", w(u, v))))
         });
     if !ctx.dept.projects.is_empty()
         && let Some((spending, line, said)) = spending

@@ -179,7 +179,7 @@ trait RawOrValue {
 impl RawOrValue for jixiao::amount::Amount {
     fn raw_or_value(&self) -> String {
         match self.value {
-            Some(v) => jixiao::amount::format_wan(v),
+            Some(v) => jixiao::amount::format_amount(v),
             None => self.raw.clone(),
         }
     }

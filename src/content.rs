@@ -198,26 +198,9 @@ fn parse_front<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// The line with a caret under column `col` (in characters). A long line is shown as a
-/// window around the column; the caret is placed by display width, so it sits under the
-/// right character after CJK text (two columns per character in a terminal).
 fn context_line(text: &str, line: usize, col: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
-    const WINDOW: usize = 80;
     let l = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    let chars: Vec<char> = crate::text::for_pages(l).chars().collect();
-    let at = col.saturating_sub(1).min(chars.len());
-    let start = at.saturating_sub(WINDOW / 2);
-    let end = (start + WINDOW).min(chars.len());
-    let lead = if start > 0 { "…" } else { "" };
-    let tail = if end < chars.len() { "…" } else { "" };
-    let before: String = chars[start..at].iter().collect();
-    let shown: String = chars[start..end].iter().collect();
-    format!(
-        "{line:>5} | {lead}{shown}{tail}\n      | {}{}^",
-        " ".repeat(lead.width()),
-        " ".repeat(before.width())
-    )
+    crate::text::caret_line(l, line, col)
 }
 
 /// Existing Markdown bodies under a book folder, keyed by path relative to the book, so
@@ -259,7 +242,7 @@ pub fn write_book(book: &Book, report_md: &str, content_dir: &Path) -> Result<Pa
     if tmp.exists() {
         fs::remove_dir_all(&tmp).ok();
     }
-    let result = write_tree(book, report_md, &tmp, &notes);
+    let result = write_tree(book, report_md, &tmp, &final_dir, &notes);
     if let Err(e) = result {
         fs::remove_dir_all(&tmp).ok();
         return Err(e);
@@ -281,42 +264,54 @@ pub fn write_book(book: &Book, report_md: &str, content_dir: &Path) -> Result<Pa
     Ok(final_dir)
 }
 
+/// Write the book's files under `dir` (the staging folder); errors name each file as it
+/// would be called in `shown` (the book's folder), since the staging folder is gone by then.
 fn write_tree(
     book: &Book,
     report_md: &str,
     dir: &Path,
+    shown: &Path,
     notes: &std::collections::HashMap<PathBuf, String>,
 ) -> Result<()> {
-    fs::create_dir_all(dir)?;
-    let body_of = |rel: PathBuf, generated: &str| -> String {
+    let put = |rel: &Path, text: &str| -> Result<()> {
+        let p = dir.join(rel);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).map_err(|e| write_error(&shown.join(rel), &e))?;
+        }
+        fs::write(&p, text).map_err(|e| write_error(&shown.join(rel), &e))
+    };
+    let body_of = |rel: &Path, generated: &str| -> String {
         notes
-            .get(&rel)
+            .get(rel)
             .cloned()
             .unwrap_or_else(|| generated.to_string())
     };
-    fs::write(
-        dir.join(INDEX),
-        to_text(book, &body_of(PathBuf::from(INDEX), &book.prose))?,
-    )?;
-    fs::write(dir.join(IMPORT_REPORT), report_md)?;
+    let rel = Path::new(INDEX);
+    put(rel, &to_text(book, &body_of(rel, &book.prose))?)?;
+    put(Path::new(IMPORT_REPORT), report_md)?;
     for d in &book.departments {
         if !crate::slug::is_valid(&d.slug) {
             bail!("department folder name \"{}\" is not safe", d.slug);
         }
-        let ddir = dir.join(&d.slug);
-        fs::create_dir_all(&ddir)?;
-        let rel = PathBuf::from(&d.slug).join(INDEX);
-        fs::write(ddir.join(INDEX), to_text(d, &body_of(rel, &d.notes))?)?;
+        let rel = Path::new(&d.slug).join(INDEX);
+        put(&rel, &to_text(d, &body_of(&rel, &d.notes))?)?;
         for p in &d.projects {
             if !crate::slug::is_valid(&p.slug) {
                 bail!("project file name \"{}\" is not safe", p.slug);
             }
-            let file = format!("{}.md", p.slug);
-            let rel = PathBuf::from(&d.slug).join(&file);
-            fs::write(ddir.join(&file), to_text(p, &body_of(rel, &p.notes))?)?;
+            let rel = Path::new(&d.slug).join(format!("{}.md", p.slug));
+            put(&rel, &to_text(p, &body_of(&rel, &p.notes))?)?;
         }
     }
     Ok(())
+}
+
+fn write_error(path: &Path, e: &std::io::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{}: cannot write: {e}\n  = help: {}; nothing was changed (the book's previous content is as it was)",
+        shown_path(path),
+        crate::text::write_remedy(e)
+    )
 }
 
 /// All content errors of one load, so they can be listed together.

@@ -289,7 +289,7 @@ fn site_above(from: &std::path::Path) -> anyhow::Result<PathBuf> {
         .map(|d| d.to_path_buf())
         .ok_or_else(|| {
             anyhow::anyhow!(
-                "no book.toml in {} or any folder above it, so there is no site to import into\nhelp: run `jixiao init DIR` to make a site, then import inside it, or pass --root DIR (or --content DIR)",
+                "no book.toml in {} or any folder above it, so there is no site to import into\n  = help: run `jixiao init DIR` to make a site, then import inside it, or pass --root DIR (or --content DIR)",
                 from.display()
             )
         })
@@ -299,9 +299,9 @@ fn site_above(from: &std::path::Path) -> anyhow::Result<PathBuf> {
 /// files and symbolic links left out). Source names are the path below the folder.
 fn read_inputs(paths: &[PathBuf]) -> anyhow::Result<(Vec<SourceInput>, Vec<SourceInput>)> {
     let read = |p: &std::path::Path, name: String| -> anyhow::Result<SourceInput> {
-        let bytes = std::fs::read(p).with_context(|| {
-            format!(
-                "{}: cannot read (check the file name and path)",
+        let bytes = std::fs::read(p).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot read: {e}\n  = help: check the file name and path",
                 p.display()
             )
         })?;

@@ -384,8 +384,15 @@ pub struct Table {
 
 impl Table {
     pub fn parse(name: &str, bytes: &[u8]) -> Result<Table, (u32, String)> {
-        let text = std::str::from_utf8(bytes).map_err(|e| (1, format!("not UTF-8 text: {e}")))?;
-        let text = text.strip_prefix(BOM).unwrap_or(text);
+        // Written as UTF-8; a spreadsheet on a Chinese Windows saves it back as GB18030.
+        let (_, text) = crate::sources::text::decode_text(bytes).map_err(|e| {
+            let line = e.place().map_or(1, |p| p.0);
+            (
+                line,
+                format!("{e}: save the CSV as UTF-8 (\"CSV UTF-8\" in Excel)"),
+            )
+        })?;
+        let text = text.strip_prefix(BOM).unwrap_or(&text);
         let mut r = csv::ReaderBuilder::new()
             .flexible(false)
             .from_reader(text.as_bytes());

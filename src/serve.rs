@@ -404,8 +404,9 @@ fn stage(out: &Path, rel: &str, bytes: &[u8]) -> Result<(PathBuf, PathBuf)> {
             std::fs::remove_file(&tmp).ok();
         }
         return Err(anyhow!(
-            "cannot write {}: {e}\nhelp: free disk space or fix the folder's permissions; the site served is the last good one",
-            tmp.display()
+            "{}: cannot write: {e}\n  = help: {}; the site served is the last good one",
+            p.display(),
+            crate::text::write_remedy(&e)
         ));
     }
     Ok((tmp, p))
@@ -498,7 +499,7 @@ pub fn serve(root: &Path, out: &Path, port: u16) -> Result<()> {
     // Take the port first: a busy one is an error before anything is built or announced.
     let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
         anyhow!(
-            "cannot listen on 127.0.0.1:{port}: {e}\nhelp: another program (perhaps another `jixiao serve`) uses the port; stop it or pass --port with a free one"
+            "cannot listen on 127.0.0.1:{port}: {e}\n  = help: another program (perhaps another `jixiao serve`) uses the port; stop it or pass --port with a free one"
         )
     })?;
     no_delay(&listener);
@@ -605,17 +606,12 @@ pub fn serve(root: &Path, out: &Path, port: u16) -> Result<()> {
 /// (HTML with the reload script added).
 fn respond(req: tiny_http::Request, out: &Path, status: &Mutex<Status>) -> Result<()> {
     let url = req.url().to_string();
-    let response = if url.starts_with("/__jixiao/status") {
+    let (code, ct, bytes) = if url.starts_with("/__jixiao/status") {
         let body = status
             .lock()
             .map(|s| serde_json::to_string(&*s).unwrap_or_default())
             .unwrap_or_default();
-        tiny_http::Response::from_data(body.into_bytes())
-            .with_header(
-                tiny_http::Header::from_bytes("Content-Type", "application/json")
-                    .map_err(|_| anyhow!("header"))?,
-            )
-            .with_status_code(200)
+        (200, "application/json", body.into_bytes())
     } else {
         let (file, code) = match resolve(out, &url) {
             Some(f) => (Some(f), 200),
@@ -634,16 +630,41 @@ fn respond(req: tiny_http::Request, out: &Path, status: &Mutex<Status>) -> Resul
             };
             bytes = injected.into_bytes();
         }
-        tiny_http::Response::from_data(bytes)
-            .with_header(
-                tiny_http::Header::from_bytes("Content-Type", ct).map_err(|_| anyhow!("header"))?,
-            )
-            .with_header(
-                tiny_http::Header::from_bytes("Cache-Control", "no-store")
-                    .map_err(|_| anyhow!("header"))?,
-            )
-            .with_status_code(code)
+        (code, ct, bytes)
     };
+    if is_http10_keep_alive(&req) {
+        use std::io::Write as _;
+        // tiny_http keeps such a connection open but drops any `Connection` header we
+        // set, so an HTTP/1.0 client (ab -k) would wait for a close that never comes:
+        // this one response head is written here, saying the connection stays open.
+        let head = req.method() == &tiny_http::Method::Head;
+        let mut w = req.into_writer();
+        let reason = if code == 200 { "OK" } else { "Not Found" };
+        write!(
+            w,
+            "HTTP/1.0 {code} {reason}\r\nConnection: keep-alive\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\r\n",
+            bytes.len()
+        )?;
+        if !head {
+            w.write_all(&bytes)?;
+        }
+        w.flush()?;
+        return Ok(());
+    }
+    let header =
+        |k: &str, v: &str| tiny_http::Header::from_bytes(k, v).map_err(|_| anyhow!("header"));
+    let response = tiny_http::Response::from_data(bytes)
+        .with_header(header("Content-Type", ct)?)
+        .with_header(header("Cache-Control", "no-store")?)
+        .with_status_code(code);
     req.respond(response).ok();
     Ok(())
+}
+
+fn is_http10_keep_alive(req: &tiny_http::Request) -> bool {
+    *req.http_version() == tiny_http::HTTPVersion(1, 0)
+        && req.headers().iter().any(|h| {
+            h.field.equiv("Connection")
+                && h.value.as_str().to_ascii_lowercase().contains("keep-alive")
+        })
 }

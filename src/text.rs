@@ -132,6 +132,50 @@ pub fn for_pages(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Line `line` of a file, `l`, with a caret under column `col` (in characters), for an
+/// error message. A long line is shown as a window around the column; the caret is placed
+/// by display width, so it sits under the right character after CJK text (two columns per
+/// character in a terminal). A tab shows as a space and any other control or direction
+/// character as `�`, one for one, so the terminal is safe and the caret stays in place.
+pub fn caret_line(l: &str, line: usize, col: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    const WINDOW: usize = 80;
+    let chars: Vec<char> = l
+        .chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if is_hidden_on_pages(c) || c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect();
+    let at = col.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(WINDOW / 2);
+    let end = (start + WINDOW).min(chars.len());
+    let lead = if start > 0 { "…" } else { "" };
+    let tail = if end < chars.len() { "…" } else { "" };
+    let before: String = chars[start..at].iter().collect();
+    let shown: String = chars[start..end].iter().collect();
+    format!(
+        "{line:>5} | {lead}{shown}{tail}\n      | {}{}^",
+        " ".repeat(lead.width()),
+        " ".repeat(before.width())
+    )
+}
+
+/// What to do about a file that could not be written, for an error's help line.
+pub fn write_remedy(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        StorageFull | QuotaExceeded | FileTooLarge => {
+            "the disk is full (or over quota): free space and run again"
+        }
+        PermissionDenied | ReadOnlyFilesystem => {
+            "the folder is not writable: fix its permissions or write elsewhere"
+        }
+        _ => "check the disk and the folder, then run again",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -112,7 +112,7 @@ fn book(departments: Vec<Department>) -> Book {
         issuer: String::new(),
         year: Some(2024),
         stage: Stage::Final,
-        unit: "万元".into(),
+        unit: jixiao::amount::Unit::Wan,
         date: String::new(),
         sources: Vec::new(),
         prose: String::new(),

@@ -252,7 +252,7 @@ fn amounts_add_up_alike_in_source_content_json_csv_and_pages() {
         assert_eq!((from_csv, csv_n), (from_content, n), "{}: CSV", book.slug);
 
         let page = String::from_utf8(site[&format!("{}/index.html", book.slug)].clone()).unwrap();
-        let shown = jixiao::amount::format_wan(from_content);
+        let shown = jixiao::amount::format_amount(from_content);
         assert!(
             page.contains(&shown),
             "{}: the book page shows the sum {shown}",

@@ -76,10 +76,37 @@ fn import_errors_name_the_file_and_say_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("empty.txt"), "").unwrap();
     std::fs::write(dir.path().join("prose.txt"), "只有文字，没有表格。\n").unwrap();
+    // A tab-separated file of something else: what was read is quoted.
+    std::fs::write(
+        dir.path().join("people.tsv"),
+        "姓名\t年龄\t城市\n张三\t30\t北京\n",
+    )
+    .unwrap();
+    // A NUL in the middle of a text export, and a UTF-8 export broken by three bytes.
+    std::fs::write(
+        dir.path().join("nul.txt"),
+        "部门（单位）预算项目支出绩效目标表\n项目名称\t测试\0\u{1}abc\n",
+    )
+    .unwrap();
+    let mut broken = "部门（单位）预算项目支出绩效目标表\n项目名称\t测试"
+        .as_bytes()
+        .to_vec();
+    broken.extend_from_slice(b"\xff\xfe\xfa\xe9\xa1\xb9\xe7\x9b\xae\n");
+    std::fs::write(dir.path().join("broken.txt"), broken).unwrap();
+    // jixiao's own projects.csv with a header a spreadsheet changed.
+    std::fs::write(
+        dir.path().join("projects.csv"),
+        "book,department,project,总额\ndemo,某局,项目,12\n",
+    )
+    .unwrap();
     let mut out = String::new();
     for args in [
         &["import", "empty.txt", "--book", "x"][..],
         &["import", "prose.txt", "--book", "x"],
+        &["import", "people.tsv", "--book", "x"],
+        &["import", "nul.txt", "--book", "x"],
+        &["import", "broken.txt", "--book", "x"],
+        &["import", "projects.csv", "--book", "x"],
         &["import", "missing.txt", "--book", "x"],
         &["import", "prose.txt", "--book", "../x"],
     ] {
@@ -136,4 +163,61 @@ fn import_finds_its_site_or_says_there_is_none() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(site.path().join("content/third/_index.md").is_file());
+}
+
+/// A disk that fills while `import` writes: the error names the content file that could
+/// not be written and says what to do, and the book's previous content is as it was.
+/// (The file-size limit stands in for a full disk: the write fails the same way.)
+#[test]
+fn import_on_a_full_disk_names_the_file_and_changes_nothing() {
+    use std::os::unix::process::CommandExt;
+    let site = common::fixture_site_with("title = \"示例\"\n");
+    let source = common::manifest().join("tests/fixtures/site-source.txt");
+    let before = common::files(&site.path().join("content"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    cmd.current_dir(site.path()).args([
+        "import",
+        source.to_str().unwrap(),
+        "--book",
+        "demo",
+        "--title",
+        "改过的标题",
+    ]);
+    // SAFETY: setrlimit and signal are async-signal-safe; nothing else runs before exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 1500,
+                rlim_max: 1500,
+            };
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let first = err.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("error: ")
+            && first.contains("content/demo/")
+            && first.contains(".md: cannot write"),
+        "{err}"
+    );
+    assert!(
+        err.contains("= help: the disk is full") && err.contains("nothing was changed"),
+        "{err}"
+    );
+    assert!(
+        !err.contains(".new-"),
+        "the staging folder is not what the user knows: {err}"
+    );
+    assert_eq!(
+        common::files(&site.path().join("content")),
+        before,
+        "the book's content changed although the import failed"
+    );
 }

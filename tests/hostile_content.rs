@@ -517,7 +517,8 @@ fn empty_and_binary_files_are_refused_with_the_file_name() {
             "{name}: says what is wrong and what to do: {e}"
         );
         if name == "nul.txt" {
-            assert!(e.starts_with("nul.txt: line 45: binary data"), "{e}");
+            assert!(e.starts_with("nul.txt:45:8: binary data"), "{e}");
+            assert!(e.contains("名字�像路径"), "the line is quoted: {e}");
         }
     }
 }

@@ -258,10 +258,7 @@ fn bad_input_is_an_error_not_a_panic() {
         &opts,
     )
     .unwrap_err();
-    assert!(
-        e.to_string().starts_with("a.bin: line 1: binary data"),
-        "{e}"
-    );
+    assert!(e.to_string().starts_with("a.bin:1:3: binary data"), "{e}");
     let e = import(
         &[SourceInput {
             name: "b.txt".into(),
@@ -270,7 +267,10 @@ fn bad_input_is_an_error_not_a_panic() {
         &opts,
     )
     .unwrap_err();
-    assert!(e.to_string().contains("b.txt: no 绩效目标表 found"), "{e}");
+    assert!(
+        e.to_string().contains("b.txt:1:1: no 绩效目标表 found"),
+        "{e}"
+    );
     let bad = ImportOptions {
         book: "../etc".into(),
         ..Default::default()

@@ -81,3 +81,46 @@ fn csv_cells_are_safe_for_spreadsheets() {
         }
     }
 }
+
+/// Excel on a Chinese Windows saves a CSV back in GB18030 (GBK), without the BOM: it
+/// still re-imports to the same book.
+#[test]
+fn csv_downloads_saved_back_as_gbk_reimport() {
+    let book = books()
+        .into_iter()
+        .find(|b| b.slug == "fantai-2024")
+        .expect("bundled book fantai-2024");
+    let gbk = |name: &str, text: String| {
+        let text = text
+            .strip_prefix(opendata::BOM)
+            .unwrap_or(&text)
+            .to_string();
+        let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
+        assert!(!unmappable);
+        assert!(
+            std::str::from_utf8(&bytes).is_err(),
+            "{name} is no longer UTF-8"
+        );
+        SourceInput {
+            name: name.into(),
+            bytes: bytes.into_owned(),
+        }
+    };
+    let inputs = vec![
+        gbk("projects.csv", opendata::projects_csv(&book)),
+        gbk("indicators.csv", opendata::indicators_csv(&book)),
+        gbk("departments.csv", opendata::departments_csv(&book)),
+        input("datapackage.json", opendata::datapackage_json(&book)),
+    ];
+    let opts = ImportOptions {
+        book: book.slug.clone(),
+        ..Default::default()
+    };
+    let back = import(&inputs, &opts)
+        .unwrap_or_else(|e| panic!("GBK CSV re-import: {e}"))
+        .book;
+    for (a, b) in back.departments.iter().zip(&book.departments) {
+        assert_eq!(a.projects, b.projects, "{}", b.name);
+    }
+    assert_eq!(back.departments.len(), book.departments.len());
+}

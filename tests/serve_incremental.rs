@@ -413,6 +413,27 @@ fn a_failed_incremental_write_leaves_the_site_as_it_was() {
     assert_same(&out, root, "after the failed write");
 }
 
+/// One response on a kept-alive connection: its head (lowercased) and body.
+fn read_response(s: &mut std::net::TcpStream) -> (String, Vec<u8>) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).to_lowercase();
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .expect("a length")
+        .trim()
+        .parse()
+        .unwrap();
+    let mut body = vec![0u8; len];
+    s.read_exact(&mut body).unwrap();
+    (head, body)
+}
+
 /// Requests on one kept-alive connection are answered at once (before: ~44 ms each, as
 /// Nagle's algorithm waited for a delayed ACK).
 #[test]
@@ -426,29 +447,55 @@ fn kept_alive_requests_are_answered_at_once() {
         let t = std::time::Instant::now();
         for _ in 0..40 {
             write!(s, "GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-            // Read the head, then exactly Content-Length bytes of body.
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") {
-                s.read_exact(&mut byte).unwrap();
-                head.push(byte[0]);
-            }
-            let head = String::from_utf8_lossy(&head).to_lowercase();
+            let (head, _) = read_response(&mut s);
             assert!(head.starts_with("http/1.1 200"), "{head}");
-            let len: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .expect("a length")
-                .trim()
-                .parse()
-                .unwrap();
-            let mut body = vec![0u8; len];
-            s.read_exact(&mut body).unwrap();
         }
         let took = t.elapsed();
         assert!(
             took < std::time::Duration::from_millis(1000),
             "40 kept-alive requests took {took:?}"
+        );
+    });
+}
+
+/// An HTTP/1.0 client that asks to keep the connection (as `ab -k` does) is told it is
+/// kept, so it sends its next request instead of waiting for a close that never comes.
+#[test]
+fn http10_keep_alive_clients_are_told_the_connection_stays_open() {
+    let site = site();
+    let root = site.path();
+    serving(root, 24, &[], |port| {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let whole = std::fs::read(root.join("public/index.html")).unwrap();
+        for path in ["/index.html", "/no-such-page.html", "/index.html"] {
+            write!(
+                s,
+                "GET {path} HTTP/1.0\r\nConnection: Keep-Alive\r\nHost: x\r\n\r\n"
+            )
+            .unwrap();
+            let (head, body) = read_response(&mut s);
+            assert!(head.contains("connection: keep-alive"), "{head}");
+            if path == "/index.html" {
+                assert!(head.starts_with("http/1.0 200 ok"), "{head}");
+                assert!(body.starts_with(&whole[..100]), "the page itself");
+            } else {
+                assert!(head.starts_with("http/1.0 404"), "{head}");
+            }
+        }
+        // Without the request for it, HTTP/1.0 ends with the response.
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        write!(s, "GET /index.html HTTP/1.0\r\n\r\n").unwrap();
+        let mut all = Vec::new();
+        s.read_to_end(&mut all)
+            .expect("the server closes the connection");
+        assert!(
+            all.starts_with(b"HTTP/1."),
+            "{}",
+            String::from_utf8_lossy(&all[..40])
         );
     });
 }

@@ -43,24 +43,44 @@ pub struct SourceInput {
 pub enum ImportError {
     // `problem`, not `source`: the message already includes it, and anyhow would print
     // a source a second time.
-    #[error("{file}{}: {}\n  = help: {}", .problem.place.as_deref().unwrap_or(""), .problem.problem, .problem.help)]
+    #[error("{file}{}: {}{}\n  = help: {}", .problem.place.as_deref().unwrap_or(""), .problem.problem, quoted(&.problem.context), .problem.help)]
     Source { file: String, problem: SourceError },
+    /// `first`: where the text starts and that line, so the user sees what was read.
     #[error(
-        "{file}: no 绩效目标表 found: no table in it has the labels of a target form (项目名称, 年度资金总额, 一级指标 …)\n  = help: pass the document that holds the tables: Word, Excel, HTML, or a text export with one row per line (tab-separated cells) or one cell per line"
+        "{file}{}: no 绩效目标表 found: no table in it has the labels of a target form (项目名称, 年度资金总额, 一级指标 …){}\n  = help: pass the document that holds the tables: Word, Excel, HTML, or a text export with one row per line (tab-separated cells) or one cell per line",
+        .first.as_ref().map(|(l, _)| format!(":{l}:1")).unwrap_or_default(),
+        .first.as_ref().map(|(l, t)| format!("\n{}", crate::text::caret_line(t, *l, 1))).unwrap_or_default()
     )]
-    NoTable { file: String },
-    #[error("{file}:{line}: {message}")]
+    NoTable {
+        file: String,
+        first: Option<(usize, String)>,
+    },
+    #[error(
+        "{file}:{line}:1: {message}{}\n  = help: the file is read as a jixiao download (its header starts `book,department,`): pass the projects.csv, indicators.csv, departments.csv and datapackage.json of one book as `jixiao build` wrote them; a spreadsheet may change cells but not the header or the columns",
+        quoted(.context)
+    )]
     Csv {
         file: String,
         line: u32,
         message: String,
+        /// The line quoted, when the file has it.
+        context: String,
     },
     #[error(
-        "book name \"{0}\" is not usable as a folder name: use lowercase ASCII letters, digits and '-', e.g. xiqu-2026"
+        "book name \"{0}\" is not usable as a folder name\n  = help: use lowercase ASCII letters, digits and '-', e.g. --book xiqu-2026"
     )]
     BadBookSlug(String),
     #[error("no input files given")]
     NoInput,
+}
+
+/// A quoted line under an error's first line.
+fn quoted(c: &str) -> String {
+    if c.is_empty() {
+        String::new()
+    } else {
+        format!("\n{c}")
+    }
 }
 
 #[derive(Debug)]
@@ -128,6 +148,7 @@ pub fn import_found(
     }
     if files.is_empty() {
         return Err(ImportError::NoTable {
+            first: None,
             file: found
                 .iter()
                 .map(|f| f.name.as_str())
@@ -171,8 +192,15 @@ fn parse_file(input: &SourceInput) -> Result<ParsedFile, ImportError> {
         None => parse::parse(&linear.items, linear.layout, &mut ledger),
     };
     if parsed.tables.is_empty() {
+        let first = doc
+            .lines
+            .iter()
+            .enumerate()
+            .find(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| (i + 1, l.clone()));
         return Err(ImportError::NoTable {
             file: input.name.clone(),
+            first,
         });
     }
     let sha = Sha256::digest(&input.bytes);
@@ -208,10 +236,20 @@ fn import_export(inputs: &[SourceInput], opts: &ImportOptions) -> Result<Importe
         .iter()
         .map(|i| (i.name.as_str(), i.bytes.as_slice()))
         .collect();
-    let (mut book, items) = sources::csv::read(&files).map_err(|e| ImportError::Csv {
-        file: e.file,
-        line: e.line,
-        message: e.message,
+    let (mut book, items) = sources::csv::read(&files).map_err(|e| {
+        let context = files
+            .iter()
+            .find(|f| f.0 == e.file)
+            .and_then(|f| sources::text::decode(f.1).ok())
+            .and_then(|d| d.lines.get(e.line.saturating_sub(1) as usize).cloned())
+            .map(|l| crate::text::caret_line(&l, e.line as usize, 1))
+            .unwrap_or_default();
+        ImportError::Csv {
+            file: e.file,
+            line: e.line,
+            message: e.message,
+            context,
+        }
     })?;
     let items: Vec<report::ReportItem> = items
         .into_iter()

@@ -324,7 +324,13 @@ impl Sink for DirSink {
                 }
             }
         }
-        std::fs::write(&p, &file.bytes).with_context(|| format!("writing {}", p.display()))?;
+        std::fs::write(&p, &file.bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot write: {e}\n  = help: {}; nothing was changed (the previous site is as it was)",
+                self.out.join(&file.path).display(),
+                crate::text::write_remedy(&e)
+            )
+        })?;
         self.files
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.bytes.fetch_add(

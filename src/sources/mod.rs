@@ -177,10 +177,12 @@ pub struct Notice {
 /// A file that cannot be read: what is wrong and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceError {
-    /// Where in the file, when known (`:12`, `!Sheet1`, ` 表3`).
+    /// Where in the file, when known (`:12:5`, `!Sheet1`, ` 表3`).
     pub place: Option<String>,
     pub problem: String,
     pub help: String,
+    /// The line at `place` with a caret under the column (empty when there is none).
+    pub context: String,
 }
 
 impl SourceError {
@@ -189,7 +191,15 @@ impl SourceError {
             place: None,
             problem: problem.into(),
             help: help.into(),
+            context: String::new(),
         }
+    }
+
+    /// At line `line`, column `col` (in characters) of a text whose line reads `text`.
+    pub fn at_line(mut self, line: u32, col: u32, text: &str) -> Self {
+        self.place = Some(format!(":{line}:{col}"));
+        self.context = crate::text::caret_line(text, line as usize, col as usize);
+        self
     }
 
     pub fn at(mut self, place: impl Into<String>) -> Self {

@@ -39,10 +39,27 @@ impl fmt::Display for Encoding {
 pub enum DecodeError {
     #[error("the file is empty: nothing to import")]
     Empty,
-    #[error("line {line}: binary data (a NUL byte) in what should be a text export")]
-    Binary { line: u32 },
-    #[error("line {line}: bytes that are neither UTF-8, UTF-16 nor GB18030 text")]
-    Undecodable { line: u32 },
+    /// `line` and `col` (in characters) of the first NUL; `text`: that line, readable part.
+    #[error("binary data (a NUL byte) in what should be a text export")]
+    Binary { line: u32, col: u32, text: String },
+    /// The first byte that reads as neither encoding, and its line as far as it reads.
+    #[error("bytes that are neither UTF-8, UTF-16 nor GB18030 text")]
+    Undecodable { line: u32, col: u32, text: String },
+    /// A file that reads as UTF-8 up to a bad byte: damaged there, not in another encoding.
+    #[error("a byte that is not UTF-8, in a file that is UTF-8 up to here")]
+    BrokenUtf8 { line: u32, col: u32, text: String },
+}
+
+impl DecodeError {
+    /// `(line, col, text of the line)` when the error has a place.
+    pub fn place(&self) -> Option<(u32, u32, &str)> {
+        match self {
+            DecodeError::Empty => None,
+            DecodeError::Binary { line, col, text }
+            | DecodeError::Undecodable { line, col, text }
+            | DecodeError::BrokenUtf8 { line, col, text } => Some((*line, *col, text)),
+        }
+    }
 }
 
 /// Decoded text split into lines (1-based numbering is the index + 1).
@@ -53,6 +70,15 @@ pub struct Decoded {
 }
 
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let (encoding, text) = decode_text(bytes)?;
+    Ok(Decoded {
+        encoding,
+        lines: split_lines(&text),
+    })
+}
+
+/// The whole text, line ends as written (a CSV keeps line breaks inside its cells).
+pub fn decode_text(bytes: &[u8]) -> Result<(Encoding, String), DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
@@ -62,66 +88,129 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         (Encoding::Utf16Le, utf16(rest, encoding_rs::UTF_16LE)?)
     } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         (Encoding::Utf16Be, utf16(rest, encoding_rs::UTF_16BE)?)
+    } else if let Some((encoding, text)) = utf16_without_bom(bytes) {
+        (encoding, text)
     } else {
-        check_binary(bytes)?;
         match std::str::from_utf8(bytes) {
-            Ok(s) => (Encoding::Utf8, s.to_string()),
-            Err(_) => {
+            Ok(s) => {
+                check_nul(s)?;
+                (Encoding::Utf8, s.to_string())
+            }
+            Err(e) => {
+                // Binary data is named as such before GB18030 (which reads almost any
+                // bytes) is tried.
+                if bytes.contains(&0) {
+                    check_nul(&String::from_utf8_lossy(bytes))?;
+                }
                 let (cow, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
                 if had_errors {
-                    return Err(DecodeError::Undecodable {
-                        line: first_bad_line(&cow),
-                    });
+                    // Chinese read as UTF-8 before the bad byte: a UTF-8 file, broken there.
+                    let valid = &bytes[..e.valid_up_to()];
+                    if !valid.is_ascii() {
+                        return Err(utf8(bytes).unwrap_err());
+                    }
+                    return Err(at_char(&cow, '\u{FFFD}', |line, col, text| {
+                        DecodeError::Undecodable { line, col, text }
+                    }));
                 }
                 (Encoding::Gb18030, cow.into_owned())
             }
         }
     };
-    Ok(Decoded {
-        encoding,
-        lines: split_lines(&text),
-    })
+    Ok((encoding, text))
 }
 
 fn utf8(bytes: &[u8]) -> Result<String, DecodeError> {
-    check_binary(bytes)?;
-    std::str::from_utf8(bytes)
-        .map(str::to_string)
-        .map_err(|e| DecodeError::Undecodable {
-            line: 1 + bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u32,
-        })
+    match std::str::from_utf8(bytes) {
+        Ok(s) => {
+            check_nul(s)?;
+            Ok(s.to_string())
+        }
+        Err(e) => {
+            let lossy = String::from_utf8_lossy(bytes);
+            check_nul(&lossy)?;
+            let at = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).len();
+            Err(at_offset(&lossy, at, |line, col, text| {
+                DecodeError::BrokenUtf8 { line, col, text }
+            }))
+        }
+    }
 }
 
 fn utf16(bytes: &[u8], enc: &'static encoding_rs::Encoding) -> Result<String, DecodeError> {
     let (cow, had_errors) = enc.decode_without_bom_handling(bytes);
     if had_errors {
-        return Err(DecodeError::Undecodable {
-            line: first_bad_line(&cow),
-        });
+        return Err(at_char(&cow, '\u{FFFD}', |line, col, text| {
+            DecodeError::Undecodable { line, col, text }
+        }));
     }
-    if let Some(pos) = cow.find('\0') {
-        return Err(DecodeError::Binary {
-            line: 1 + cow[..pos].matches('\n').count() as u32,
-        });
-    }
+    check_nul(&cow)?;
     Ok(cow.into_owned())
 }
 
-fn check_binary(bytes: &[u8]) -> Result<(), DecodeError> {
-    match bytes.iter().position(|&b| b == 0) {
-        Some(pos) => Err(DecodeError::Binary {
-            line: 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count() as u32,
-        }),
+/// UTF-16 saved without its byte-order mark (some Windows tools do): NUL bytes in every
+/// other place, and text that reads as ordinary characters in one byte order only.
+fn utf16_without_bom(bytes: &[u8]) -> Option<(Encoding, String)> {
+    if !bytes.len().is_multiple_of(2) || !bytes.contains(&0) {
+        return None;
+    }
+    // Share of ordinary characters (CJK, ASCII text, full-width forms, line ends) when
+    // read in this byte order; `None` when it does not decode.
+    let score = |enc: &'static encoding_rs::Encoding| -> Option<(usize, String)> {
+        let (cow, had_errors) = enc.decode_without_bom_handling(bytes);
+        if had_errors || cow.contains('\0') {
+            return None;
+        }
+        let ordinary = cow
+            .chars()
+            .filter(|&c| {
+                matches!(c, '\t' | '\n' | '\r' | ' '..='~')
+                    || ('\u{3000}'..='\u{9FFF}').contains(&c)
+                    || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+                    || ('\u{00A0}'..='\u{024F}').contains(&c)
+                    || ('\u{2000}'..='\u{27BF}').contains(&c)
+            })
+            .count();
+        let n = cow.chars().count();
+        (ordinary * 100 >= n * 95).then(|| (ordinary, cow.into_owned()))
+    };
+    let le = score(encoding_rs::UTF_16LE);
+    let be = score(encoding_rs::UTF_16BE);
+    match (le, be) {
+        (Some((a, t)), Some((b, _))) if a >= b => Some((Encoding::Utf16Le, t)),
+        (Some(_), Some((_, t))) | (None, Some((_, t))) => Some((Encoding::Utf16Be, t)),
+        (Some((_, t)), None) => Some((Encoding::Utf16Le, t)),
+        (None, None) => None,
+    }
+}
+
+fn check_nul(text: &str) -> Result<(), DecodeError> {
+    match text.find('\0') {
+        Some(_) => Err(at_char(text, '\0', |line, col, text| DecodeError::Binary {
+            line,
+            col,
+            text,
+        })),
         None => Ok(()),
     }
 }
 
-fn first_bad_line(text: &str) -> u32 {
-    let pos = text.find('\u{FFFD}').unwrap_or(0);
-    1 + text[..pos].matches('\n').count() as u32
+/// The place of the first `c` in `text`.
+fn at_char(text: &str, c: char, make: impl Fn(u32, u32, String) -> DecodeError) -> DecodeError {
+    at_offset(text, text.find(c).unwrap_or(0), make)
+}
+
+/// Line, column (in characters) and that line's text for a byte offset.
+fn at_offset(text: &str, at: usize, make: impl Fn(u32, u32, String) -> DecodeError) -> DecodeError {
+    let start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |p| at + p);
+    let line = 1 + text[..start].matches('\n').count() as u32;
+    let col = 1 + text[start..at].chars().count() as u32;
+    make(
+        line,
+        col,
+        text[start..end].trim_end_matches('\r').to_string(),
+    )
 }
 
 /// Split on LF, CRLF or bare CR, so line numbers match what an editor shows.
@@ -157,8 +246,15 @@ pub fn read(bytes: &[u8]) -> Result<Document, SourceError> {
                 "export the document as plain text (.txt), or pass the Word/Excel/HTML file itself"
             }
             DecodeError::Undecodable { .. } => "re-save the export as UTF-8 text",
+            DecodeError::BrokenUtf8 { .. } => {
+                "the file is damaged at this place (shown as �): export it again, or fix the bytes there"
+            }
         };
-        SourceError::new(e.to_string(), help)
+        let err = SourceError::new(e.to_string(), help);
+        match e.place() {
+            Some((line, col, text)) => err.at_line(line, col, text),
+            None => err,
+        }
     })?;
     let layout = detect(&decoded.lines);
     let blocks = match layout {
@@ -396,13 +492,37 @@ mod tests {
     fn refuses_binary_and_empty_input_with_a_line() {
         assert_eq!(decode(b"").unwrap_err(), DecodeError::Empty);
         assert_eq!(
-            decode(b"ok\nPK\x03\x04\x00\x00").unwrap_err(),
-            DecodeError::Binary { line: 2 }
+            decode(b"ok\nPK\x03\x04\x00\x00").unwrap_err().place(),
+            Some((2, 5, "PK\u{3}\u{4}\0\0"))
         );
         assert!(matches!(
             decode(&[0x81, 0x20, 0xFF, 0xFF]),
             Err(DecodeError::Undecodable { .. })
         ));
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_reads_in_the_right_order() {
+        let text = "部门（单位）预算项目支出绩效目标表\n项目名称\t禁毒工作经费\n年度资金总额\t10\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let d = decode(&le).unwrap();
+        assert_eq!(
+            (d.encoding, d.lines[1].as_str()),
+            (Encoding::Utf16Le, "项目名称\t禁毒工作经费")
+        );
+        let d = decode(&be).unwrap();
+        assert_eq!(
+            (d.encoding, d.lines[2].as_str()),
+            (Encoding::Utf16Be, "年度资金总额\t10")
+        );
+        // Binary data with NULs is not mistaken for UTF-16.
+        let zip = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb2\x1b";
+        assert!(
+            matches!(decode(zip), Err(DecodeError::Binary { .. })),
+            "{:?}",
+            decode(zip)
+        );
     }
 
     #[test]

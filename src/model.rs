@@ -586,7 +586,7 @@ impl Book {
             issuer: self.issuer.clone(),
             year: self.year,
             stage: self.stage,
-            unit: self.unit.clone(),
+            unit: self.unit,
             date: self.date.clone(),
             sources: self.sources.clone(),
             prose: self.prose.clone(),

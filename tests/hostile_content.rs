@@ -667,6 +667,7 @@ fn links_in_content_are_refused_not_followed() {
 }
 
 /// Peak resident memory (MB) of `jixiao build` on a site, and its stderr.
+#[allow(clippy::zombie_processes)] // waited for with wait4, which also gives the peak
 fn build_peak_mb(site: &Path) -> (f64, String) {
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
         .args(["build", "--root"])

@@ -70,8 +70,11 @@ fn finish(svg: String, id: &str, title: &str, desc: &str, hotspots: &[Hotspot]) 
     let body_start = svg.find('>').map(|i| i + 1).unwrap_or(0);
     let (w, h) = svg_size(&svg);
     let mut out = String::with_capacity(svg.len() + 512);
+    // A picture with links in it is a group, not an image: an image's content is hidden
+    // from assistive technology, and its links with it (axe: nested-interactive).
+    let role = if hotspots.is_empty() { "img" } else { "group" };
     out.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" class=\"chart\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{}\">\n<title id=\"{id}-t\">{}</title>\n<desc id=\"{id}-d\">{}</desc>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" class=\"chart\" role=\"{role}\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{}\">\n<title id=\"{id}-t\">{}</title>\n<desc id=\"{id}-d\">{}</desc>",
         esc(FONT_STACK),
         esc(title),
         esc(desc)

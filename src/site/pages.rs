@@ -29,6 +29,8 @@ struct BookMeta {
     year: Option<u16>,
     stage_label: &'static str,
     draft: bool,
+    /// `（草案）` after the title in `<title>`, unless the title says 草案 already.
+    title_mark: &'static str,
     region: String,
     issuer: String,
     date: String,
@@ -43,6 +45,11 @@ fn book_meta(b: &Book) -> BookMeta {
         year: b.year,
         stage_label: b.stage.label(),
         draft: b.stage == Stage::Draft,
+        title_mark: if b.stage == Stage::Draft && !b.title.contains("草案") {
+            "（草案）"
+        } else {
+            ""
+        },
         region: b.region.clone(),
         issuer: b.issuer.clone(),
         date: b.date.clone(),
@@ -556,7 +563,10 @@ fn book_page(
     ctx.insert("gaps", &gaps);
     ctx.insert("completeness", &analyse::mean_completeness(b.projects()));
     ctx.insert("sizes", &sizes);
-    ctx.insert("prose_html", &crate::markdown::render(&b.prose));
+    let prose_html = crate::markdown::render(&b.prose);
+    // The document's own prose usually opens with its own heading (编制说明).
+    ctx.insert("prose_titled", &prose_html.starts_with("<h"));
+    ctx.insert("prose_html", &prose_html);
     ctx.insert("chart_spending", &spending);
     ctx.insert("chart_sources", &sources_chart);
     ctx.insert("chart_coverage", &coverage_chart);

@@ -64,9 +64,38 @@ pub struct Hotspot {
     pub title: String,
 }
 
+/// Which layout a chart is drawn for. A desktop chart scaled down to a phone shrinks its
+/// text below legibility, so phones get their own drawing, 1:1 at [`PHONE_WIDTH`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    Wide,
+    Phone,
+}
+
+/// The content width of a 390 px phone (16 px margins).
+pub const PHONE_WIDTH: u32 = 358;
+
+/// Both drawings of a chart; the stylesheet shows one of them by screen width.
+pub fn both(draw: impl Fn(Fit) -> String) -> String {
+    let mut s = draw(Fit::Wide);
+    s.push_str(&draw(Fit::Phone));
+    s
+}
+
 /// Wrap plotters' SVG: accessible title/description, responsive sizing, link areas.
-fn finish(svg: String, id: &str, title: &str, desc: &str, hotspots: &[Hotspot]) -> String {
+fn finish(
+    svg: String,
+    id: &str,
+    fit: Fit,
+    title: &str,
+    desc: &str,
+    hotspots: &[Hotspot],
+) -> String {
     let esc = |s: &str| crate::site::escape_xml(s);
+    let (id, class) = match fit {
+        Fit::Wide => (id.to_string(), "chart for-wide"),
+        Fit::Phone => (format!("{id}-p"), "chart for-phone"),
+    };
     let body_start = svg.find('>').map(|i| i + 1).unwrap_or(0);
     let (w, h) = svg_size(&svg);
     let mut out = String::with_capacity(svg.len() + 512);
@@ -74,7 +103,7 @@ fn finish(svg: String, id: &str, title: &str, desc: &str, hotspots: &[Hotspot]) 
     // from assistive technology, and its links with it (axe: nested-interactive).
     let role = if hotspots.is_empty() { "img" } else { "group" };
     out.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" class=\"chart\" role=\"{role}\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{}\">\n<title id=\"{id}-t\">{}</title>\n<desc id=\"{id}-d\">{}</desc>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" class=\"{class}\" role=\"{role}\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{}\">\n<title id=\"{id}-t\">{}</title>\n<desc id=\"{id}-d\">{}</desc>",
         esc(FONT_STACK),
         esc(title),
         esc(desc)
@@ -117,9 +146,18 @@ pub struct Bar {
 
 /// Horizontal bars with the label above each bar, so long Chinese names stay readable
 /// at phone width without a label column.
-pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar], color: RGBColor) -> String {
-    // Narrow on purpose: at phone width it is shown nearly 1:1, so labels stay legible.
-    let width: u32 = 440;
+pub fn bars(
+    id: &str,
+    fit: Fit,
+    title: &str,
+    desc: &str,
+    bars: &[Bar],
+    color: RGBColor,
+) -> String {
+    let width: u32 = match fit {
+        Fit::Wide => 440,
+        Fit::Phone => PHONE_WIDTH,
+    };
     let row: u32 = 40;
     let top: u32 = 8;
     let height = top + row * bars.len().max(1) as u32 + 8;
@@ -170,7 +208,7 @@ pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar], color: RGBColor) ->
         }
         let _ = root.present();
     }
-    finish(svg, id, title, desc, &hotspots)
+    finish(svg, id, fit, title, desc, &hotspots)
 }
 
 /// One stacked bar of parts (label, value, value text, colour).
@@ -180,16 +218,33 @@ pub struct Stack {
 }
 
 /// Horizontal 100% stacked bars with a legend under each.
-pub fn stacks(id: &str, title: &str, desc: &str, stacks: &[Stack]) -> String {
-    let width: u32 = 640;
-    let block: u32 = 86;
-    let height = 8 + block * stacks.len().max(1) as u32;
+pub fn stacks(id: &str, fit: Fit, title: &str, desc: &str, stacks: &[Stack]) -> String {
+    let width: u32 = match fit {
+        Fit::Wide => 640,
+        Fit::Phone => PHONE_WIDTH,
+    };
+    // Legend items flow into as many lines as the width needs.
+    let item_width = |name: &str, text: &str| 16.0 + text_width(&format!("{name} {text}"), 12.0) + 14.0;
+    let legend_lines = |s: &Stack| -> u32 {
+        let (mut lines, mut lx) = (1, 4.0);
+        for (name, _, text, _) in &s.parts {
+            let w = item_width(name, text);
+            if lx + w > width as f64 && lx > 4.0 {
+                lines += 1;
+                lx = 4.0;
+            }
+            lx += w;
+        }
+        lines
+    };
+    let blocks: Vec<u32> = stacks.iter().map(|s| 50 + 18 * legend_lines(s) + 14).collect();
+    let height = 8 + blocks.iter().sum::<u32>().max(86);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         let _ = root.fill(&WHITE);
         for (i, s) in stacks.iter().enumerate() {
-            let y = 8 + (block * i as u32) as i32;
+            let y = 8 + blocks[..i].iter().sum::<u32>() as i32;
             let _ = root.draw(&Text::new(
                 crate::text::for_pages(&s.label).into_owned(),
                 (4, y),
@@ -219,8 +274,8 @@ pub fn stacks(id: &str, title: &str, desc: &str, stacks: &[Stack]) -> String {
             let mut ly = y + 50;
             for (name, _, text, c) in &s.parts {
                 let item = format!("{name} {text}");
-                let wdt = 16.0 + text_width(&item, 12.0) + 14.0;
-                if lx + wdt > width as f64 {
+                let wdt = item_width(name, text);
+                if lx + wdt > width as f64 && lx > 4.0 {
                     lx = 4.0;
                     ly += 18;
                 }
@@ -238,7 +293,7 @@ pub fn stacks(id: &str, title: &str, desc: &str, stacks: &[Stack]) -> String {
         }
         let _ = root.present();
     }
-    finish(svg, id, title, desc, &[])
+    finish(svg, id, fit, title, desc, &[])
 }
 
 /// Sequential blue ramp (light → dark) for shares 0..=1.
@@ -255,48 +310,82 @@ pub struct Heat {
     pub rows: Vec<(String, String, Vec<Option<f64>>)>,
 }
 
-pub fn heatmap(id: &str, title: &str, desc: &str, heat: &Heat) -> String {
-    let cell_w: u32 = 52;
-    let cell_h: u32 = 28;
-    let label_w = heat
-        .rows
+pub fn heatmap(id: &str, fit: Fit, title: &str, desc: &str, heat: &Heat) -> String {
+    // Wide: labels in a column left of the cells. Phone: each label on its own line above
+    // its row of cells, so the cells fit the screen and no label scrolls away.
+    let phone = fit == Fit::Phone;
+    let cols = heat.columns.len().max(1) as u32;
+    let (label_w, cell_w, cell_h, label_h) = if phone {
+        (4, (PHONE_WIDTH - 8) / cols, 26, 20)
+    } else {
+        let label_w = heat
+            .rows
+            .iter()
+            .map(|r| text_width(&r.0, 12.0))
+            .fold(60.0, f64::max)
+            .min(300.0)
+            .ceil() as u32
+            + 12;
+        (label_w, 52, 28, 0)
+    };
+    // Column headings in lines that fit a cell: a phone cell holds three characters, so
+    // a longer first line (服务对象) is split in two.
+    let fits = ((cell_w.saturating_sub(2)) / 12).max(1) as usize;
+    let heads: Vec<Vec<String>> = heat
+        .columns
         .iter()
-        .map(|r| text_width(&r.0, 12.0))
-        .fold(60.0, f64::max)
-        .min(300.0)
-        .ceil() as u32
-        + 12;
-    let head_h: u32 = 40;
-    let width = label_w + cell_w * heat.columns.len() as u32 + 8;
-    let height = head_h + cell_h * heat.rows.len().max(1) as u32 + 8;
+        .map(|(a, b)| {
+            let mut lines = Vec::new();
+            for part in [a, b].into_iter().filter(|p| !p.is_empty()) {
+                let chars: Vec<char> = part.chars().collect();
+                if chars.len() <= fits {
+                    lines.push(part.clone());
+                } else {
+                    let half = chars.len().div_ceil(2);
+                    lines.push(chars[..half].iter().collect());
+                    lines.push(chars[half..].iter().collect());
+                }
+            }
+            lines
+        })
+        .collect();
+    let head_lines = heads.iter().map(Vec::len).max().unwrap_or(1).max(2) as u32;
+    let head_h: u32 = 10 + 15 * head_lines;
+    let row_h = cell_h + label_h;
+    let width = label_w + cell_w * cols + 4;
+    let height = head_h + row_h * heat.rows.len().max(1) as u32 + 8;
     let mut svg = String::new();
     let mut hotspots = Vec::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         let _ = root.fill(&WHITE);
-        for (j, c) in heat.columns.iter().enumerate() {
+        for (j, lines) in heads.iter().enumerate() {
             let x = (label_w + cell_w * j as u32 + cell_w / 2) as i32;
-            let (a, b) = c.clone();
-            let _ = root.draw(&Text::new(
-                crate::text::for_pages(&a).into_owned(),
-                (x, 6),
-                style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Top)),
-            ));
-            if !b.is_empty() {
+            for (k, line) in lines.iter().enumerate() {
                 let _ = root.draw(&Text::new(
-                    crate::text::for_pages(&b).into_owned(),
-                    (x, 21),
+                    crate::text::for_pages(line).into_owned(),
+                    (x, 6 + 15 * k as i32),
                     style(12.0, INK).pos(Pos::new(HPos::Center, VPos::Top)),
                 ));
             }
         }
         for (i, (label, href, cells)) in heat.rows.iter().enumerate() {
-            let y = (head_h + cell_h * i as u32) as i32;
-            let _ = root.draw(&Text::new(
-                crate::text::for_pages(label).into_owned(),
-                (label_w as i32 - 8, y + cell_h as i32 / 2),
-                style(12.0, INK).pos(Pos::new(HPos::Right, VPos::Center)),
-            ));
+            let y = (head_h + row_h * i as u32) as i32;
+            let cy = y + label_h as i32;
+            let label_text = crate::text::for_pages(label).into_owned();
+            let _ = if phone {
+                root.draw(&Text::new(
+                    label_text,
+                    (4, y + 3),
+                    style(13.0, INK).pos(Pos::new(HPos::Left, VPos::Top)),
+                ))
+            } else {
+                root.draw(&Text::new(
+                    label_text,
+                    (label_w as i32 - 8, y + cell_h as i32 / 2),
+                    style(12.0, INK).pos(Pos::new(HPos::Right, VPos::Center)),
+                ))
+            };
             for (j, v) in cells.iter().enumerate() {
                 let x = (label_w + cell_w * j as u32) as i32;
                 let (fill, text) = match v {
@@ -305,16 +394,16 @@ pub fn heatmap(id: &str, title: &str, desc: &str, heat: &Heat) -> String {
                 };
                 let _ = root.draw(&Rectangle::new(
                     [
-                        (x + 1, y + 1),
-                        (x + cell_w as i32 - 1, y + cell_h as i32 - 1),
+                        (x + 1, cy + 1),
+                        (x + cell_w as i32 - 1, cy + cell_h as i32 - 1),
                     ],
                     fill.filled(),
                 ));
                 let dark = v.is_some_and(|v| v > 0.55);
                 let _ = root.draw(&Text::new(
                     crate::text::for_pages(&text).into_owned(),
-                    (x + cell_w as i32 / 2, y + cell_h as i32 / 2),
-                    style(11.0, if dark { WHITE } else { INK })
+                    (x + cell_w as i32 / 2, cy + cell_h as i32 / 2),
+                    style(12.0, if dark { WHITE } else { INK })
                         .pos(Pos::new(HPos::Center, VPos::Center)),
                 ));
             }
@@ -323,7 +412,7 @@ pub fn heatmap(id: &str, title: &str, desc: &str, heat: &Heat) -> String {
                     x: 0,
                     y,
                     w: width as i32,
-                    h: cell_h as i32,
+                    h: row_h as i32,
                     href: href.clone(),
                     title: label.clone(),
                 });
@@ -331,11 +420,30 @@ pub fn heatmap(id: &str, title: &str, desc: &str, heat: &Heat) -> String {
         }
         let _ = root.present();
     }
-    finish(svg, id, title, desc, &hotspots)
+    finish(svg, id, fit, title, desc, &hotspots)
 }
 
 /// Vertical histogram with counts above bars, and a concentration curve beside it.
-pub fn histogram(id: &str, title: &str, desc: &str, buckets: &[(String, usize)]) -> String {
+pub fn histogram(
+    id: &str,
+    fit: Fit,
+    title: &str,
+    desc: &str,
+    buckets: &[(String, usize)],
+) -> String {
+    if fit == Fit::Phone {
+        // Seven range labels do not fit under columns 50 px wide: bars, label above each.
+        let rows: Vec<Bar> = buckets
+            .iter()
+            .map(|(label, count)| Bar {
+                label: label.clone(),
+                value: *count as f64,
+                value_text: format!("{count} 个"),
+                href: String::new(),
+            })
+            .collect();
+        return bars(id, fit, title, desc, &rows, BLUE);
+    }
     let width: u32 = 640;
     let height: u32 = 240;
     let n = buckets.len().max(1) as u32;
@@ -381,13 +489,21 @@ pub fn histogram(id: &str, title: &str, desc: &str, buckets: &[(String, usize)])
         }
         let _ = root.present();
     }
-    finish(svg, id, title, desc, &[])
+    finish(svg, id, fit, title, desc, &[])
 }
 
 /// Concentration curve: share of money (y) held by the largest x% of projects.
-pub fn concentration(id: &str, title: &str, desc: &str, curve: &[(f64, f64)]) -> String {
-    let width: u32 = 640;
-    let height: u32 = 300;
+pub fn concentration(
+    id: &str,
+    fit: Fit,
+    title: &str,
+    desc: &str,
+    curve: &[(f64, f64)],
+) -> String {
+    let (width, height): (u32, u32) = match fit {
+        Fit::Wide => (640, 300),
+        Fit::Phone => (PHONE_WIDTH, 300),
+    };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
@@ -403,7 +519,7 @@ pub fn concentration(id: &str, title: &str, desc: &str, curve: &[(f64, f64)]) ->
                 .x_desc("项目（按金额从大到小，累计占比 %）")
                 .y_desc("资金累计占比 %")
                 .axis_desc_style(style(12.0, INK))
-                .label_style(style(11.0, INK))
+                .label_style(style(12.0, INK))
                 .light_line_style(RULE.mix(0.5))
                 .x_labels(6)
                 .y_labels(6)
@@ -419,7 +535,7 @@ pub fn concentration(id: &str, title: &str, desc: &str, curve: &[(f64, f64)]) ->
         }
         let _ = root.present();
     }
-    finish(svg, id, title, desc, &[])
+    finish(svg, id, fit, title, desc, &[])
 }
 
 #[cfg(test)]
@@ -436,6 +552,7 @@ mod tests {
     fn charts_are_accessible_escaped_svg() {
         let svg = bars(
             "c1",
+            Fit::Wide,
             "各部门资金",
             "说明",
             &[Bar {

@@ -359,16 +359,20 @@ fn book_page(
             href: format!("{}/index.html", rows[i].slug),
         })
         .collect();
-    let spending = charts::bars(
-        "spending",
-        &format!("各部门项目资金（{}）", b.unit.label()),
-        &format!(
-            "{} 个部门的项目资金合计，按金额从大到小排列；数据见下表。",
-            rows.len()
-        ),
-        &bars,
-        charts::BLUE,
+    let spending_desc = format!(
+        "{} 个部门的项目资金合计，按金额从大到小排列；数据见下表。",
+        rows.len()
     );
+    let spending = charts::both(|fit| {
+        charts::bars(
+            "spending",
+            fit,
+            &format!("各部门项目资金（{}）", b.unit.label()),
+            &spending_desc,
+            &bars,
+            charts::BLUE,
+        )
+    });
     let c = |v: Decimal| analyse::decimal_f64(v);
     let other_total = sums.other;
     let fiscal_rest = (sums.total - sums.fiscal - sums.other).max(Decimal::ZERO);
@@ -424,12 +428,15 @@ fn book_page(
             ],
         });
     }
-    let sources_chart = charts::stacks(
-        "sources",
-        &format!("资金来源（{}）", b.unit.label()),
-        "财政拨款与其他资金的构成；数据见下表。",
-        &stacks,
-    );
+    let sources_chart = charts::both(|fit| {
+        charts::stacks(
+            "sources",
+            fit,
+            &format!("资金来源（{}）", b.unit.label()),
+            "财政拨款与其他资金的构成；数据见下表。",
+            &stacks,
+        )
+    });
     let heat = charts::Heat {
         columns: Level2::ALL
             .iter()
@@ -455,12 +462,15 @@ fn book_page(
             })
             .collect(),
     };
-    let coverage_chart = charts::heatmap(
-        "coverage",
-        "指标覆盖：设置了各类二级指标的项目占比（%）",
-        "行是部门，列是二级指标类别，格中数字是该部门设置了这类指标的项目所占百分比；数据见下表。",
-        &heat,
-    );
+    let coverage_chart = charts::both(|fit| {
+        charts::heatmap(
+            "coverage",
+            fit,
+            "指标覆盖：设置了各类二级指标的项目占比（%）",
+            "行是部门，列是二级指标类别，格中数字是该部门设置了这类指标的项目所占百分比；数据见下表。",
+            &heat,
+        )
+    });
     let gap_bars: Vec<charts::Bar> = gaps
         .iter()
         .map(|g| charts::Bar {
@@ -470,25 +480,34 @@ fn book_page(
             href: format!("findings.html#rule-{}", anchor(&g.rule)),
         })
         .collect();
-    let gaps_chart = charts::bars(
-        "gaps",
-        "完整性缺口：涉及的项目数",
-        "每一行是一项检查规则，条形长度是涉及的项目数；点击可查看具体项目。",
-        &gap_bars,
-        charts::VERMILLION,
-    );
-    let hist = charts::histogram(
-        "sizes",
-        "项目金额分布（个）",
-        "各金额区间的项目数量；数据见下表。",
-        &sizes.buckets,
-    );
-    let conc = charts::concentration(
-        "concentration",
-        "资金集中度",
-        "横轴是按金额从大到小排列的项目累计占比，纵轴是这些项目的资金累计占比；对角线表示平均分配。",
-        &sizes.curve,
-    );
+    let gaps_chart = charts::both(|fit| {
+        charts::bars(
+            "gaps",
+            fit,
+            "完整性缺口：涉及的项目数",
+            "每一行是一项检查规则，条形长度是涉及的项目数；点击可查看具体项目。",
+            &gap_bars,
+            charts::VERMILLION,
+        )
+    });
+    let hist = charts::both(|fit| {
+        charts::histogram(
+            "sizes",
+            fit,
+            "项目金额分布（个）",
+            "各金额区间的项目数量；数据见下表。",
+            &sizes.buckets,
+        )
+    });
+    let conc = charts::both(|fit| {
+        charts::concentration(
+            "concentration",
+            fit,
+            "资金集中度",
+            "横轴是按金额从大到小排列的项目累计占比，纵轴是这些项目的资金累计占比；对角线表示平均分配。",
+            &sizes.curve,
+        )
+    });
     let chart_time = t.elapsed();
 
     let source_rows = vec![

@@ -146,14 +146,7 @@ pub struct Bar {
 
 /// Horizontal bars with the label above each bar, so long Chinese names stay readable
 /// at phone width without a label column.
-pub fn bars(
-    id: &str,
-    fit: Fit,
-    title: &str,
-    desc: &str,
-    bars: &[Bar],
-    color: RGBColor,
-) -> String {
+pub fn bars(id: &str, fit: Fit, title: &str, desc: &str, bars: &[Bar], color: RGBColor) -> String {
     let width: u32 = match fit {
         Fit::Wide => 440,
         Fit::Phone => PHONE_WIDTH,
@@ -224,7 +217,8 @@ pub fn stacks(id: &str, fit: Fit, title: &str, desc: &str, stacks: &[Stack]) -> 
         Fit::Phone => PHONE_WIDTH,
     };
     // Legend items flow into as many lines as the width needs.
-    let item_width = |name: &str, text: &str| 16.0 + text_width(&format!("{name} {text}"), 12.0) + 14.0;
+    let item_width =
+        |name: &str, text: &str| 16.0 + text_width(&format!("{name} {text}"), 12.0) + 14.0;
     let legend_lines = |s: &Stack| -> u32 {
         let (mut lines, mut lx) = (1, 4.0);
         for (name, _, text, _) in &s.parts {
@@ -237,7 +231,10 @@ pub fn stacks(id: &str, fit: Fit, title: &str, desc: &str, stacks: &[Stack]) -> 
         }
         lines
     };
-    let blocks: Vec<u32> = stacks.iter().map(|s| 50 + 18 * legend_lines(s) + 14).collect();
+    let blocks: Vec<u32> = stacks
+        .iter()
+        .map(|s| 50 + 18 * legend_lines(s) + 14)
+        .collect();
     let height = 8 + blocks.iter().sum::<u32>().max(86);
     let mut svg = String::new();
     {
@@ -493,13 +490,7 @@ pub fn histogram(
 }
 
 /// Concentration curve: share of money (y) held by the largest x% of projects.
-pub fn concentration(
-    id: &str,
-    fit: Fit,
-    title: &str,
-    desc: &str,
-    curve: &[(f64, f64)],
-) -> String {
+pub fn concentration(id: &str, fit: Fit, title: &str, desc: &str, curve: &[(f64, f64)]) -> String {
     let (width, height): (u32, u32) = match fit {
         Fit::Wide => (640, 300),
         Fit::Phone => (PHONE_WIDTH, 300),

@@ -84,10 +84,18 @@ async function settle(page, entry) {
     } catch {
       entry.pageErrors.push(`search did not finish within ${SETTLE_TIMEOUT_MS} ms`);
     }
-    entry.search = await page.evaluate(() => ({
-      status: (document.getElementById("search-status")?.textContent || "").trim(),
-      results: document.getElementById("search-results")?.children.length || 0,
-    }));
+    entry.search = await page.evaluate(() => {
+      const items = Array.from(document.querySelectorAll("#search-results > li"));
+      return {
+        status: (document.getElementById("search-status")?.textContent || "").trim(),
+        results: items.length,
+        // The first results as shown: title, and the text marked as matching.
+        top: items.slice(0, 5).map((li) => ({
+          title: (li.querySelector("a")?.textContent || "").trim(),
+          marked: Array.from(li.querySelectorAll("mark")).map((m) => m.textContent),
+        })),
+      };
+    });
   }
   await page.evaluate(() => (document.fonts ? document.fonts.ready.then(() => true) : true));
 }

@@ -54,9 +54,45 @@
   function getShard(i) { return shards[i] ? Promise.resolve(shards[i]) : load("search/t" + i + ".js", "t" + i); }
   function getDocs(i) { return docs[i] ? Promise.resolve(docs[i]) : load("search/d" + i + ".js", "d" + i); }
 
+  // Results are ranked in chunks of CANDIDATES and shown PAGE at a time.
+  var CANDIDATES = 60, PAGE = 20;
+  // Characters that end a place name or open a bracket: a match right after one starts
+  // a word (西区|民政局), a match after any other character may sit inside another word
+  // (人|民政|府 in 人民政府).
+  var BOUNDARY = "省市区县州盟旗镇乡村街（(【[《“ ·、，,";
+  function titleBonus(t, q, kind) {
+    if (!q) return 0;
+    if (t === q) return 1000;
+    var best = 0, at = t.indexOf(q);
+    while (at >= 0) {
+      // A word start counts more the nearer it is to the front (the name after its
+      // place prefix: 攀枝花市西区|民政局), and more for a department than a project.
+      var starts = at === 0 || BOUNDARY.indexOf(t.charAt(at - 1)) >= 0;
+      best = Math.max(best, starts ? 300 - 5 * Math.min(at, 20) + (kind === "部门" ? 50 : 0) : 100);
+      at = t.indexOf(q, at + 1);
+    }
+    return best;
+  }
+  // The title with each occurrence of the query marked (text nodes only: no HTML built
+  // from content).
+  function marked(el, text, q) {
+    var lower = text.normalize("NFKC").toLowerCase(), i = 0;
+    if (q && lower.length === text.length) {
+      for (var at = lower.indexOf(q); at >= 0; at = lower.indexOf(q, at + q.length)) {
+        el.appendChild(document.createTextNode(text.slice(i, at)));
+        var m = document.createElement("mark");
+        m.textContent = text.slice(at, at + q.length);
+        el.appendChild(m);
+        i = at + q.length;
+      }
+    }
+    el.appendChild(document.createTextNode(text.slice(i)));
+  }
+
+  // Every matching document id, best score first.
   function search(q) {
     var toks = Array.from(new Set(tokens(q)));
-    if (!toks.length) return Promise.resolve([]);
+    if (!toks.length) return Promise.resolve(null);
     return getManifest().then(function (m) {
       var need = Array.from(new Set(toks.map(function (t) { return fnv1a(t) % m.shards; })));
       return Promise.all(need.map(getShard)).then(function () {
@@ -69,43 +105,59 @@
           });
           scores = next;
         });
-        var ranked = Array.from(scores.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-        var top = ranked.slice(0, 50);
-        var blocks = Array.from(new Set(top.map(function (r) { return Math.floor(r[0] / m.block); })));
-        return Promise.all(blocks.map(getDocs)).then(function () {
-          var folded = q.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
-          var hits = top.map(function (r) {
-            var d = docs[Math.floor(r[0] / m.block)][r[0] % m.block];
-            var t = d[0].normalize("NFKC").toLowerCase();
-            // Whole-phrase matches in the title first, shorter titles before longer.
-            var bonus = t === folded ? 1000 : (t.indexOf(folded) >= 0 ? 100 : 0);
-            return { title: d[0], url: d[1], kind: d[2], sub: d[3], rank: r[1] + bonus - t.length / 100 };
-          });
-          hits.sort(function (a, b) { return b.rank - a.rank; });
-          return { total: ranked.length, hits: hits };
-        });
+        return Array.from(scores.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+      });
+    });
+  }
+  // One chunk of ranked ids as results, re-ranked by how the query appears in the title.
+  // Only the document blocks of this chunk are loaded, so a query downloads kilobytes.
+  function hits(chunk, folded) {
+    return getManifest().then(function (m) {
+      var blocks = Array.from(new Set(chunk.map(function (r) { return Math.floor(r[0] / m.block); })));
+      return Promise.all(blocks.map(getDocs)).then(function () {
+        return chunk.map(function (r) {
+          var d = docs[Math.floor(r[0] / m.block)][r[0] % m.block];
+          var t = d[0].normalize("NFKC").toLowerCase();
+          return { title: d[0], url: d[1], kind: d[2], sub: d[3], rank: r[1] + titleBonus(t, folded, d[2]) - t.length / 100 };
+        }).sort(function (a, b) { return b.rank - a.rank; });
       });
     });
   }
   var form = document.getElementById("search-form");
   if (!form) return;
   var input = document.getElementById("search-q"), list = document.getElementById("search-results"), status = document.getElementById("search-status");
+  var more = document.getElementById("search-more");
   function show(q) {
     list.textContent = "";
+    if (more) more.hidden = true;
     if (!q.trim()) { status.textContent = "请输入搜索词。"; return; }
     status.textContent = "正在搜索…";
-    search(q).then(function (res) {
-      if (!res || !res.total) { status.textContent = "没有找到与“" + q + "”相关的内容。"; return; }
-      status.textContent = "找到 " + res.total + " 条结果" + (res.total > res.hits.length ? "，显示前 " + res.hits.length + " 条" : "") + "。";
-      res.hits.forEach(function (h) {
-        var li = document.createElement("li"), kind = document.createElement("span"), a = document.createElement("a"), sub = document.createElement("span");
-        kind.className = "kind"; kind.textContent = h.kind;
-        a.href = root + h.url; a.textContent = h.title;
-        sub.className = "sub"; sub.textContent = h.sub;
-        li.appendChild(kind); li.appendChild(a); li.appendChild(sub); list.appendChild(li);
-      });
-    }).catch(function (e) { status.textContent = "搜索索引加载失败：" + e.message; });
+    var folded = q.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+    search(q).then(function (ranked) {
+      if (!ranked || !ranked.length) { status.textContent = "没有找到与“" + q + "”相关的内容。"; return; }
+      var loaded = 0, shown = [];
+      function render(page) {
+        page.forEach(function (h) {
+          var li = document.createElement("li"), kind = document.createElement("span"), a = document.createElement("a"), sub = document.createElement("span");
+          kind.className = "kind"; kind.textContent = h.kind;
+          a.href = root + h.url; marked(a, h.title, folded);
+          sub.className = "sub"; marked(sub, h.sub, folded);
+          li.appendChild(kind); li.appendChild(a); li.appendChild(sub); list.appendChild(li);
+        });
+        status.textContent = "找到 " + ranked.length + " 条结果" + (list.children.length < ranked.length ? "，已显示 " + list.children.length + " 条" : "") + "。";
+        if (more) more.hidden = list.children.length >= ranked.length;
+      }
+      function next() {
+        if (shown.length) { render(shown.splice(0, PAGE)); return Promise.resolve(); }
+        var chunk = ranked.slice(loaded, loaded + CANDIDATES);
+        loaded += chunk.length;
+        return hits(chunk, folded).then(function (h) { shown = h; render(shown.splice(0, PAGE)); });
+      }
+      if (more) more.onclick = function () { next().catch(fail); };
+      return next();
+    }).catch(fail);
   }
+  function fail(e) { status.textContent = "搜索索引加载失败：" + e.message; }
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var q = input.value;

@@ -1,0 +1,144 @@
+//! The bundled site as readers meet it, in headless Chromium through
+//! `tests/browser/audit.mjs` (playwright-core + axe-core, installed by .ci/run): one page
+//! of every kind at 1280 and 390 px has no serious or critical accessibility violation;
+//! at 390 px no table column is crushed (a cell under six characters wide whose text
+//! wraps) and no chart text is under 12 px; searching 民政 finds 民政局 first, marked.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+/// The pages audited: one of every kind, from the largest bundled book.
+fn pages(out: &Path) -> Vec<String> {
+    let book = "xiqu-2026";
+    let dept = "123001";
+    let project = std::fs::read_dir(out.join(book).join(dept))
+        .expect("department folder")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".html") && !n.starts_with("index"))
+        .min()
+        .expect("a project page");
+    let chapter = std::fs::read_dir(out.join(book))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("print-") && n.ends_with(".html"))
+        .min();
+    let mut v = vec![
+        "index.html".to_string(),
+        format!("{book}/index.html"),
+        format!("{book}/{dept}/index.html"),
+        format!("{book}/{dept}/{project}"),
+        format!("{book}/findings.html"),
+        format!("{book}/print.html"),
+        format!("{book}/import-report.html"),
+        "search.html?q=民政".to_string(),
+        "guide.html".to_string(),
+        "rules.html".to_string(),
+        "404.html".to_string(),
+    ];
+    v.extend(chapter.map(|c| format!("{book}/{c}")));
+    v
+}
+
+#[test]
+fn every_page_kind_reads_on_desktop_and_phone() {
+    if std::env::var("JIXIAO_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        return;
+    }
+    let harness = common::manifest().join("tests/browser");
+    assert!(
+        harness.join("node_modules/axe-core").is_dir()
+            && harness.join("node_modules/playwright-core").is_dir(),
+        "the browser audit needs its packages: run `cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci` (as .ci/run does), or set JIXIAO_SKIP_BROWSER=1"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    jixiao::site::build(&jixiao::site::BuildOptions {
+        root: common::manifest(),
+        out: out.clone(),
+        base_url: None,
+        progress: false,
+    })
+    .expect("the bundled site builds");
+    let run = Command::new("node")
+        .arg(harness.join("audit.mjs"))
+        .arg(&out)
+        .args(pages(&out))
+        .output()
+        .expect("node runs (install Node.js; see .ci/run)");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "the audit ran: {stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("audit JSON");
+    let entries = report["pages"].as_array().expect("pages");
+    assert_eq!(
+        entries.len(),
+        pages(&out).len() * 2,
+        "every page at both widths"
+    );
+
+    let mut problems = Vec::new();
+    for e in entries {
+        let at = format!("{} at {} px", e["page"].as_str().unwrap_or(""), e["width"]);
+        for level in ["critical", "serious"] {
+            for v in e["axe"][level].as_array().into_iter().flatten() {
+                problems.push(format!(
+                    "{at}: axe {level} {} ({}): {}",
+                    v["id"], v["help"], v["sample"]
+                ));
+            }
+        }
+        for err in e["pageErrors"].as_array().into_iter().flatten() {
+            problems.push(format!("{at}: page error {err}"));
+        }
+        if e["width"] == 390 {
+            for c in e["narrowCells"].as_array().into_iter().flatten() {
+                if c["lines"].as_u64().unwrap_or(1) > 1 {
+                    problems.push(format!(
+                        "{at}: crushed column {} of table {}: {:.0} px, {} lines for {}",
+                        c["column"],
+                        c["table"],
+                        c["width"].as_f64().unwrap_or(0.0),
+                        c["lines"],
+                        c["text"]
+                    ));
+                }
+            }
+            for t in e["smallText"].as_array().into_iter().flatten() {
+                problems.push(format!(
+                    "{at}: chart {} text {} at {:.1} px",
+                    t["chart"],
+                    t["text"],
+                    t["px"].as_f64().unwrap_or(0.0)
+                ));
+            }
+        }
+    }
+    let search = entries
+        .iter()
+        .find(|e| {
+            e["page"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("search.html"))
+                && e["width"] == 1280
+        })
+        .expect("the search page was audited");
+    let first = &search["search"]["top"][0];
+    if !first["title"]
+        .as_str()
+        .is_some_and(|t| t.ends_with("民政局"))
+    {
+        problems.push(format!("search 民政: first result {first}, not 民政局"));
+    }
+    if first["marked"][0] != "民政" {
+        problems.push(format!("search 民政: the match is not marked in {first}"));
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

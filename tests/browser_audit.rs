@@ -9,6 +9,9 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
+/// A department with findings on the continuation pages of long rules (民政局).
+const FILTERED_DEPT: &str = "114001";
+
 /// The pages audited: one of every kind, from the largest bundled book.
 fn pages(out: &Path) -> Vec<String> {
     let book = "xiqu-2026";
@@ -35,6 +38,7 @@ fn pages(out: &Path) -> Vec<String> {
         format!("{book}/print.html"),
         format!("{book}/import-report.html"),
         "search.html?q=民政".to_string(),
+        format!("{book}/findings.html?dept={FILTERED_DEPT}"),
         "guide.html".to_string(),
         "rules.html".to_string(),
         "404.html".to_string(),
@@ -134,6 +138,29 @@ fn every_page_kind_reads_on_desktop_and_phone() {
     }
     if first["marked"][0] != "民政" {
         problems.push(format!("search 民政: the match is not marked in {first}"));
+    }
+    // Filtering findings by a department shows all of its findings, as many as the book's
+    // department table counts, not only those on the first page.
+    let listed = std::fs::read_to_string(out.join("xiqu-2026/index.html")).unwrap();
+    let marker = format!("<a href=\"{FILTERED_DEPT}/index.html#findings\">");
+    let counted: u64 = listed[listed.find(&marker).expect("department row") + marker.len()..]
+        .split('<')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    let filter = entries
+        .iter()
+        .find(|e| {
+            e["page"]
+                .as_str()
+                .is_some_and(|p| p.contains("findings.html?dept="))
+        })
+        .map(|e| &e["filter"])
+        .expect("the filtered findings page was audited");
+    if filter["rows"].as_u64() != Some(counted) || filter["unfilteredHidden"] != true {
+        problems.push(format!(
+            "findings filtered by {FILTERED_DEPT}: {filter}, the department has {counted}"
+        ));
     }
     assert!(
         problems.is_empty(),

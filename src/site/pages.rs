@@ -1139,12 +1139,13 @@ fn findings_pages(
             out.push(render(tera, "findings.html", &ctx, &p)?);
         }
     }
-    let mut ctx = base(site, &path);
     let depts: Vec<(String, String)> = b
         .departments
         .iter()
         .map(|d| (d.slug.clone(), d.name.clone()))
         .collect();
+    out.push(findings_data(b, f, &depts));
+    let mut ctx = base(site, &path);
     crumbs(&mut ctx, &[(&b.title, "index.html"), ("检查发现", "")]);
     ctx.insert("book", &book_meta(b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
@@ -1155,6 +1156,59 @@ fn findings_pages(
     ctx.insert("page", &1);
     out.insert(0, render(tera, "findings.html", &ctx, &path)?);
     Ok(out)
+}
+
+/// Every published finding of a book, compact, for the findings page's filters: a filter
+/// must show all that match, and the page itself shows only the first of a long rule.
+/// Loaded only when a filter is used; a script file, so it works from `file://`.
+fn findings_data(b: &Book, f: &BookFindings, depts: &[(String, String)]) -> OutFile {
+    let dept_index: std::collections::HashMap<&str, usize> = depts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.0.as_str(), i))
+        .collect();
+    let mut rule_ids: Vec<&str> = Vec::new();
+    let mut items = Vec::new();
+    for r in rules::RULES {
+        for x in f.all().filter(|x| x.rule == r.id) {
+            let ri = match rule_ids.iter().position(|id| *id == r.id) {
+                Some(i) => i,
+                None => {
+                    rule_ids.push(r.id);
+                    rule_ids.len() - 1
+                }
+            };
+            let di = dept_index
+                .get(x.department_slug.as_str())
+                .map_or(-1, |&i| i as i64);
+            items.push(serde_json::json!([
+                ri,
+                di,
+                x.project,
+                x.project_slug,
+                x.message,
+                x.place
+            ]));
+        }
+    }
+    let rules: Vec<serde_json::Value> = rule_ids
+        .iter()
+        .filter_map(|id| rules::rule(id))
+        .map(|r| {
+            let sev = f.all().find(|x| x.rule == r.id).map(|x| x.severity);
+            serde_json::json!([
+                anchor(r.id),
+                r.title,
+                sev.map_or("info", |s| s.id()),
+                sev.map_or("", |s| s.label())
+            ])
+        })
+        .collect();
+    let data = serde_json::json!({ "rules": rules, "depts": depts, "items": items });
+    OutFile {
+        path: format!("{}/data/findings.js", b.slug),
+        bytes: format!("jixiaoFindings({});\n", super::json_for_script(&data)).into_bytes(),
+    }
 }
 
 #[derive(Serialize)]

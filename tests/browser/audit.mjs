@@ -97,6 +97,29 @@ async function settle(page, entry) {
       };
     });
   }
+  // The findings page filters from ?rule=/dept=/sev= after loading its data file.
+  const hasFilter = await page.evaluate(
+    () => !!document.getElementById("filters") && /[?&](rule|dept|sev)=/.test(location.search),
+  );
+  if (hasFilter) {
+    try {
+      await page.waitForFunction(
+        () => {
+          const t = (document.getElementById("filter-status")?.textContent || "").trim();
+          return t !== "" && t !== "正在筛选…";
+        },
+        null,
+        { timeout: SETTLE_TIMEOUT_MS, polling: 50 },
+      );
+    } catch {
+      entry.pageErrors.push(`findings filter did not finish within ${SETTLE_TIMEOUT_MS} ms`);
+    }
+    entry.filter = await page.evaluate(() => ({
+      status: (document.getElementById("filter-status")?.textContent || "").trim(),
+      rows: document.querySelectorAll("#filtered tbody tr").length,
+      unfilteredHidden: !!document.getElementById("unfiltered")?.hidden,
+    }));
+  }
   await page.evaluate(() => (document.fonts ? document.fonts.ready.then(() => true) : true));
 }
 

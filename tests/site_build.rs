@@ -367,8 +367,8 @@ fn headless_chromium_loads_pages_and_searches_in_chinese() {
             .collect::<String>()
     );
     assert!(
-        results.contains(">体检费</a>"),
-        "the query 体检 finds the project 体检费"
+        results.contains("><mark>体检</mark>费</a>"),
+        "the query 体检 finds the project 体检费, the match marked"
     );
 }
 

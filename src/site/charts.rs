@@ -75,6 +75,17 @@ pub enum Fit {
 /// The content width of a 390 px phone (16 px margins).
 pub const PHONE_WIDTH: u32 = 358;
 
+impl Fit {
+    /// Rows a chart of departments draws at most (the data table below it has them all):
+    /// a long chart is not read, and would make the overview grow with the book.
+    pub fn max_rows(self) -> usize {
+        match self {
+            Fit::Wide => 80,
+            Fit::Phone => 30,
+        }
+    }
+}
+
 /// Both drawings of a chart; the stylesheet shows one of them by screen width.
 pub fn both(draw: impl Fn(Fit) -> String) -> String {
     let mut s = draw(Fit::Wide);
@@ -137,6 +148,7 @@ fn svg_size(svg: &str) -> (u32, u32) {
 }
 
 /// One bar: label, value (for drawing), value as displayed, link.
+#[derive(Clone)]
 pub struct Bar {
     pub label: String,
     pub value: f64,
@@ -301,6 +313,7 @@ fn ramp(v: f64) -> RGBColor {
 }
 
 /// A heat map: rows × columns of shares (0..=1, or None when the row has no projects).
+#[derive(Clone)]
 pub struct Heat {
     /// Column headings, each on up to two lines.
     pub columns: Vec<(String, String)>,

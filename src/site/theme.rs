@@ -21,6 +21,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "department.html",
     "project.html",
     "findings.html",
+    "projects.html",
     "rules.html",
     "print.html",
     "search.html",

@@ -32,6 +32,24 @@
       th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
     });
   });
+  // Filter boxes over a table: rows whose text holds the words (NFKC, lower case).
+  document.querySelectorAll("input[data-filter-table]").forEach(function (input) {
+    var table = document.getElementById(input.getAttribute("data-filter-table"));
+    if (!table) return;
+    var count = input.parentNode.parentNode.querySelector(".filter-count");
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var fold = function (s) { return s.normalize("NFKC").toLowerCase(); };
+    var texts = rows.map(function (r) { return fold(r.textContent); });
+    input.addEventListener("input", function () {
+      var words = fold(input.value).split(/\s+/).filter(Boolean), shown = 0;
+      rows.forEach(function (r, i) {
+        var ok = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
+        r.hidden = !ok;
+        if (ok) shown++;
+      });
+      if (count) count.textContent = words.length ? "显示 " + shown + " / " + rows.length : "";
+    });
+  });
   // Findings filters: by rule, department and severity, over every finding of the book
   // (data/findings.js, loaded on first use: the page itself shows only the first 50 of
   // a long rule). The state is kept in the URL (?rule=…&dept=…&sev=…).

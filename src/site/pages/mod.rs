@@ -1,5 +1,7 @@
 //! Page contexts and rendering. Each page gets only what it shows.
 
+mod projects;
+
 use super::analyse::{self, DeptRow, ProjectRow, Sums, amount_text, percent};
 use super::charts;
 use super::search::{Doc, IndexBuilder};
@@ -120,6 +122,7 @@ pub enum Job {
     Department(usize, usize),
     Project(usize, usize, usize),
     Findings(usize),
+    Projects(usize),
     Print(usize),
     ImportReport(usize),
     Search,
@@ -148,6 +151,7 @@ pub fn book_jobs(site: &Site, bi: usize) -> Vec<Job> {
     let mut jobs = vec![
         Job::Book(bi),
         Job::Findings(bi),
+        Job::Projects(bi),
         Job::Print(bi),
         Job::ImportReport(bi),
     ];
@@ -197,6 +201,7 @@ pub fn render_jobs(
                 vec![project_page(site, *bi, *di, *pi, &findings[*bi], tera)?]
             }
             Job::Findings(bi) => findings_pages(site, *bi, &findings[*bi], tera)?,
+            Job::Projects(bi) => projects::projects_pages(site, *bi, &findings[*bi], tera)?,
             Job::Print(bi) => print_pages(site, *bi, tera)?,
             Job::ImportReport(bi) => vec![import_report_page(site, *bi, tera)?],
             Job::Search => {
@@ -359,17 +364,36 @@ fn book_page(
             href: format!("{}/index.html", rows[i].slug),
         })
         .collect();
-    let spending_desc = format!(
-        "{} 个部门的项目资金合计，按金额从大到小排列；数据见下表。",
-        rows.len()
-    );
     let spending = charts::both(|fit| {
+        let max = fit.max_rows();
+        let mut shown: Vec<charts::Bar> = Vec::new();
+        let mut desc = format!(
+            "{} 个部门的项目资金合计，按金额从大到小排列；数据见下表。",
+            rows.len()
+        );
+        if bars.len() > max {
+            let rest: Decimal = order[max - 1..].iter().map(|&i| rows[i].total).sum();
+            shown.extend(bars[..max - 1].iter().cloned());
+            shown.push(charts::Bar {
+                label: format!("其余 {} 个部门", bars.len() - (max - 1)),
+                value: analyse::decimal_f64(rest),
+                value_text: format!("{} {}", format_amount(rest), b.unit.label()),
+                href: String::new(),
+            });
+            desc = format!(
+                "{} 个部门的项目资金合计，按金额从大到小排列，前 {} 个部门之外的合为一行；各部门数据见下表。",
+                rows.len(),
+                max - 1
+            );
+        } else {
+            shown.extend(bars.iter().cloned());
+        }
         charts::bars(
             "spending",
             fit,
             &format!("各部门项目资金（{}）", b.unit.label()),
-            &spending_desc,
-            &bars,
+            &desc,
+            &shown,
             charts::BLUE,
         )
     });
@@ -463,12 +487,36 @@ fn book_page(
             .collect(),
     };
     let coverage_chart = charts::both(|fit| {
+        let max = fit.max_rows();
+        let mut desc = "行是部门，列是二级指标类别，格中数字是该部门设置了这类指标的项目所占百分比；数据见下表。".to_string();
+        if heat.rows.len() <= max {
+            return charts::heatmap(
+                "coverage",
+                fit,
+                "指标覆盖：设置了各类二级指标的项目占比（%）",
+                &desc,
+                &heat,
+            );
+        }
+        // The departments with most projects, in the document's order.
+        let mut by_size: Vec<usize> = (0..rows.len()).collect();
+        by_size.sort_by(|&x, &y| rows[y].projects.cmp(&rows[x].projects).then(x.cmp(&y)));
+        let mut keep: Vec<usize> = by_size[..max].to_vec();
+        keep.sort_unstable();
+        desc = format!(
+            "行是项目最多的 {max} 个部门（共 {} 个），列是二级指标类别，格中数字是该部门设置了这类指标的项目所占百分比；全部部门见下表。",
+            rows.len()
+        );
+        let part = charts::Heat {
+            columns: heat.columns.clone(),
+            rows: keep.iter().map(|&i| heat.rows[i].clone()).collect(),
+        };
         charts::heatmap(
             "coverage",
             fit,
             "指标覆盖：设置了各类二级指标的项目占比（%）",
-            "行是部门，列是二级指标类别，格中数字是该部门设置了这类指标的项目所占百分比；数据见下表。",
-            &heat,
+            &desc,
+            &part,
         )
     });
     let gap_bars: Vec<charts::Bar> = gaps
@@ -542,6 +590,16 @@ fn book_page(
             share: percent(sums.other, sums.total),
         },
     ];
+    // What the chart shows as 未分列来源 is in the table too, with where to read why.
+    let mut source_rows = source_rows;
+    if !fiscal_rest.is_zero() {
+        source_rows.push(SourceRow {
+            label: "未分列来源",
+            text: format_amount(fiscal_rest),
+            share: percent(fiscal_rest, sums.total),
+        });
+    }
+    ctx.insert("unsplit", &!fiscal_rest.is_zero());
     let coverage_rows: Vec<CoverageRow> = rows
         .iter()
         .map(|r| CoverageRow {
@@ -582,6 +640,11 @@ fn book_page(
     ctx.insert("gaps", &gaps);
     ctx.insert("completeness", &analyse::mean_completeness(b.projects()));
     ctx.insert("sizes", &sizes);
+    ctx.insert("largest", &projects::largest(b, 5));
+    ctx.insert(
+        "projects_pages",
+        &b.project_count().div_ceil(projects::PROJECTS_PAGE),
+    );
     let prose_html = crate::markdown::render(&b.prose);
     // The document's own prose usually opens with its own heading (编制说明).
     ctx.insert("prose_titled", &prose_html.starts_with("<h"));
@@ -676,6 +739,9 @@ pub struct TreeRow {
     empty: bool,
     /// The form's own further columns (权重, 评分标准, 备注, 长期指标值…), as written.
     details: Vec<(String, String)>,
+    /// Findings on this row: (severity id, severity label, rule title, number in the
+    /// page's list of findings), so a reader sees them where they apply.
+    findings: Vec<(&'static str, &'static str, String, usize)>,
 }
 
 fn level1_text(i: &Indicator) -> String {
@@ -730,6 +796,7 @@ pub fn tree(indicators: &[Indicator]) -> Vec<TreeRow> {
             line: i.line,
             empty: !i.is_set(),
             details: details(i),
+            findings: Vec::new(),
         })
         .collect();
     let key1 = |i: &Indicator| (level1_text(i), i.level1_category);
@@ -1048,13 +1115,26 @@ fn project_page(
     ctx.insert("book", &book_meta(b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
     ctx.insert("dept", &dept_meta(b, d));
-    ctx.insert("project", &project_view(b, d, p));
+    let mut view = project_view(b, d, p);
+    let findings = &f.projects[di][pi];
+    for (n, x) in findings.iter().enumerate() {
+        if x.line == 0 {
+            continue;
+        }
+        if let Some(row) = view.tree.iter_mut().find(|r| r.line == x.line) {
+            let title = rules::rule(&x.rule).map(|r| r.title).unwrap_or("");
+            row.findings.push((
+                x.severity.id(),
+                x.severity.label(),
+                title.to_string(),
+                n + 1,
+            ));
+        }
+    }
+    ctx.insert("project", &view);
     ctx.insert(
         "findings",
-        &f.projects[di][pi]
-            .iter()
-            .map(finding_view)
-            .collect::<Vec<_>>(),
+        &findings.iter().map(finding_view).collect::<Vec<_>>(),
     );
     let link = |q: &Project| (format!("{}.html", q.slug), q.name.clone());
     ctx.insert("prev", &pi.checked_sub(1).map(|i| link(&d.projects[i])));
@@ -1181,13 +1261,15 @@ fn findings_data(b: &Book, f: &BookFindings, depts: &[(String, String)]) -> OutF
             let di = dept_index
                 .get(x.department_slug.as_str())
                 .map_or(-1, |&i| i as i64);
+            // Shown as page text: without the characters pages never carry.
+            let t = |s: &str| crate::text::for_pages(s).into_owned();
             items.push(serde_json::json!([
                 ri,
                 di,
-                x.project,
+                t(&x.project),
                 x.project_slug,
-                x.message,
-                x.place
+                t(&x.message),
+                t(&x.place)
             ]));
         }
     }
@@ -1203,6 +1285,10 @@ fn findings_data(b: &Book, f: &BookFindings, depts: &[(String, String)]) -> OutF
                 sev.map_or("", |s| s.label())
             ])
         })
+        .collect();
+    let depts: Vec<(&str, String)> = depts
+        .iter()
+        .map(|(slug, name)| (slug.as_str(), crate::text::for_pages(name).into_owned()))
         .collect();
     let data = serde_json::json!({ "rules": rules, "depts": depts, "items": items });
     OutFile {

@@ -95,7 +95,7 @@ pub fn largest(b: &crate::model::Book, n: usize) -> Vec<Largest> {
         })
         .collect();
     // Largest first; ties in the document's order (a stable sort).
-    all.sort_by(|a, b| b.2.cmp(&a.2));
+    all.sort_by_key(|x| std::cmp::Reverse(x.2));
     all.into_iter()
         .take(n)
         .map(|(d, p, v)| Largest {

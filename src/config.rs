@@ -33,6 +33,10 @@ pub struct ImportSpec {
     pub issuer: Option<String>,
     pub year: Option<u16>,
     pub stage: Option<crate::model::Stage>,
+    /// The publication the files come from, as readers know it (shown instead of the
+    /// file name), and where the government publishes it (linked when http or https).
+    pub source_name: Option<String>,
+    pub source_url: Option<String>,
 }
 
 impl ImportSpec {
@@ -71,6 +75,19 @@ pub fn parse(path: &std::path::Path, text: &str) -> anyhow::Result<Config> {
             "fix this setting in book.toml; the settings are listed in README.md (Build, Check)",
         )
     })?;
+    if let Some(spec) = config.imports.iter().find(|i| {
+        i.source_url.as_deref().is_some_and(|u| {
+            let l = u.trim().to_ascii_lowercase();
+            !(l.starts_with("https://") || l.starts_with("http://"))
+        })
+    }) {
+        return Err(crate::content::ContentError::whole(
+            path,
+            format!("source_url of book {} is not an http(s) address", spec.book),
+            "give the address of the original publication, starting with https:// or http://",
+        )
+        .into());
+    }
     config.check.validate().map_err(|e| {
         crate::content::ContentError::whole(
             path,

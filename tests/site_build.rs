@@ -661,3 +661,41 @@ fn a_book_in_yuan_says_yuan_on_every_page_finding_and_download() {
         "{e}"
     );
 }
+
+#[test]
+fn the_original_publication_is_named_and_linked_when_book_toml_gives_it() {
+    let spec = "title = \"t\"\nbase_url = \"https://example.org/\"\n[[import]]\nbook = \"demo\"\nfiles = [\"site-source.txt\"]\nsource_name = \"示例区2024年项目支出绩效目标表（公开版）\"\n";
+    let site = common::fixture_site_with(&format!(
+        "{spec}source_url = \"https://example.gov.cn/yusuan/2024.html\"\n"
+    ));
+    let out = site.path().join("public");
+    build_into(site.path(), &out);
+    let book = page(&out, "demo/index.html");
+    assert!(
+        book.contains("原文 <a href=\"https://example.gov.cn/yusuan/2024.html\" rel=\"external\">示例区2024年项目支出绩效目标表（公开版）</a>（源文件 <code>site-source.txt</code>）"),
+        "{}",
+        common::short(&book, 2000)
+    );
+    let project = page(&out, &first_project(&out));
+    assert!(project.contains(
+        "<a href=\"https://example.gov.cn/yusuan/2024.html\" rel=\"external\">原始发布页面</a>"
+    ));
+    // An address that would run script is refused, naming the book.
+    std::fs::write(
+        site.path().join("book.toml"),
+        format!("{spec}source_url = \"javascript:alert(1)\"\n"),
+    )
+    .unwrap();
+    let e = build(&BuildOptions {
+        root: site.path().to_path_buf(),
+        out: out.clone(),
+        base_url: None,
+        progress: false,
+    })
+    .unwrap_err();
+    let e = format!("{e:#}");
+    assert!(
+        e.contains("source_url of book demo") && e.contains("https://"),
+        "{e}"
+    );
+}

@@ -38,10 +38,16 @@ struct BookMeta {
     date: String,
     unit: &'static str,
     sources: Vec<String>,
+    /// The publication as readers know it, and its address (book.toml `[[import]]`).
+    source_name: String,
+    source_url: String,
 }
 
-fn book_meta(b: &Book) -> BookMeta {
+fn book_meta(site: &Site, b: &Book) -> BookMeta {
+    let spec = site.config.imports.iter().find(|i| i.book == b.slug);
     BookMeta {
+        source_name: spec.and_then(|i| i.source_name.clone()).unwrap_or_default(),
+        source_url: spec.and_then(|i| i.source_url.clone()).unwrap_or_default(),
         slug: b.slug.clone(),
         title: b.title.clone(),
         year: b.year,
@@ -269,7 +275,7 @@ fn home(site: &Site, findings: &[BookFindings], tera: &tera::Tera) -> Result<Out
         .map(|(b, f)| {
             let sums = book_sums(b);
             BookCard {
-                meta: book_meta(b),
+                meta: book_meta(site, b),
                 total_text: format_amount(sums.total),
                 departments: b.departments.len(),
                 projects: b.project_count(),
@@ -615,7 +621,7 @@ fn book_page(
         .collect();
 
     crumbs(&mut ctx, &[(&b.title, "")]);
-    ctx.insert("book", &book_meta(b));
+    ctx.insert("book", &book_meta(site, b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
     ctx.insert("total_text", &format_amount(sums.total));
     ctx.insert("fiscal_text", &format_amount(sums.fiscal));
@@ -930,7 +936,7 @@ fn department_page(
     let mut all: Vec<FindingView> = f.departments[di].iter().map(finding_view).collect();
     all.extend(f.projects[di][range].iter().flatten().map(finding_view));
     crumbs(&mut ctx, &[(&b.title, "../index.html"), (&d.name, "")]);
-    ctx.insert("book", &book_meta(b));
+    ctx.insert("book", &book_meta(site, b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
     ctx.insert("dept", &dept_meta(b, d));
     ctx.insert("projects", &rows);
@@ -1112,7 +1118,7 @@ fn project_page(
             (&p.name, ""),
         ],
     );
-    ctx.insert("book", &book_meta(b));
+    ctx.insert("book", &book_meta(site, b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
     ctx.insert("dept", &dept_meta(b, d));
     let mut view = project_view(b, d, p);
@@ -1209,7 +1215,7 @@ fn findings_pages(
                 ],
             );
             let g = group(chunk, None);
-            ctx.insert("book", &book_meta(b));
+            ctx.insert("book", &book_meta(site, b));
             ctx.insert("draft", &(b.stage == Stage::Draft));
             ctx.insert("groups", &[g]);
             ctx.insert("departments", &Vec::<(String, String)>::new());
@@ -1227,7 +1233,7 @@ fn findings_pages(
     out.push(findings_data(b, f, &depts));
     let mut ctx = base(site, &path);
     crumbs(&mut ctx, &[(&b.title, "index.html"), ("检查发现", "")]);
-    ctx.insert("book", &book_meta(b));
+    ctx.insert("book", &book_meta(site, b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
     ctx.insert("groups", &groups);
     ctx.insert("departments", &depts);
@@ -1389,7 +1395,7 @@ fn print_pages(site: &Site, bi: usize, tera: &tera::Tera) -> Result<Vec<OutFile>
     let page =
         |path: &str, depts: Vec<PrintDept>, cover: bool, links: Vec<(String, String, bool)>| {
             let mut ctx = base(site, path);
-            ctx.insert("book", &book_meta(b));
+            ctx.insert("book", &book_meta(site, b));
             ctx.insert("draft", &(b.stage == Stage::Draft));
             ctx.insert("total_text", &format_amount(sums.total));
             ctx.insert("projects", &b.project_count());
@@ -1442,7 +1448,7 @@ fn import_report_page(site: &Site, bi: usize, tera: &tera::Tera) -> Result<OutFi
             .join(crate::content::IMPORT_REPORT),
     )
     .unwrap_or_default();
-    ctx.insert("book", &book_meta(b));
+    ctx.insert("book", &book_meta(site, b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
     crumbs(&mut ctx, &[(&b.title, "index.html"), ("导入报告", "")]);
     ctx.insert("title", &format!("导入报告 · {}", b.title));

@@ -61,7 +61,7 @@ pub fn projects_pages(
             let path = format!("{}/{}", b.slug, page_file("projects", n));
             let mut ctx = base(site, &path);
             crumbs(&mut ctx, &[(&b.title, "index.html"), ("项目一览", "")]);
-            ctx.insert("book", &book_meta(b));
+            ctx.insert("book", &book_meta(site, b));
             ctx.insert("draft", &(b.stage == Stage::Draft));
             ctx.insert("rows", &rows);
             ctx.insert("count", &all.len());

@@ -1,0 +1,135 @@
+//! Department pages: summary, the project table (paged), the overall-spending form.
+
+use super::*;
+
+#[derive(Serialize)]
+pub(super) struct DeptMeta {
+    slug: String,
+    name: String,
+    code: String,
+    aliases: Vec<String>,
+    unnamed: bool,
+    contents_page: Option<u32>,
+    /// `file.txt:12` or `目标表.docx 表3 第1行`.
+    source: String,
+    notes_html: String,
+}
+
+pub(super) fn dept_meta(b: &Book, d: &Department) -> DeptMeta {
+    DeptMeta {
+        slug: d.slug.clone(),
+        name: d.name.clone(),
+        code: d.code.clone().unwrap_or_default(),
+        aliases: d.aliases.clone(),
+        unnamed: d.unnamed,
+        contents_page: d.contents.as_ref().and_then(|c| c.page),
+        source: b.locate(&d.source.file, d.source.line),
+        notes_html: crate::markdown::render(&d.notes),
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct OverallView {
+    title: String,
+    name_as_written: String,
+    source: String,
+    tasks: Vec<(String, String)>,
+    goal: Option<String>,
+    amounts: Vec<(String, String)>,
+    tree: Vec<TreeRow>,
+}
+
+/// Projects per page of a department's table: pages must not grow with the book.
+pub const DEPT_PAGE: usize = 100;
+
+/// A department's page, split into pages of [`DEPT_PAGE`] projects when it is large
+/// (`index.html`, `index_2.html`, …; `_` never occurs in a slug, so no project page
+/// can collide).
+pub(super) fn department_pages(
+    site: &Site,
+    bi: usize,
+    di: usize,
+    f: &BookFindings,
+    tera: &tera::Tera,
+) -> Result<Vec<OutFile>> {
+    let d = &site.books[bi].departments[di];
+    let pages = d.projects.len().div_ceil(DEPT_PAGE).max(1);
+    (0..pages)
+        .map(|n| department_page(site, bi, di, f, tera, n, pages))
+        .collect()
+}
+
+pub(super) fn department_page(
+    site: &Site,
+    bi: usize,
+    di: usize,
+    f: &BookFindings,
+    tera: &tera::Tera,
+    page: usize,
+    pages: usize,
+) -> Result<OutFile> {
+    let b = &site.books[bi];
+    let d = &b.departments[di];
+    let path = format!("{}/{}/{}", b.slug, d.slug, page_file("index", page));
+    let mut ctx = base(site, &path);
+    let range = page_range(d.projects.len(), DEPT_PAGE, page);
+    let rows: Vec<ProjectRow> = range
+        .clone()
+        .map(|pi| analyse::project_row(d, &d.projects[pi], &f.projects[di][pi]))
+        .collect();
+    let mut sums = Sums::default();
+    for p in &d.projects {
+        sums.add(p);
+    }
+    let row = analyse::dept_row(d, sums.total, 0);
+    let coverage: Vec<(String, String)> = Level2::ALL
+        .iter()
+        .zip(&row.coverage)
+        .map(|(c, n)| {
+            (
+                c.label().to_string(),
+                percent(Decimal::from(*n), Decimal::from(d.projects.len())),
+            )
+        })
+        .collect();
+    let overall = d.overall.as_ref().map(|o| OverallView {
+        title: o.title.clone(),
+        name_as_written: o.name_as_written.clone(),
+        source: b.locate(&o.source.file, o.source.line),
+        tasks: o
+            .tasks
+            .iter()
+            .map(|t| (t.name.clone(), t.content.clone()))
+            .collect(),
+        goal: o.goal.clone(),
+        amounts: o
+            .amounts
+            .iter()
+            .map(|a| (a.label.clone(), amount_text(&a.amount)))
+            .collect(),
+        tree: tree(&o.indicators),
+    });
+    // Department-level findings, and those of the projects on this page.
+    let mut all: Vec<FindingView> = f.departments[di].iter().map(finding_view).collect();
+    all.extend(f.projects[di][range].iter().flatten().map(finding_view));
+    crumbs(&mut ctx, &[(&b.title, "../index.html"), (&d.name, "")]);
+    ctx.insert("book", &book_meta(site, b));
+    ctx.insert("draft", &(b.stage == Stage::Draft));
+    ctx.insert("dept", &dept_meta(b, d));
+    ctx.insert("projects", &rows);
+    ctx.insert("total_text", &format_amount(sums.total));
+    ctx.insert("fiscal_text", &format_amount(sums.fiscal));
+    ctx.insert("other_text", &format_amount(sums.other));
+    ctx.insert(
+        "categories",
+        &Level2::ALL.iter().map(|c| c.label()).collect::<Vec<_>>(),
+    );
+    ctx.insert("coverage", &coverage);
+    ctx.insert("completeness", &row.completeness);
+    ctx.insert("overall", &overall);
+    ctx.insert("findings", &all);
+    ctx.insert("pager", &pager("index", pages, page));
+    ctx.insert("dept_projects", &d.projects.len());
+    ctx.insert("page", &(page + 1));
+    render(tera, "department.html", &ctx, &path)
+}

@@ -1,0 +1,198 @@
+//! A book's findings page (and a rule's continuation pages) and the data its filters read.
+
+use super::*;
+
+/// URL fragment for a rule id (`coverage.quality` → `coverage-quality`).
+pub fn anchor(rule: &str) -> String {
+    rule.replace('.', "-")
+}
+
+#[derive(Serialize)]
+pub(super) struct FindingView {
+    rule: String,
+    anchor: String,
+    title: String,
+    severity: &'static str,
+    severity_label: &'static str,
+    message: String,
+    department: String,
+    department_slug: String,
+    project: String,
+    project_slug: String,
+    place: String,
+}
+
+pub(super) fn finding_view(f: &Finding) -> FindingView {
+    FindingView {
+        rule: f.rule.clone(),
+        anchor: anchor(&f.rule),
+        title: rules::rule(&f.rule)
+            .map(|r| r.title)
+            .unwrap_or("")
+            .to_string(),
+        severity: f.severity.id(),
+        severity_label: f.severity.label(),
+        message: f.message.clone(),
+        department: f.department.clone(),
+        department_slug: f.department_slug.clone(),
+        project: f.project.clone(),
+        project_slug: f.project_slug.clone(),
+        place: f.place.clone(),
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct RuleGroup {
+    id: String,
+    anchor: String,
+    title: String,
+    severity: &'static str,
+    severity_label: &'static str,
+    /// All findings of the rule (the list may show only the first of them).
+    count: usize,
+    items: Vec<FindingView>,
+    /// The page with the full list, when this one shows only the first findings.
+    more: Option<String>,
+}
+
+/// Findings listed in full on the book's findings page per rule; a longer list shows
+/// its first [`FINDINGS_INLINE`] there and continues on pages of its own.
+pub const FINDINGS_INLINE: usize = 50;
+
+pub const FINDINGS_PAGE: usize = 200;
+
+pub(super) fn findings_pages(
+    site: &Site,
+    bi: usize,
+    f: &BookFindings,
+    tera: &tera::Tera,
+) -> Result<Vec<OutFile>> {
+    let b = &site.books[bi];
+    let path = format!("{}/findings.html", b.slug);
+    let mut groups: Vec<RuleGroup> = Vec::new();
+    let mut out = Vec::new();
+    let mut by_rule: std::collections::HashMap<&str, Vec<&Finding>> = Default::default();
+    for x in f.all() {
+        by_rule.entry(x.rule.as_str()).or_default().push(x);
+    }
+    for r in rules::RULES {
+        let Some(items) = by_rule.get(r.id) else {
+            continue;
+        };
+        let group = |shown: &[&Finding], more: Option<String>| RuleGroup {
+            id: r.id.to_string(),
+            anchor: anchor(r.id),
+            title: r.title.to_string(),
+            // As configured in book.toml: every finding of a rule carries it.
+            severity: items[0].severity.id(),
+            severity_label: items[0].severity.label(),
+            count: items.len(),
+            items: shown.iter().map(|x| finding_view(x)).collect(),
+            more,
+        };
+        if items.len() <= FINDINGS_INLINE {
+            groups.push(group(items, None));
+            continue;
+        }
+        let stem = format!("findings-{}", anchor(r.id));
+        let pages = items.len().div_ceil(FINDINGS_PAGE);
+        groups.push(group(&items[..FINDINGS_INLINE], Some(page_file(&stem, 0))));
+        for (n, chunk) in items.chunks(FINDINGS_PAGE).enumerate() {
+            let p = format!("{}/{}", b.slug, page_file(&stem, n));
+            let mut ctx = base(site, &p);
+            crumbs(
+                &mut ctx,
+                &[
+                    (&b.title, "index.html"),
+                    ("检查发现", "findings.html"),
+                    (r.title, ""),
+                ],
+            );
+            let g = group(chunk, None);
+            ctx.insert("book", &book_meta(site, b));
+            ctx.insert("draft", &(b.stage == Stage::Draft));
+            ctx.insert("groups", &[g]);
+            ctx.insert("departments", &Vec::<(String, String)>::new());
+            ctx.insert("total", &items.len());
+            ctx.insert("pager", &pager(&stem, pages, n));
+            ctx.insert("page", &(n + 1));
+            out.push(render(tera, "findings.html", &ctx, &p)?);
+        }
+    }
+    let depts: Vec<(String, String)> = b
+        .departments
+        .iter()
+        .map(|d| (d.slug.clone(), d.name.clone()))
+        .collect();
+    out.push(findings_data(b, f, &depts));
+    let mut ctx = base(site, &path);
+    crumbs(&mut ctx, &[(&b.title, "index.html"), ("检查发现", "")]);
+    ctx.insert("book", &book_meta(site, b));
+    ctx.insert("draft", &(b.stage == Stage::Draft));
+    ctx.insert("groups", &groups);
+    ctx.insert("departments", &depts);
+    ctx.insert("total", &f.all().count());
+    ctx.insert("pager", &Vec::<(String, String, bool)>::new());
+    ctx.insert("page", &1);
+    out.insert(0, render(tera, "findings.html", &ctx, &path)?);
+    Ok(out)
+}
+
+/// Every published finding of a book, compact, for the findings page's filters: a filter
+/// must show all that match, and the page itself shows only the first of a long rule.
+/// Loaded only when a filter is used; a script file, so it works from `file://`.
+pub(super) fn findings_data(b: &Book, f: &BookFindings, depts: &[(String, String)]) -> OutFile {
+    let dept_index: std::collections::HashMap<&str, usize> = depts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.0.as_str(), i))
+        .collect();
+    let mut rule_ids: Vec<&str> = Vec::new();
+    let mut items = Vec::new();
+    for r in rules::RULES {
+        for x in f.all().filter(|x| x.rule == r.id) {
+            let ri = match rule_ids.iter().position(|id| *id == r.id) {
+                Some(i) => i,
+                None => {
+                    rule_ids.push(r.id);
+                    rule_ids.len() - 1
+                }
+            };
+            let di = dept_index
+                .get(x.department_slug.as_str())
+                .map_or(-1, |&i| i as i64);
+            // Shown as page text: without the characters pages never carry.
+            let t = |s: &str| crate::text::for_pages(s).into_owned();
+            items.push(serde_json::json!([
+                ri,
+                di,
+                t(&x.project),
+                x.project_slug,
+                t(&x.message),
+                t(&x.place)
+            ]));
+        }
+    }
+    let rules: Vec<serde_json::Value> = rule_ids
+        .iter()
+        .filter_map(|id| rules::rule(id))
+        .map(|r| {
+            let sev = f.all().find(|x| x.rule == r.id).map(|x| x.severity);
+            serde_json::json!([
+                anchor(r.id),
+                r.title,
+                sev.map_or("info", |s| s.id()),
+                sev.map_or("", |s| s.label())
+            ])
+        })
+        .collect();
+    let depts: Vec<(&str, String)> = depts
+        .iter()
+        .map(|(slug, name)| (slug.as_str(), crate::text::for_pages(name).into_owned()))
+        .collect();
+    let data = serde_json::json!({ "rules": rules, "depts": depts, "items": items });
+    OutFile {
+        path: format!("{}/data/findings.js", b.slug),
+        bytes: format!("jixiaoFindings({});\n", crate::site::json_for_script(&data)).into_bytes(),
+    }
+}

@@ -1,0 +1,289 @@
+//! Project pages laid out as the official form, with the indicator tree.
+
+use super::*;
+
+/// One row of an indicator tree with the rowspans of its merged cells.
+#[derive(Serialize)]
+pub struct TreeRow {
+    level1: Option<(String, usize)>,
+    level2: Option<(String, usize)>,
+    name: String,
+    value: String,
+    /// The source line (text exports only; office files are found by `place`).
+    line: u32,
+    empty: bool,
+    /// The form's own further columns (权重, 评分标准, 备注, 长期指标值…), as written.
+    details: Vec<(String, String)>,
+    /// Findings on this row: (severity id, severity label, rule title, number in the
+    /// page's list of findings), so a reader sees them where they apply.
+    findings: Vec<(&'static str, &'static str, String, usize)>,
+}
+
+pub(super) fn level1_text(i: &Indicator) -> String {
+    if !i.level1.is_empty() {
+        i.level1.clone()
+    } else {
+        i.level1_category
+            .map(|c: Level1| format!("{}指标（未写明）", c.label()))
+            .unwrap_or_default()
+    }
+}
+
+pub(super) fn level2_text(i: &Indicator) -> String {
+    if !i.level2.is_empty() {
+        i.level2.clone()
+    } else {
+        i.level2_category
+            .map(|c| format!("{}指标（未写明）", c.label()))
+            .unwrap_or_default()
+    }
+}
+
+/// An indicator's further columns, labelled as the common forms label them.
+pub(super) fn details(i: &Indicator) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let named = [
+        ("指标性质", &i.operator),
+        ("计量单位", &i.unit),
+        ("权重", &i.weight),
+        ("评分标准", &i.standard),
+        ("备注", &i.note),
+    ];
+    for (label, v) in named {
+        // Sign and unit are already part of the value shown.
+        let shown = (label == "指标性质" || label == "计量单位") && i.value.contains(v.as_str());
+        if !v.is_empty() && !shown {
+            out.push((label.to_string(), v.clone()));
+        }
+    }
+    out.extend(i.extra.iter().map(|e| (e.label.clone(), e.value.clone())));
+    out
+}
+
+pub fn tree(indicators: &[Indicator]) -> Vec<TreeRow> {
+    let mut rows: Vec<TreeRow> = indicators
+        .iter()
+        .map(|i| TreeRow {
+            level1: None,
+            level2: None,
+            name: i.name.clone(),
+            value: i.value.clone(),
+            line: i.line,
+            empty: !i.is_set(),
+            details: details(i),
+            findings: Vec::new(),
+        })
+        .collect();
+    let key1 = |i: &Indicator| (level1_text(i), i.level1_category);
+    let key2 = |i: &Indicator| (key1(i), level2_text(i), i.level2_category);
+    let mut start = 0;
+    while start < indicators.len() {
+        let mut end = start + 1;
+        while end < indicators.len() && key1(&indicators[end]) == key1(&indicators[start]) {
+            end += 1;
+        }
+        rows[start].level1 = Some((level1_text(&indicators[start]), end - start));
+        let mut s2 = start;
+        while s2 < end {
+            let mut e2 = s2 + 1;
+            while e2 < end && key2(&indicators[e2]) == key2(&indicators[s2]) {
+                e2 += 1;
+            }
+            rows[s2].level2 = Some((level2_text(&indicators[s2]), e2 - s2));
+            s2 = e2;
+        }
+        start = end;
+    }
+    rows
+}
+
+#[derive(Serialize)]
+pub(super) struct FundLine {
+    label: String,
+    /// 0 for the total, 1 for its parts, 2 for the parts of 财政拨款.
+    indent: u8,
+    text: String,
+    raw: String,
+    /// The cell was written differently from the figure shown (units, separators).
+    raw_differs: bool,
+    unreadable: bool,
+    extra: bool,
+}
+
+pub(super) fn fund_lines(p: &Project) -> Vec<FundLine> {
+    let f = &p.funds;
+    // (label, indent level) as the official form lays the rows out.
+    let label = |k: FundKind| -> (String, u8) {
+        if let Some(own) = f.form_label(k) {
+            let indent = match k {
+                FundKind::Total => 0,
+                FundKind::FiscalUpper | FundKind::FiscalOwn => 2,
+                FundKind::CarryOver if !f.carry_over_beside_fiscal => 2,
+                _ => 1,
+            };
+            return (own.to_string(), indent);
+        }
+        match k {
+            FundKind::Total => ("年度资金总额".into(), 0),
+            FundKind::Fiscal if f.carry_over_beside_fiscal => ("其中：当年财政拨款".into(), 1),
+            FundKind::Fiscal => ("其中：财政拨款".into(), 1),
+            FundKind::FiscalUpper => ("其中：上级补助".into(), 2),
+            FundKind::FiscalOwn => ("本级安排".into(), 2),
+            FundKind::CarryOver if f.carry_over_beside_fiscal => ("上年结转资金".into(), 1),
+            FundKind::CarryOver => ("结转资金".into(), 2),
+            FundKind::Other => ("其他资金".into(), 1),
+            other => (other.label().into(), 1),
+        }
+    };
+    let kinds: Vec<FundKind> = if f.rows.is_empty() {
+        vec![FundKind::Total, FundKind::Fiscal, FundKind::Other]
+    } else {
+        f.rows.clone()
+    };
+    let mut out: Vec<FundLine> = kinds
+        .iter()
+        .filter_map(|k| f.get(*k).map(|a| (k, a)))
+        .map(|(k, a)| {
+            let (label, indent) = label(*k);
+            FundLine {
+                label,
+                indent,
+                text: amount_text(a),
+                raw: a.raw.clone(),
+                raw_differs: a.value.is_some_and(|v| v.to_string() != a.raw),
+                unreadable: a.is_unreadable(),
+                extra: false,
+            }
+        })
+        .collect();
+    for e in &f.extra {
+        out.push(FundLine {
+            label: e.label.clone(),
+            indent: 1,
+            text: amount_text(&e.amount),
+            raw: e.amount.raw.clone(),
+            raw_differs: false,
+            unreadable: e.amount.is_unreadable(),
+            // A row the form repeats, as opposed to one the model has no field for
+            // (中期资金总额 beside the year's total).
+            extra: e.kind != crate::model::FundKind::Unknown,
+        });
+    }
+    out
+}
+
+#[derive(Serialize)]
+pub(super) struct ProjectView {
+    name: String,
+    slug: String,
+    department_as_written: String,
+    implementing_unit: String,
+    flags: Vec<&'static str>,
+    funds: Vec<FundLine>,
+    /// The form has a goal field (its text may be empty).
+    goal_field: bool,
+    goal: String,
+    tree: Vec<TreeRow>,
+    source_file: String,
+    source_line: u32,
+    source_end_line: u32,
+    source_place: String,
+    long_goal: String,
+    extra: Vec<(String, String)>,
+    notes_html: String,
+    categories: Vec<(String, bool)>,
+    total_text: String,
+    completeness: u8,
+}
+
+pub(super) fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView {
+    let cats = rules::categories(p);
+    // Office files number rows, not lines: they are named by their place instead.
+    let office = b.source(&p.source.file).filter(|s| !s.places.is_empty());
+    ProjectView {
+        name: p.name.clone(),
+        slug: p.slug.clone(),
+        department_as_written: p.department.clone(),
+        implementing_unit: p.implementing_unit.clone(),
+        flags: p.flags.iter().map(|f| f.label()).collect(),
+        funds: fund_lines(p),
+        goal_field: p.goal.is_some(),
+        goal: p.goal.clone().unwrap_or_default(),
+        tree: {
+            let mut rows = tree(&p.indicators);
+            if office.is_some() {
+                // Row numbers of a Word or Excel file are not lines a reader can find.
+                rows.iter_mut().for_each(|r| r.line = 0);
+            }
+            rows
+        },
+        source_file: p.source.file.clone(),
+        source_line: p.source.line,
+        source_end_line: p.source.end_line,
+        source_place: office.map_or(String::new(), |s| s.place(p.source.line)),
+        long_goal: p.long_goal.clone(),
+        extra: p
+            .extra
+            .iter()
+            .map(|e| (e.label.clone(), e.value.clone()))
+            .collect(),
+        notes_html: crate::markdown::render(&p.notes),
+        categories: Level2::ALL
+            .iter()
+            .map(|c| (c.label().to_string(), cats.contains(c)))
+            .collect(),
+        total_text: amount_text(&p.funds.total),
+        completeness: rules::completeness(p, !d.unnamed),
+    }
+}
+
+pub(super) fn project_page(
+    site: &Site,
+    bi: usize,
+    di: usize,
+    pi: usize,
+    f: &BookFindings,
+    tera: &tera::Tera,
+) -> Result<OutFile> {
+    let b = &site.books[bi];
+    let d = &b.departments[di];
+    let p = &d.projects[pi];
+    let path = project_path(b, d, p);
+    let mut ctx = base(site, &path);
+    crumbs(
+        &mut ctx,
+        &[
+            (&b.title, "../index.html"),
+            (&d.name, "index.html"),
+            (&p.name, ""),
+        ],
+    );
+    ctx.insert("book", &book_meta(site, b));
+    ctx.insert("draft", &(b.stage == Stage::Draft));
+    ctx.insert("dept", &dept_meta(b, d));
+    let mut view = project_view(b, d, p);
+    let findings = &f.projects[di][pi];
+    for (n, x) in findings.iter().enumerate() {
+        if x.line == 0 {
+            continue;
+        }
+        if let Some(row) = view.tree.iter_mut().find(|r| r.line == x.line) {
+            let title = rules::rule(&x.rule).map(|r| r.title).unwrap_or("");
+            row.findings.push((
+                x.severity.id(),
+                x.severity.label(),
+                title.to_string(),
+                n + 1,
+            ));
+        }
+    }
+    ctx.insert("project", &view);
+    ctx.insert(
+        "findings",
+        &findings.iter().map(finding_view).collect::<Vec<_>>(),
+    );
+    let link = |q: &Project| (format!("{}.html", q.slug), q.name.clone());
+    ctx.insert("prev", &pi.checked_sub(1).map(|i| link(&d.projects[i])));
+    ctx.insert("next", &d.projects.get(pi + 1).map(link));
+    render(tera, "project.html", &ctx, &path)
+}

@@ -38,6 +38,7 @@ fn pages(out: &Path) -> Vec<String> {
         format!("{book}/print.html"),
         format!("{book}/import-report.html"),
         "search.html?q=民政".to_string(),
+        "search.html?q=民政&book=zhangye-jingkai-2024".to_string(),
         format!("{book}/findings.html?dept={FILTERED_DEPT}"),
         "guide.html".to_string(),
         "rules.html".to_string(),
@@ -138,6 +139,15 @@ fn every_page_kind_reads_on_desktop_and_phone() {
     }
     if first["marked"][0] != "民政" {
         problems.push(format!("search 民政: the match is not marked in {first}"));
+    }
+    // Limited to a book without a 民政 department, the same search finds nothing.
+    let limited = entries
+        .iter()
+        .find(|e| e["page"].as_str().is_some_and(|p| p.contains("&book=")) && e["width"] == 1280)
+        .expect("the book-limited search was audited");
+    let status = limited["search"]["status"].as_str().unwrap_or("");
+    if !status.contains("没有找到") || !status.contains("张掖经济技术开发区") {
+        problems.push(format!("search 民政 in one book: {status}"));
     }
     // Filtering findings by a department shows all of its findings, as many as the book's
     // department table counts, not only those on the first page.

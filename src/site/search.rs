@@ -119,6 +119,9 @@ pub struct IndexBuilder {
     doc_tokens: Vec<Vec<(String, u32)>>,
     /// token → postings `[doc id, score]`, sorted by doc id.
     postings: std::collections::HashMap<String, Vec<[u32; 2]>>,
+    /// (slug, title) of each book, so a query can be limited to one book: a book's
+    /// documents are consecutive, so the manifest gives each book its range of ids.
+    books: Vec<(String, String)>,
 }
 
 /// Postings kept per token: the best-scoring documents. A token found in thousands of
@@ -172,6 +175,33 @@ impl IndexBuilder {
             keep_tokens: true,
             ..IndexBuilder::default()
         }
+    }
+
+    /// Name the books whose documents were added (see [`IndexBuilder::book_ranges`]).
+    pub fn set_books(&mut self, books: Vec<(String, String)>) {
+        self.books = books;
+    }
+
+    /// `[slug, title, first id, end id]` of each named book, from the documents' URLs.
+    fn book_ranges(&self) -> Vec<serde_json::Value> {
+        let slug_of = |d: &Doc| d.url.split_once('/').map(|(s, _)| s.to_string());
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.docs.len() {
+            let slug = slug_of(&self.docs[i]);
+            let mut j = i + 1;
+            while j < self.docs.len() && slug_of(&self.docs[j]) == slug {
+                j += 1;
+            }
+            if let Some((slug, title)) = slug
+                .as_deref()
+                .and_then(|s| self.books.iter().find(|b| b.0 == s))
+            {
+                out.push(serde_json::json!([slug, title, i, j]));
+            }
+            i = j;
+        }
+        out
     }
 
     pub fn doc_count(&self) -> usize {
@@ -291,7 +321,7 @@ impl IndexBuilder {
             format!(
                 "jixiaoSearch.manifest({});\n",
                 crate::site::json_for_script(
-                    &serde_json::json!({"shards": shards, "block": DOC_BLOCK, "docs": self.docs.len()})
+                    &serde_json::json!({"shards": shards, "block": DOC_BLOCK, "docs": self.docs.len(), "books": self.book_ranges()})
                 )
             ),
         )];
@@ -338,5 +368,36 @@ mod tests {
         let files = b.files();
         assert!(files.iter().all(|(_, c)| !c.contains("</script")));
         assert!(files.iter().any(|(p, _)| p == "search/manifest.js"));
+    }
+
+    #[test]
+    fn the_manifest_gives_each_book_its_range_of_documents() {
+        let mut b = IndexBuilder::default();
+        for url in [
+            "a/1/index.html",
+            "a/1/x.html",
+            "b/2/index.html",
+            "guide.html",
+            "b/2/y.html",
+        ] {
+            b.add(
+                Doc {
+                    title: url.into(),
+                    url: url.into(),
+                    kind: "项目".into(),
+                    sub: String::new(),
+                },
+                &[("体检费", 1)],
+            );
+        }
+        b.set_books(vec![
+            ("a".into(), "甲册".into()),
+            ("b".into(), "乙册".into()),
+        ]);
+        let manifest = &b.files()[0].1;
+        assert!(
+            manifest.contains(r#""books":[["a","甲册",0,2],["b","乙册",2,3],["b","乙册",4,5]]"#),
+            "{manifest}"
+        );
     }
 }

@@ -26,6 +26,17 @@ pub fn search_builder(site: &Site, for_updates: bool) -> IndexBuilder {
     for t in per_book.into_iter().flatten() {
         ix.add_tokenized(t);
     }
+    ix.set_books(
+        site.books
+            .iter()
+            .map(|b| {
+                (
+                    b.slug.clone(),
+                    crate::text::for_pages(&b.title).into_owned(),
+                )
+            })
+            .collect(),
+    );
     ix
 }
 

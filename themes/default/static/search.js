@@ -133,8 +133,14 @@
     if (!q.trim()) { status.textContent = "请输入搜索词。"; return; }
     status.textContent = "正在搜索…";
     var folded = q.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+    var book = bookSelect ? bookSelect.value : "";
     search(q).then(function (ranked) {
-      if (!ranked || !ranked.length) { status.textContent = "没有找到与“" + q + "”相关的内容。"; return; }
+      // One book: its documents are the ids in its range (manifest.books).
+      var ranges = (manifest.books || []).filter(function (b) { return b[0] === book; });
+      if (ranked && ranges.length) ranked = ranked.filter(function (r) {
+        return ranges.some(function (g) { return r[0] >= g[2] && r[0] < g[3]; });
+      });
+      if (!ranked || !ranked.length) { status.textContent = "没有找到与“" + q + "”相关的内容" + (ranges.length ? "（在《" + ranges[0][1] + "》中）" : "") + "。"; return; }
       var loaded = 0, shown = [];
       function render(page) {
         page.forEach(function (h) {
@@ -158,12 +164,30 @@
     }).catch(fail);
   }
   function fail(e) { status.textContent = "搜索索引加载失败：" + e.message; }
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    var q = input.value;
-    history.replaceState(null, "", "?q=" + encodeURIComponent(q));
+  // The book filter appears when the site has more than one book.
+  var bookSelect = document.getElementById("search-book");
+  var params = new URLSearchParams(location.search);
+  function go() {
+    var q = input.value, p = new URLSearchParams();
+    p.set("q", q);
+    if (bookSelect && bookSelect.value) p.set("book", bookSelect.value);
+    history.replaceState(null, "", "?" + p.toString());
     show(q);
-  });
-  var q = new URLSearchParams(location.search).get("q");
-  if (q) { input.value = q; show(q); }
+  }
+  form.addEventListener("submit", function (e) { e.preventDefault(); go(); });
+  getManifest().then(function (m) {
+    if (bookSelect && m.books && m.books.length > 1) {
+      m.books.forEach(function (b, i) {
+        if (m.books.slice(0, i).some(function (c) { return c[0] === b[0]; })) return;
+        var o = document.createElement("option");
+        o.value = b[0]; o.textContent = b[1];
+        bookSelect.appendChild(o);
+      });
+      bookSelect.value = params.get("book") || "";
+      document.getElementById("search-book-label").hidden = false;
+      bookSelect.addEventListener("change", function () { if (input.value.trim()) go(); });
+    }
+    var q = params.get("q");
+    if (q) { input.value = q; show(q); }
+  }).catch(fail);
 })();

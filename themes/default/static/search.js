@@ -176,7 +176,7 @@
   }
   form.addEventListener("submit", function (e) { e.preventDefault(); go(); });
   getManifest().then(function (m) {
-    if (bookSelect && m.books && m.books.length > 1) {
+    if (bookSelect && m.books && new Set(m.books.map(function (b) { return b[0]; })).size > 1) {
       m.books.forEach(function (b, i) {
         if (m.books.slice(0, i).some(function (c) { return c[0] === b[0]; })) return;
         var o = document.createElement("option");

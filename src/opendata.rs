@@ -155,9 +155,17 @@ fn finish(w: csv::Writer<Vec<u8>>) -> String {
 
 /// `projects.csv`: one row per project.
 pub fn projects_csv(book: &Book) -> String {
+    projects_csv_of(book, &book.departments)
+}
+
+/// `projects.csv` of some of the book's departments (one department's download).
+pub fn projects_csv_of(book: &Book, departments: &[crate::model::Department]) -> String {
     let mut w = writer();
     let _ = w.write_record(PROJECT_COLUMNS);
-    for (d, p) in book.projects() {
+    for (d, p) in departments
+        .iter()
+        .flat_map(|d| d.projects.iter().map(move |p| (d, p)))
+    {
         let f = &p.funds;
         let text = |s: &str| neutralise(s);
         let row: Vec<String> = vec![
@@ -214,9 +222,17 @@ pub fn projects_csv(book: &Book) -> String {
 
 /// `indicators.csv`: one row per indicator.
 pub fn indicators_csv(book: &Book) -> String {
+    indicators_csv_of(book, &book.departments)
+}
+
+/// `indicators.csv` of some of the book's departments.
+pub fn indicators_csv_of(book: &Book, departments: &[crate::model::Department]) -> String {
     let mut w = writer();
     let _ = w.write_record(INDICATOR_COLUMNS);
-    for (d, p) in book.projects() {
+    for (d, p) in departments
+        .iter()
+        .flat_map(|d| d.projects.iter().map(move |p| (d, p)))
+    {
         for i in &p.indicators {
             let row = vec![
                 neutralise(&book.slug),

@@ -310,6 +310,9 @@ impl Workspace {
                         .replace(start, pages::book_search_docs(&site.books[*bi])),
                 );
             }
+            // A book's title is in the manifest (the search's book filter).
+            self.search.set_books(pages::search_books(site));
+            files.push(self.search.manifest_file());
             files
         } else {
             self.search = pages::search_builder(site, true);

@@ -225,6 +225,18 @@ fn downloads_reimport_to_the_same_content() {
         .clone();
     assert_eq!(total["currency"], "CNY");
     assert_eq!(total["factor"], 10000);
+    // Each department's own download holds exactly its projects, and re-imports to them.
+    for d in book.departments.iter().filter(|d| !d.projects.is_empty()) {
+        let one = |n: &str| SourceInput {
+            name: n.into(),
+            bytes: site_files[&format!("demo/data/{}/{n}", d.slug)].clone(),
+        };
+        let back = import(&[one("projects.csv"), one("indicators.csv")], &opts)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.slug))
+            .book;
+        assert_eq!(back.departments.len(), 1, "{}", d.slug);
+        assert_eq!(back.departments[0].projects, d.projects, "{}", d.slug);
+    }
 }
 
 #[test]

@@ -204,6 +204,22 @@ impl IndexBuilder {
         out
     }
 
+    /// `search/manifest.js`: shard and block sizes, and each book's range of documents.
+    pub fn manifest_file(&self) -> (String, String) {
+        (
+            "search/manifest.js".to_string(),
+            format!(
+                "jixiaoSearch.manifest({});\n",
+                crate::site::json_for_script(&serde_json::json!({
+                    "shards": self.shards(),
+                    "block": DOC_BLOCK,
+                    "docs": self.docs.len(),
+                    "books": self.book_ranges()
+                }))
+            ),
+        )
+    }
+
     pub fn doc_count(&self) -> usize {
         self.docs.len()
     }
@@ -316,15 +332,7 @@ impl IndexBuilder {
         for (token, posts) in &self.postings {
             by_shard[(fnv1a(token) % shards) as usize].insert(token, posts);
         }
-        let mut files = vec![(
-            "search/manifest.js".to_string(),
-            format!(
-                "jixiaoSearch.manifest({});\n",
-                crate::site::json_for_script(
-                    &serde_json::json!({"shards": shards, "block": DOC_BLOCK, "docs": self.docs.len(), "books": self.book_ranges()})
-                )
-            ),
-        )];
+        let mut files = vec![self.manifest_file()];
         files.par_extend(
             by_shard
                 .par_iter()

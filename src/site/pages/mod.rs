@@ -36,7 +36,7 @@ use rayon::prelude::*;
 use report::*;
 use rules_page::*;
 use rust_decimal::Decimal;
-pub use search_docs::{book_search_docs, search_builder, search_index};
+pub use search_docs::{book_search_docs, search_books, search_builder, search_index};
 use serde::Serialize;
 pub use sitemap::{SITEMAP_URLS, sitemap};
 use std::sync::Mutex;

@@ -26,18 +26,21 @@ pub fn search_builder(site: &Site, for_updates: bool) -> IndexBuilder {
     for t in per_book.into_iter().flatten() {
         ix.add_tokenized(t);
     }
-    ix.set_books(
-        site.books
-            .iter()
-            .map(|b| {
-                (
-                    b.slug.clone(),
-                    crate::text::for_pages(&b.title).into_owned(),
-                )
-            })
-            .collect(),
-    );
+    ix.set_books(search_books(site));
     ix
+}
+
+/// (slug, title) of every book, for the search manifest's book filter.
+pub fn search_books(site: &Site) -> Vec<(String, String)> {
+    site.books
+        .iter()
+        .map(|b| {
+            (
+                b.slug.clone(),
+                crate::text::for_pages(&b.title).into_owned(),
+            )
+        })
+        .collect()
 }
 
 /// The search documents of one book: each department, then its projects (tokenized in

@@ -179,3 +179,81 @@ fn every_page_kind_reads_on_desktop_and_phone() {
         problems.join("\n")
     );
 }
+
+/// Printed chapters (Chromium's print to PDF, read back with pdftotext): no page ends with
+/// the indicator table's header and its rows on the next page, and no page holds only the
+/// "源文件 … 第 N 行" line. The chapters are those that had most of both.
+#[test]
+fn printed_chapters_keep_headers_with_their_rows() {
+    if std::env::var("JIXIAO_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    jixiao::site::build(&jixiao::site::BuildOptions {
+        root: common::manifest(),
+        out: out.clone(),
+        base_url: None,
+        progress: false,
+    })
+    .expect("the bundled site builds");
+    let header = regex::Regex::new(r"一级指标\s+二级指标\s+三级指标\s+指标值").unwrap();
+    let footer = regex::Regex::new(r"^\d+ / \d+$").unwrap();
+    let mut problems = Vec::new();
+    let mut pages = 0;
+    for chapter in [
+        "print-148001.html",
+        "print-124002.html",
+        "print-107001.html",
+    ] {
+        let html = out.join("xiqu-2026").join(chapter);
+        assert!(html.is_file(), "{chapter} is built");
+        let pdf = dir.path().join(format!("{chapter}.pdf"));
+        let profile = tempfile::tempdir().unwrap();
+        let run = Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-pdf-header-footer",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(format!("file://{}", html.display()))
+            .output()
+            .expect("chromium runs (installed by .ci/run)");
+        assert!(
+            pdf.is_file(),
+            "{chapter}: no PDF: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let text = Command::new("pdftotext")
+            .args(["-layout"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs (poppler-utils, installed by .ci/run)");
+        let text = String::from_utf8_lossy(&text.stdout);
+        for (n, page) in text.split('\u{c}').enumerate() {
+            let lines: Vec<&str> = page
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !footer.is_match(l) && !l.contains("草案】"))
+                .collect();
+            let Some(last) = lines.last() else { continue };
+            pages += 1;
+            if header.is_match(last) {
+                problems.push(format!(
+                    "{chapter} page {}: ends with the table header",
+                    n + 1
+                ));
+            }
+            if lines.iter().all(|l| l.starts_with("源文件")) {
+                problems.push(format!("{chapter} page {}: only the source line", n + 1));
+            }
+        }
+    }
+    assert!(pages > 20, "{pages} pages printed");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -9,6 +9,24 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
+/// `JIXIAO_SKIP_BROWSER=1`: the one way to leave the browser tests out.
+fn skip_browser() -> bool {
+    std::env::var("JIXIAO_SKIP_BROWSER").is_ok_and(|v| v == "1")
+}
+
+/// The bundled site built into a temporary folder (`public/` inside it).
+fn bundled_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    jixiao::site::build(&jixiao::site::BuildOptions {
+        root: common::manifest(),
+        out: dir.path().join("public"),
+        base_url: None,
+        progress: false,
+    })
+    .expect("the bundled site builds");
+    dir
+}
+
 /// A department with findings on the continuation pages of long rules (民政局).
 const FILTERED_DEPT: &str = "114001";
 
@@ -50,7 +68,7 @@ fn pages(out: &Path) -> Vec<String> {
 
 #[test]
 fn every_page_kind_reads_on_desktop_and_phone() {
-    if std::env::var("JIXIAO_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+    if skip_browser() {
         return;
     }
     let harness = common::manifest().join("tests/browser");
@@ -59,15 +77,8 @@ fn every_page_kind_reads_on_desktop_and_phone() {
             && harness.join("node_modules/playwright-core").is_dir(),
         "the browser audit needs its packages: run `cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci` (as .ci/run does), or set JIXIAO_SKIP_BROWSER=1"
     );
-    let dir = tempfile::tempdir().unwrap();
+    let dir = bundled_site();
     let out = dir.path().join("public");
-    jixiao::site::build(&jixiao::site::BuildOptions {
-        root: common::manifest(),
-        out: out.clone(),
-        base_url: None,
-        progress: false,
-    })
-    .expect("the bundled site builds");
     let run = Command::new("node")
         .arg(harness.join("audit.mjs"))
         .arg(&out)
@@ -185,18 +196,11 @@ fn every_page_kind_reads_on_desktop_and_phone() {
 /// "源文件 … 第 N 行" line. The chapters are those that had most of both.
 #[test]
 fn printed_chapters_keep_headers_with_their_rows() {
-    if std::env::var("JIXIAO_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+    if skip_browser() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = bundled_site();
     let out = dir.path().join("public");
-    jixiao::site::build(&jixiao::site::BuildOptions {
-        root: common::manifest(),
-        out: out.clone(),
-        base_url: None,
-        progress: false,
-    })
-    .expect("the bundled site builds");
     let header = regex::Regex::new(r"一级指标\s+二级指标\s+三级指标\s+指标值").unwrap();
     let footer = regex::Regex::new(r"^\d+ / \d+$").unwrap();
     let mut problems = Vec::new();

@@ -350,7 +350,7 @@ pub(super) fn book_page(
     ctx.insert("gaps", &gaps);
     ctx.insert("completeness", &analyse::mean_completeness(b.projects()));
     ctx.insert("sizes", &sizes);
-    ctx.insert("largest", &project_list::largest(b, 5));
+    ctx.insert("largest", &project_list::largest(b, sums.total, 5));
     ctx.insert(
         "projects_pages",
         &b.project_count().div_ceil(project_list::PROJECTS_PAGE),

@@ -75,10 +75,12 @@ pub(super) fn findings_pages(
     for x in f.all() {
         by_rule.entry(x.rule.as_str()).or_default().push(x);
     }
-    for r in rules::RULES {
-        let Some(items) = by_rule.get(r.id) else {
-            continue;
-        };
+    // Each rule that fired, in the rules' order, with its findings.
+    let ordered: Vec<(&rules::Rule, &[&Finding])> = rules::RULES
+        .iter()
+        .filter_map(|r| by_rule.get(r.id).map(|items| (r, items.as_slice())))
+        .collect();
+    for &(r, items) in &ordered {
         let group = |shown: &[&Finding], more: Option<String>| RuleGroup {
             id: r.id.to_string(),
             anchor: anchor(r.id),
@@ -124,7 +126,7 @@ pub(super) fn findings_pages(
         .iter()
         .map(|d| (d.slug.clone(), d.name.clone()))
         .collect();
-    out.push(findings_data(b, f, &depts));
+    out.push(findings_data(b, &ordered, &depts));
     let mut ctx = base(site, &path);
     crumbs(&mut ctx, &[(&b.title, "index.html"), ("检查发现", "")]);
     ctx.insert("book", &book_meta(site, b));
@@ -141,28 +143,24 @@ pub(super) fn findings_pages(
 /// Every published finding of a book, compact, for the findings page's filters: a filter
 /// must show all that match, and the page itself shows only the first of a long rule.
 /// Loaded only when a filter is used; a script file, so it works from `file://`.
-pub(super) fn findings_data(b: &Book, f: &BookFindings, depts: &[(String, String)]) -> OutFile {
+pub(super) fn findings_data(
+    b: &Book,
+    ordered: &[(&rules::Rule, &[&Finding])],
+    depts: &[(String, String)],
+) -> OutFile {
     let dept_index: std::collections::HashMap<&str, usize> = depts
         .iter()
         .enumerate()
         .map(|(i, d)| (d.0.as_str(), i))
         .collect();
-    let mut rule_ids: Vec<&str> = Vec::new();
+    // Shown as page text: without the characters pages never carry.
+    let t = |s: &str| crate::text::for_pages(s).into_owned();
     let mut items = Vec::new();
-    for r in rules::RULES {
-        for x in f.all().filter(|x| x.rule == r.id) {
-            let ri = match rule_ids.iter().position(|id| *id == r.id) {
-                Some(i) => i,
-                None => {
-                    rule_ids.push(r.id);
-                    rule_ids.len() - 1
-                }
-            };
+    for (ri, (_, found)) in ordered.iter().enumerate() {
+        for x in found.iter() {
             let di = dept_index
                 .get(x.department_slug.as_str())
                 .map_or(-1, |&i| i as i64);
-            // Shown as page text: without the characters pages never carry.
-            let t = |s: &str| crate::text::for_pages(s).into_owned();
             items.push(serde_json::json!([
                 ri,
                 di,
@@ -173,17 +171,12 @@ pub(super) fn findings_data(b: &Book, f: &BookFindings, depts: &[(String, String
             ]));
         }
     }
-    let rules: Vec<serde_json::Value> = rule_ids
+    // As configured in book.toml: every finding of a rule carries its severity.
+    let rules: Vec<serde_json::Value> = ordered
         .iter()
-        .filter_map(|id| rules::rule(id))
-        .map(|r| {
-            let sev = f.all().find(|x| x.rule == r.id).map(|x| x.severity);
-            serde_json::json!([
-                anchor(r.id),
-                r.title,
-                sev.map_or("info", |s| s.id()),
-                sev.map_or("", |s| s.label())
-            ])
+        .map(|(r, found)| {
+            let sev = found[0].severity;
+            serde_json::json!([anchor(r.id), r.title, sev.id(), sev.label()])
         })
         .collect();
     let depts: Vec<(&str, String)> = depts

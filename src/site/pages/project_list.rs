@@ -83,8 +83,8 @@ pub struct Largest {
     share_text: String,
 }
 
-pub fn largest(b: &crate::model::Book, n: usize) -> Vec<Largest> {
-    let total: Decimal = super::book_sums(b).total;
+/// `total`: the book's project money (the overview has summed it already).
+pub fn largest(b: &crate::model::Book, total: Decimal, n: usize) -> Vec<Largest> {
     let mut all: Vec<(&crate::model::Department, &crate::model::Project, Decimal)> = b
         .departments
         .iter()

@@ -119,7 +119,7 @@
         var wrap = el("div", null, "scroll"); wrap.appendChild(table); sec.appendChild(wrap);
         filtered.appendChild(sec);
       });
-      status.textContent = "符合条件的检查发现共 " + total + " 条（全书 " + d.items.length + " 条）。";
+      status.textContent = "符合条件的检查发现共 " + total + " 条（全册 " + d.items.length + " 条）。";
     }
     function apply() {
       var rule = get("rule").value, dept = get("dept").value, sev = get("sev").value;

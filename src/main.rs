@@ -43,6 +43,10 @@ enum Command {
         /// Print wall time per build phase.
         #[arg(long)]
         timings: bool,
+        /// Also print each book's annual report to <book>/print.pdf, its contents numbered
+        /// (needs Chromium: on PATH, or JIXIAO_CHROMIUM).
+        #[arg(long)]
+        pdf: bool,
     },
     /// Check every book against the rules; exit 1 when a finding reaches the failing severity.
     Check {
@@ -150,6 +154,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out,
             base_url,
             timings,
+            pdf,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             let opts = jixiao::site::BuildOptions {
@@ -157,6 +162,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 out: out.clone(),
                 base_url,
                 progress: true,
+                pdf,
             };
             let stats = jixiao::site::build(&opts)?;
             eprintln!(

@@ -22,6 +22,7 @@ fn bundled_site() -> tempfile::TempDir {
         out: dir.path().join("public"),
         base_url: None,
         progress: false,
+        pdf: false,
     })
     .expect("the bundled site builds");
     dir
@@ -41,13 +42,7 @@ fn pages(out: &Path) -> Vec<String> {
         .filter(|n| n.ends_with(".html") && !n.starts_with("index"))
         .min()
         .expect("a project page");
-    let chapter = std::fs::read_dir(out.join(book))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with("print-") && n.ends_with(".html"))
-        .min();
-    let mut v = vec![
+    let v = vec![
         "index.html".to_string(),
         format!("{book}/index.html"),
         format!("{book}/{dept}/index.html"),
@@ -61,8 +56,8 @@ fn pages(out: &Path) -> Vec<String> {
         "guide.html".to_string(),
         "rules.html".to_string(),
         "404.html".to_string(),
+        format!("{book}/projects.html"),
     ];
-    v.extend(chapter.map(|c| format!("{book}/{c}")));
     v
 }
 
@@ -191,73 +186,152 @@ fn every_page_kind_reads_on_desktop_and_phone() {
     );
 }
 
-/// Printed chapters (Chromium's print to PDF, read back with pdftotext): no page ends with
-/// the indicator table's header and its rows on the next page, and no page holds only the
-/// "源文件 … 第 N 行" line. The chapters are those that had most of both.
+/// Text of each page of a PDF (pdftotext, from poppler-utils which .ci/run installs).
+fn pdf_pages(pdf: &Path) -> Vec<String> {
+    // -layout keeps a line of the contents (name, count, page) on one line.
+    let text = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils, installed by .ci/run)");
+    assert!(text.status.success(), "pdftotext read {}", pdf.display());
+    let text = String::from_utf8(text.stdout).expect("pdftotext writes UTF-8");
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    // pdftotext ends the last page with a form feed too.
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// xiqu-2026 printed by `jixiao build --pdf` (Chromium), read back with pdftotext: one
+/// document holding every project; page numbers run 1..N without a break; each entry of
+/// the 目录 carries the page its chapter starts on, in the PDF's contents and in
+/// print.html alike; 草案 is on every page of the draft; and no page ends with an
+/// indicator table's header (its rows on the next page) or holds only the source line.
 #[test]
-fn printed_chapters_keep_headers_with_their_rows() {
+fn the_printed_report_is_one_document_with_true_page_numbers() {
     if skip_browser() {
         return;
     }
-    let dir = bundled_site();
-    let out = dir.path().join("public");
-    let header = regex::Regex::new(r"一级指标\s+二级指标\s+三级指标\s+指标值").unwrap();
-    let footer = regex::Regex::new(r"^\d+ / \d+$").unwrap();
-    let mut problems = Vec::new();
-    let mut pages = 0;
-    for chapter in [
-        "print-148001.html",
-        "print-124002.html",
-        "print-107001.html",
-    ] {
-        let html = out.join("xiqu-2026").join(chapter);
-        assert!(html.is_file(), "{chapter} is built");
-        let pdf = dir.path().join(format!("{chapter}.pdf"));
-        let profile = tempfile::tempdir().unwrap();
-        let run = Command::new("chromium")
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-pdf-header-footer",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(format!("--print-to-pdf={}", pdf.display()))
-            .arg(format!("file://{}", html.display()))
-            .output()
-            .expect("chromium runs (installed by .ci/run)");
+    // The bundled site with only its largest book, built by the command a user runs.
+    let site = tempfile::tempdir().unwrap();
+    let root = common::manifest();
+    std::fs::copy(root.join("book.toml"), site.path().join("book.toml")).unwrap();
+    common::copy_dir(
+        &root.join("content").join("xiqu-2026"),
+        &site.path().join("content").join("xiqu-2026"),
+    );
+    let run = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["build", "--pdf", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "jixiao build --pdf: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let out = site.path().join("public").join("xiqu-2026");
+    let html = std::fs::read_to_string(out.join("print.html")).unwrap();
+    assert!(
+        !html.contains("href=\"print-"),
+        "no chapter files: one document"
+    );
+    assert!(
+        html.contains("href=\"print.pdf\""),
+        "print.html offers the PDF"
+    );
+    let pages = pdf_pages(&out.join("print.pdf"));
+    let n = pages.len();
+    assert!(n > 300, "{n} pages");
+
+    // Page numbers run on: page i says "i / n".
+    for (i, page) in pages.iter().enumerate() {
+        let want = format!("{} / {n}", i + 1);
         assert!(
-            pdf.is_file(),
-            "{chapter}: no PDF: {}",
-            String::from_utf8_lossy(&run.stderr)
+            page.lines().any(|l| l.trim() == want),
+            "page {} does not say {want}",
+            i + 1
         );
-        let text = Command::new("pdftotext")
-            .args(["-layout"])
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .expect("pdftotext runs (poppler-utils, installed by .ci/run)");
-        let text = String::from_utf8_lossy(&text.stdout);
-        for (n, page) in text.split('\u{c}').enumerate() {
-            let lines: Vec<&str> = page
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !footer.is_match(l) && !l.contains("草案】"))
-                .collect();
-            let Some(last) = lines.last() else { continue };
-            pages += 1;
-            if header.is_match(last) {
-                problems.push(format!(
-                    "{chapter} page {}: ends with the table header",
-                    n + 1
-                ));
-            }
-            if lines.iter().all(|l| l.starts_with("源文件")) {
-                problems.push(format!("{chapter} page {}: only the source line", n + 1));
-            }
+        assert!(
+            page.contains("【草案】"),
+            "page {} lacks the 草案 mark",
+            i + 1
+        );
+    }
+
+    // The contents: every entry numbered in print.html, the same line in the PDF's 目录,
+    // and the chapter's heading at the top of that page.
+    let entry = regex::Regex::new(
+        r##"<li><a href="#([^"]+)"><span class="toc-label">([^<]*)</span>(?: <span class="toc-count">([^<]*)</span>)?<span class="toc-page">(\d*)</span></a></li>"##,
+    )
+    .unwrap();
+    let toc_end = pages
+        .iter()
+        .position(|p| squeeze(p).starts_with("【草案】概览"))
+        .expect("the overview chapter follows the contents");
+    let toc: String = pages[..toc_end].iter().map(|p| squeeze(p)).collect();
+    let mut entries = 0;
+    for c in entry.captures_iter(&html) {
+        let (id, label, count, page) = (&c[1], &c[2], c.get(3).map_or("", |m| m.as_str()), &c[4]);
+        let label = label.replace("&amp;", "&").replace("&quot;", "\"");
+        let at: usize = page
+            .parse()
+            .unwrap_or_else(|_| panic!("contents entry {label} has no page number"));
+        assert!(
+            toc.contains(&squeeze(&format!("{label}{count}{at}"))),
+            "the PDF's 目录 does not show {label} on page {at}"
+        );
+        let heading = match id {
+            "overview" => "概览".to_string(),
+            "findings" => "检查发现".to_string(),
+            "notes" => String::new(),
+            _ => label.clone(),
+        };
+        let top = squeeze(&pages[at - 1]);
+        assert!(
+            top.strip_prefix("【草案】")
+                .unwrap_or(&top)
+                .starts_with(&squeeze(&heading)),
+            "{label}: page {at} begins {}",
+            top.chars().take(40).collect::<String>()
+        );
+        entries += 1;
+    }
+    assert_eq!(entries, 72 + 3, "概览, 编制说明, 72 departments, 检查发现");
+
+    // Every project once, and no orphaned header or source line.
+    let src = regex::Regex::new(r"源文件 \S+ 第 \d+ 行").unwrap();
+    let header = regex::Regex::new(r"一级指标\s*二级指标\s*三级指标\s*指标值").unwrap();
+    let footer = regex::Regex::new(r"^\d+ / \d+$").unwrap();
+    let mut forms = 0;
+    let mut problems = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        forms += src.find_iter(page).count();
+        let lines: Vec<&str> = page
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !footer.is_match(l) && !l.contains("草案】"))
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        // pdftotext gives each header cell a line: the page's last lines, joined.
+        let tail = squeeze(&lines[lines.len().saturating_sub(6)..].concat());
+        let tail = tail.strip_suffix("行").unwrap_or(&tail);
+        if header.is_match(tail) && tail.ends_with("指标值") {
+            problems.push(format!("page {}: ends with the table header", i + 1));
+        }
+        if lines.iter().all(|l| l.starts_with("源文件")) {
+            problems.push(format!("page {}: only the source line", i + 1));
         }
     }
-    assert!(pages > 20, "{pages} pages printed");
+    assert_eq!(forms, 327, "every project printed once");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -151,6 +151,7 @@ fn bundled_site() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
         out: out.clone(),
         base_url: None,
         progress: false,
+        pdf: false,
     })
     .unwrap();
     let all = files(&out);
@@ -280,6 +281,7 @@ fn csv_downloads_imported_again_build_the_same_pages() {
         out: out.clone(),
         base_url: None,
         progress: false,
+        pdf: false,
     })
     .unwrap();
     let rebuilt = files(&out);

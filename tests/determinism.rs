@@ -47,6 +47,7 @@ fn build_with_threads(root: &Path, out: &Path, threads: usize) -> BTreeMap<Strin
             out: out.to_path_buf(),
             base_url: None,
             progress: false,
+            pdf: false,
         })
     })
     .unwrap();

@@ -221,3 +221,44 @@ fn import_on_a_full_disk_names_the_file_and_changes_nothing() {
         "the book's content changed although the import failed"
     );
 }
+
+/// `build --pdf` without Chromium says so before building anything, names what it looked
+/// for and how to install it, and leaves the previous site as it was.
+#[test]
+fn build_pdf_without_chromium_says_how_to_get_it_and_changes_nothing() {
+    let site = common::fixture_site_with("title = \"示例\"\n");
+    let root = site.path();
+    let (code, err) = jixiao_in(root, &["build"]);
+    assert_eq!(code, 0, "{err}");
+    let before = common::files(&root.join("public"));
+
+    let run = |envs: &[(&str, &str)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+        cmd.current_dir(root).args(["build", "--pdf"]);
+        cmd.env_remove("JIXIAO_CHROMIUM");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    // Nothing on PATH.
+    let (code, err) = run(&[("PATH", "/nonexistent")]);
+    assert_eq!(code, 2, "{err}");
+    insta::assert_snapshot!("build_pdf_without_chromium", err);
+    // JIXIAO_CHROMIUM pointing at nothing.
+    let (code, err) = run(&[("JIXIAO_CHROMIUM", "/nonexistent/chrome")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("JIXIAO_CHROMIUM is /nonexistent/chrome, which is not an executable file"),
+        "{err}"
+    );
+    assert_eq!(
+        common::files(&root.join("public")),
+        before,
+        "the site is as it was"
+    );
+}

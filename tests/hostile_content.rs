@@ -200,6 +200,7 @@ fn built() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
         out: out.clone(),
         base_url: None,
         progress: false,
+        pdf: false,
     })
     .expect("the hostile site builds");
     let all = files(&out);
@@ -566,6 +567,7 @@ fn a_base_url_that_would_run_script_is_refused() {
             out: out.clone(),
             base_url: Some(bad.into()),
             progress: false,
+            pdf: false,
         })
         .unwrap_err()
         .to_string();
@@ -578,6 +580,7 @@ fn a_base_url_that_would_run_script_is_refused() {
             out: out.clone(),
             base_url: Some(good.into()),
             progress: false,
+            pdf: false,
         })
         .unwrap_or_else(|e| panic!("{good}: {e}"));
     }
@@ -611,6 +614,7 @@ fn content_names_that_would_overwrite_the_sites_own_pages_are_refused() {
             out: out.clone(),
             base_url: None,
             progress: false,
+            pdf: false,
         })
         .is_err()
     );
@@ -653,6 +657,7 @@ fn links_in_content_are_refused_not_followed() {
         out: out.clone(),
         base_url: None,
         progress: false,
+        pdf: false,
     })
     .unwrap_err();
     let text = format!("{err:#}");

@@ -25,6 +25,7 @@ fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         out: out.path().join("public"),
         base_url: Some(BASE.into()),
         progress: false,
+        pdf: false,
     })
     .unwrap();
     files(&out.path().join("public"))

@@ -70,6 +70,9 @@ pub struct Hotspot {
 pub enum Fit {
     Wide,
     Phone,
+    /// The printed report: drawn as for wide screens, but short enough to fit an A4 page
+    /// at its own size.
+    Paper,
 }
 
 /// The content width of a 390 px phone (16 px margins).
@@ -82,6 +85,7 @@ impl Fit {
         match self {
             Fit::Wide => 80,
             Fit::Phone => 30,
+            Fit::Paper => 16,
         }
     }
 }
@@ -106,12 +110,15 @@ fn finish(
     let (id, class) = match fit {
         Fit::Wide => (id.to_string(), "chart for-wide"),
         Fit::Phone => (format!("{id}-p"), "chart for-phone"),
+        Fit::Paper => (format!("{id}-x"), "chart for-paper"),
     };
     let body_start = svg.find('>').map(|i| i + 1).unwrap_or(0);
     let (w, h) = svg_size(&svg);
     let mut out = String::with_capacity(svg.len() + 512);
     // A picture with links in it is a group, not an image: an image's content is hidden
     // from assistive technology, and its links with it (axe: nested-interactive).
+    // Paper has nothing to click, and a PDF link would point into the build's folder.
+    let hotspots = if fit == Fit::Paper { &[] } else { hotspots };
     let role = if hotspots.is_empty() { "img" } else { "group" };
     out.push_str(&format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" class=\"{class}\" role=\"{role}\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{}\">\n<title id=\"{id}-t\">{}</title>\n<desc id=\"{id}-d\">{}</desc>",
@@ -160,7 +167,7 @@ pub struct Bar {
 /// at phone width without a label column.
 pub fn bars(id: &str, fit: Fit, title: &str, desc: &str, bars: &[Bar], color: RGBColor) -> String {
     let width: u32 = match fit {
-        Fit::Wide => 440,
+        Fit::Wide | Fit::Paper => 440,
         Fit::Phone => PHONE_WIDTH,
     };
     let row: u32 = 40;
@@ -225,7 +232,7 @@ pub struct Stack {
 /// Horizontal 100% stacked bars with a legend under each.
 pub fn stacks(id: &str, fit: Fit, title: &str, desc: &str, stacks: &[Stack]) -> String {
     let width: u32 = match fit {
-        Fit::Wide => 640,
+        Fit::Wide | Fit::Paper => 640,
         Fit::Phone => PHONE_WIDTH,
     };
     // Legend items flow into as many lines as the width needs.
@@ -505,7 +512,7 @@ pub fn histogram(
 /// Concentration curve: share of money (y) held by the largest x% of projects.
 pub fn concentration(id: &str, fit: Fit, title: &str, desc: &str, curve: &[(f64, f64)]) -> String {
     let (width, height): (u32, u32) = match fit {
-        Fit::Wide => (640, 300),
+        Fit::Wide | Fit::Paper => (640, 300),
         Fit::Phone => (PHONE_WIDTH, 300),
     };
     let mut svg = String::new();

@@ -9,6 +9,7 @@
 pub mod analyse;
 pub mod charts;
 pub mod pages;
+pub mod pdf;
 pub mod search;
 pub mod theme;
 
@@ -63,6 +64,8 @@ pub struct BuildOptions {
     /// Overrides book.toml's base_url (and is itself overridden by JIXIAO_BASE_URL).
     pub base_url: Option<String>,
     pub progress: bool,
+    /// Also print each book's annual report to `<book>/print.pdf` (needs Chromium).
+    pub pdf: bool,
 }
 
 /// Wall time per phase.
@@ -159,6 +162,29 @@ impl DirSink {
 
     pub fn bytes(&self) -> u64 {
         self.bytes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Where `rel` is staged, for a tool that reads the staged site (the PDF printer).
+    pub fn staged(&self, rel: &str) -> Result<PathBuf> {
+        safe_join(&self.tmp, rel)
+    }
+
+    /// Write `file` again: the printed report, once its contents are numbered.
+    pub fn replace(&self, file: OutFile) -> Result<()> {
+        if let Ok(mut w) = self.written.lock() {
+            w.remove(&file.path);
+        }
+        let old = safe_join(&self.tmp, &file.path)?
+            .metadata()
+            .map(|m| m.len())
+            .ok();
+        if let Some(len) = old {
+            self.files
+                .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            self.bytes
+                .fetch_sub(len, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.put(file)
     }
 
     pub fn abort(self) {
@@ -363,6 +389,8 @@ pub struct Site {
     pub books: Vec<Book>,
     /// Site Markdown pages from `content/*.md`: (slug, title, markdown).
     pub pages: Vec<(String, String, String)>,
+    /// The build prints each book's report to `<book>/print.pdf`, so pages link to it.
+    pub pdf: bool,
 }
 
 /// Load book.toml and the content tree. All content errors (books and site pages) are
@@ -441,6 +469,7 @@ pub fn load(root: &Path) -> Result<Site> {
         config,
         books,
         pages,
+        pdf: false,
     })
 }
 
@@ -484,8 +513,11 @@ pub fn base_url(config: &Config, cli: Option<&str>) -> Result<String> {
 pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
     let mut timings = Timings::default();
     let t = Instant::now();
+    // Before anything is built: a missing browser is the user's to fix, not a half build.
+    let chromium = opts.pdf.then(pdf::Chromium::find).transpose()?;
     recover_output(&opts.out)?;
     let mut site = load(&opts.root)?;
+    site.pdf = opts.pdf;
     site.config.base_url = base_url(&site.config, opts.base_url.as_deref())?;
     let (tera, statics) = theme::load(&opts.root, site.config.theme.as_deref())?;
     let t = timings.add("load", t);
@@ -502,7 +534,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
         &sink,
         opts.progress,
         &mut timings,
-    ) {
+    )
+    .and_then(|done| {
+        let t = Instant::now();
+        if let Some(chromium) = &chromium {
+            print_reports(&site, &findings, &tera, &sink, chromium)?;
+            timings.add("pdf", t);
+        }
+        Ok(done)
+    }) {
         Ok((pages, search_bytes)) => {
             let t = Instant::now();
             let files = sink.files();
@@ -522,6 +562,52 @@ pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
             Err(e)
         }
     }
+}
+
+/// Print every book's report to `<book>/print.pdf` in the staged site, and number its
+/// contents from that print: printed, numbered, printed again until the numbers hold
+/// (the second print, as the numbers take no extra room).
+fn print_reports(
+    site: &Site,
+    findings: &[BookFindings],
+    tera: &tera::Tera,
+    sink: &DirSink,
+    chromium: &pdf::Chromium,
+) -> Result<()> {
+    site.books
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(bi, b)| -> Result<()> {
+            let html = sink.staged(&format!("{}/print.html", b.slug))?;
+            let work = sink.staged(&format!("{}/.print-pass.pdf", b.slug))?;
+            let mut known: Option<pages::PdfInfo> = None;
+            for _ in 0..4 {
+                chromium.print(&html, &work)?;
+                let bytes = std::fs::read(&work)
+                    .with_context(|| format!("reading {}", work.display()))?;
+                std::fs::remove_file(&work).ok();
+                let printed = pdf::read(&bytes)
+                    .with_context(|| format!("{}: the printed report", b.slug))?;
+                let info = pages::PdfInfo {
+                    pages: printed.pages,
+                    numbers: printed.destinations,
+                };
+                if known.as_ref() == Some(&info) {
+                    sink.replace(OutFile {
+                        path: format!("{}/print.pdf", b.slug),
+                        bytes: printed.bytes,
+                    })?;
+                    return Ok(());
+                }
+                let page = pages::print_page_numbered(site, bi, &findings[bi], tera, &info)?;
+                sink.replace(page)?;
+                known = Some(info);
+            }
+            bail!(
+                "{}: the report's page numbers changed with every print; print.html's contents may be laid out differently once numbered",
+                b.slug
+            )
+        })
 }
 
 /// Run the checks of every book and keep what the site publishes (`jixiao check` shows

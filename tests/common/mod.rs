@@ -191,3 +191,17 @@ pub fn synth_site(projects: usize, seed: u64, book_size: usize) -> tempfile::Tem
     .unwrap();
     dir
 }
+
+/// Copy a folder tree (files and folders only).
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}

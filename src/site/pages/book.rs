@@ -38,15 +38,30 @@ pub(super) struct CoverageRow {
     cells: Vec<String>,
 }
 
-pub(super) fn book_page(
+/// The book's overview page and its printed annual report: both show the overview
+/// (figures, charts, summary tables), computed once. Returns the time spent on charts.
+pub(super) fn book_pages(
     site: &Site,
     bi: usize,
     f: &BookFindings,
     tera: &tera::Tera,
-) -> Result<(OutFile, Duration)> {
+) -> Result<(Vec<OutFile>, Duration)> {
     let b = &site.books[bi];
+    let (overview, chart_time) = overview(site, bi, f);
     let path = book_path(b);
     let mut ctx = base(site, &path);
+    crumbs(&mut ctx, &[(&b.title, "")]);
+    ctx.insert("pdf", &site.pdf);
+    ctx.extend(overview.clone());
+    let page = render(tera, "book.html", &ctx, &path)?;
+    let print = print_page(site, bi, f, tera, overview, None)?;
+    Ok((vec![page, print], chart_time))
+}
+
+/// What the overview shows, as template variables, and the time spent drawing charts.
+pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Context, Duration) {
+    let b = &site.books[bi];
+    let mut ctx = tera::Context::new();
     let sums = book_sums(b);
     let dept_counts: Vec<usize> = (0..b.departments.len())
         .map(|di| f.departments[di].len() + f.projects[di].iter().map(|x| x.len()).sum::<usize>())
@@ -74,7 +89,7 @@ pub(super) fn book_page(
             href: format!("{}/index.html", rows[i].slug),
         })
         .collect();
-    let spending = charts::both(|fit| {
+    let spending_draw = |fit: charts::Fit| {
         let max = fit.max_rows();
         let mut shown: Vec<charts::Bar> = Vec::new();
         let mut desc = format!(
@@ -106,7 +121,9 @@ pub(super) fn book_page(
             &shown,
             charts::BLUE,
         )
-    });
+    };
+    let spending = charts::both(&spending_draw);
+    let spending_paper = spending_draw(charts::Fit::Paper);
     let c = |v: Decimal| analyse::decimal_f64(v);
     let other_total = sums.other;
     let fiscal_rest = (sums.total - sums.fiscal - sums.other).max(Decimal::ZERO);
@@ -162,7 +179,7 @@ pub(super) fn book_page(
             ],
         });
     }
-    let sources_chart = charts::both(|fit| {
+    let sources_chart_draw = |fit: charts::Fit| {
         charts::stacks(
             "sources",
             fit,
@@ -170,7 +187,9 @@ pub(super) fn book_page(
             "财政拨款与其他资金的构成；数据见下表。",
             &stacks,
         )
-    });
+    };
+    let sources_chart = charts::both(&sources_chart_draw);
+    let sources_chart_paper = sources_chart_draw(charts::Fit::Paper);
     let heat = charts::Heat {
         columns: Level2::ALL
             .iter()
@@ -196,7 +215,7 @@ pub(super) fn book_page(
             })
             .collect(),
     };
-    let coverage_chart = charts::both(|fit| {
+    let coverage_chart_draw = |fit: charts::Fit| {
         let max = fit.max_rows();
         let mut desc = "行是部门，列是二级指标类别，格中数字是该部门设置了这类指标的项目所占百分比；数据见下表。".to_string();
         if heat.rows.len() <= max {
@@ -228,7 +247,9 @@ pub(super) fn book_page(
             &desc,
             &part,
         )
-    });
+    };
+    let coverage_chart = charts::both(&coverage_chart_draw);
+    let coverage_chart_paper = coverage_chart_draw(charts::Fit::Paper);
     let gap_bars: Vec<charts::Bar> = gaps
         .iter()
         .map(|g| charts::Bar {
@@ -238,7 +259,7 @@ pub(super) fn book_page(
             href: format!("findings.html#rule-{}", anchor(&g.rule)),
         })
         .collect();
-    let gaps_chart = charts::both(|fit| {
+    let gaps_chart_draw = |fit: charts::Fit| {
         charts::bars(
             "gaps",
             fit,
@@ -247,8 +268,10 @@ pub(super) fn book_page(
             &gap_bars,
             charts::VERMILLION,
         )
-    });
-    let hist = charts::both(|fit| {
+    };
+    let gaps_chart = charts::both(&gaps_chart_draw);
+    let gaps_chart_paper = gaps_chart_draw(charts::Fit::Paper);
+    let hist_draw = |fit: charts::Fit| {
         charts::histogram(
             "sizes",
             fit,
@@ -256,8 +279,10 @@ pub(super) fn book_page(
             "各金额区间的项目数量；数据见下表。",
             &sizes.buckets,
         )
-    });
-    let conc = charts::both(|fit| {
+    };
+    let hist = charts::both(&hist_draw);
+    let hist_paper = hist_draw(charts::Fit::Paper);
+    let conc_draw = |fit: charts::Fit| {
         charts::concentration(
             "concentration",
             fit,
@@ -265,7 +290,9 @@ pub(super) fn book_page(
             "横轴是按金额从大到小排列的项目累计占比，纵轴是这些项目的资金累计占比；对角线表示平均分配。",
             &sizes.curve,
         )
-    });
+    };
+    let conc = charts::both(&conc_draw);
+    let conc_paper = conc_draw(charts::Fit::Paper);
     let chart_time = t.elapsed();
 
     let source_rows = vec![
@@ -324,7 +351,6 @@ pub(super) fn book_page(
         })
         .collect();
 
-    crumbs(&mut ctx, &[(&b.title, "")]);
     ctx.insert("book", &book_meta(site, b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
     ctx.insert("total_text", &format_amount(sums.total));
@@ -360,14 +386,20 @@ pub(super) fn book_page(
     ctx.insert("prose_titled", &prose_html.starts_with("<h"));
     ctx.insert("prose_html", &prose_html);
     ctx.insert("chart_spending", &spending);
+    ctx.insert("paper_spending", &spending_paper);
     ctx.insert("chart_sources", &sources_chart);
+    ctx.insert("paper_sources", &sources_chart_paper);
     ctx.insert("chart_coverage", &coverage_chart);
+    ctx.insert("paper_coverage", &coverage_chart_paper);
     ctx.insert("chart_gaps", &gaps_chart);
+    ctx.insert("paper_gaps", &gaps_chart_paper);
     ctx.insert("chart_sizes", &hist);
+    ctx.insert("paper_sizes", &hist_paper);
     ctx.insert("chart_concentration", &conc);
+    ctx.insert("paper_concentration", &conc_paper);
     ctx.insert(
         "book_findings",
         &f.book_level.iter().map(finding_view).collect::<Vec<_>>(),
     );
-    Ok((render(tera, "book.html", &ctx, &path)?, chart_time))
+    (ctx, chart_time)
 }

@@ -61,6 +61,18 @@ pub const FINDINGS_INLINE: usize = 50;
 
 pub const FINDINGS_PAGE: usize = 200;
 
+/// Each rule that fired, in the rules' order, with its findings in the book's order.
+pub(super) fn by_rule(f: &BookFindings) -> Vec<(&'static rules::Rule, Vec<&Finding>)> {
+    let mut by_id: std::collections::HashMap<&str, Vec<&Finding>> = Default::default();
+    for x in f.all() {
+        by_id.entry(x.rule.as_str()).or_default().push(x);
+    }
+    rules::RULES
+        .iter()
+        .filter_map(|r| by_id.remove(r.id).map(|items| (r, items)))
+        .collect()
+}
+
 pub(super) fn findings_pages(
     site: &Site,
     bi: usize,
@@ -71,15 +83,9 @@ pub(super) fn findings_pages(
     let path = format!("{}/findings.html", b.slug);
     let mut groups: Vec<RuleGroup> = Vec::new();
     let mut out = Vec::new();
-    let mut by_rule: std::collections::HashMap<&str, Vec<&Finding>> = Default::default();
-    for x in f.all() {
-        by_rule.entry(x.rule.as_str()).or_default().push(x);
-    }
-    // Each rule that fired, in the rules' order, with its findings.
-    let ordered: Vec<(&rules::Rule, &[&Finding])> = rules::RULES
-        .iter()
-        .filter_map(|r| by_rule.get(r.id).map(|items| (r, items.as_slice())))
-        .collect();
+    let grouped = by_rule(f);
+    let ordered: Vec<(&rules::Rule, &[&Finding])> =
+        grouped.iter().map(|(r, v)| (*r, v.as_slice())).collect();
     for &(r, items) in &ordered {
         let group = |shown: &[&Finding], more: Option<String>| RuleGroup {
             id: r.id.to_string(),

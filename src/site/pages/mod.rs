@@ -29,7 +29,7 @@ use findings::*;
 pub use findings::{FINDINGS_INLINE, FINDINGS_PAGE, anchor};
 use home::*;
 use print::*;
-pub use print::{PRINT_PART, PRINT_SPLIT};
+pub use print::{PdfInfo, print_page_numbered};
 use project::*;
 pub use project::{TreeRow, tree};
 use rayon::prelude::*;
@@ -150,12 +150,12 @@ pub fn project_path(b: &Book, d: &Department, p: &Project) -> String {
 #[derive(Debug, Clone, Copy)]
 pub enum Job {
     Home,
+    /// The overview and the printed report, which share its figures and charts.
     Book(usize),
     Department(usize, usize),
     Project(usize, usize, usize),
     Findings(usize),
     Projects(usize),
-    Print(usize),
     ImportReport(usize),
     Search,
     Guide,
@@ -184,7 +184,6 @@ pub fn book_jobs(site: &Site, bi: usize) -> Vec<Job> {
         Job::Book(bi),
         Job::Findings(bi),
         Job::Projects(bi),
-        Job::Print(bi),
         Job::ImportReport(bi),
     ];
     for (di, d) in b.departments.iter().enumerate() {
@@ -222,11 +221,11 @@ pub fn render_jobs(
         let files: Vec<OutFile> = match job {
             Job::Home => vec![home(site, findings, tera)?],
             Job::Book(bi) => {
-                let (file, spent) = book_page(site, *bi, &findings[*bi], tera)?;
+                let (files, spent) = book_pages(site, *bi, &findings[*bi], tera)?;
                 if let Ok(mut t) = chart_time.lock() {
                     *t += spent;
                 }
-                vec![file]
+                files
             }
             Job::Department(bi, di) => department_pages(site, *bi, *di, &findings[*bi], tera)?,
             Job::Project(bi, di, pi) => {
@@ -234,7 +233,6 @@ pub fn render_jobs(
             }
             Job::Findings(bi) => findings_pages(site, *bi, &findings[*bi], tera)?,
             Job::Projects(bi) => project_list::projects_pages(site, *bi, &findings[*bi], tera)?,
-            Job::Print(bi) => print_pages(site, *bi, tera)?,
             Job::ImportReport(bi) => vec![import_report_page(site, *bi, tera)?],
             Job::Search => {
                 let mut ctx = base(site, "search.html");

@@ -1,105 +1,136 @@
-//! The printable annual report: cover and contents, chapters per department.
+//! The printed annual report of a book: one document with a cover, contents, the
+//! overview (figures, charts, summary tables), each department's summary and forms
+//! (with their findings under them), and a findings chapter.
 
 use super::*;
+use std::collections::BTreeMap;
 
-#[derive(Serialize)]
-pub(super) struct PrintDept {
-    meta: DeptMeta,
-    total_text: String,
-    count: usize,
-    /// The chapter: an anchor in this file, or its own file in a split report.
-    href: String,
-    /// The chapter's tables are in this file.
-    inline: bool,
-    /// `（2/5）` when a long chapter is printed in parts.
-    part: String,
-    projects: Vec<ProjectView>,
+/// What the PDF of the report turned out to be: its page count and the page on which
+/// each contents entry (`overview`, `notes`, `d-<department>`, `findings`) starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PdfInfo {
+    pub pages: u32,
+    pub numbers: BTreeMap<String, u32>,
 }
 
-/// A book with more projects than this prints as a cover with contents and one file per
-/// department chapter (a long chapter in parts of [`PRINT_PART`] projects), so no print
-/// file grows with the book.
-pub const PRINT_SPLIT: usize = 300;
+#[derive(Serialize)]
+struct Chapter {
+    meta: DeptMeta,
+    total_text: String,
+    share_text: String,
+    count: usize,
+    findings: usize,
+    /// The page it starts on in the PDF, once printed.
+    page: Option<u32>,
+    rows: Vec<analyse::ProjectRow>,
+    projects: Vec<PrintedProject>,
+}
 
-pub const PRINT_PART: usize = 150;
+#[derive(Serialize)]
+struct PrintedProject {
+    #[serde(flatten)]
+    view: ProjectView,
+    findings: Vec<FindingView>,
+}
 
-pub(super) fn print_pages(site: &Site, bi: usize, tera: &tera::Tera) -> Result<Vec<OutFile>> {
+#[derive(Serialize)]
+struct RuleSummary {
+    title: String,
+    severity: &'static str,
+    severity_label: &'static str,
+    count: usize,
+    projects: usize,
+    departments: usize,
+}
+
+/// The report, with the PDF's page numbers in its contents when `pdf` is known.
+pub(super) fn print_page(
+    site: &Site,
+    bi: usize,
+    f: &BookFindings,
+    tera: &tera::Tera,
+    overview: tera::Context,
+    pdf: Option<&PdfInfo>,
+) -> Result<OutFile> {
     let b = &site.books[bi];
-    let split = b.project_count() > PRINT_SPLIT;
-    let parts = |d: &Department| d.projects.len().div_ceil(PRINT_PART).max(1);
-    // One chapter (or part of one): `part` of `parts`, or the whole department.
-    let chapter = |d: &Department, part: Option<usize>| {
-        let mut s = Sums::default();
-        for p in &d.projects {
-            s.add(p);
-        }
-        let range = match part {
-            Some(n) => page_range(d.projects.len(), PRINT_PART, n),
-            None if split => 0..0,
-            None => 0..d.projects.len(),
-        };
-        PrintDept {
-            meta: dept_meta(b, d),
-            total_text: format_amount(s.total),
-            count: d.projects.len(),
-            href: if split {
-                page_file(&format!("print-{}", d.slug), 0)
-            } else {
-                format!("#d-{}", d.slug)
-            },
-            inline: part.is_some() || !split,
-            part: match (part, parts(d)) {
-                (Some(n), k) if k > 1 => format!("（{}/{k}）", n + 1),
-                _ => String::new(),
-            },
-            projects: d.projects[range]
-                .iter()
-                .map(|p| project_view(b, d, p))
-                .collect(),
-        }
-    };
     let sums = book_sums(b);
-    let page =
-        |path: &str, depts: Vec<PrintDept>, cover: bool, links: Vec<(String, String, bool)>| {
-            let mut ctx = base(site, path);
-            ctx.insert("book", &book_meta(site, b));
-            ctx.insert("draft", &(b.stage == Stage::Draft));
-            ctx.insert("total_text", &format_amount(sums.total));
-            ctx.insert("projects", &b.project_count());
-            ctx.insert("departments", &depts);
-            ctx.insert("cover", &cover);
-            ctx.insert("pager", &links);
-            ctx.insert(
-                "prose_html",
-                &if cover {
-                    crate::markdown::render(&b.prose)
-                } else {
-                    String::new()
-                },
-            );
-            render(tera, "print.html", &ctx, path)
-        };
-    let path = format!("{}/print.html", b.slug);
-    let mut out = vec![page(
-        &path,
-        b.departments.iter().map(|d| chapter(d, None)).collect(),
-        true,
-        Vec::new(),
-    )?];
-    if split {
-        for d in &b.departments {
-            let stem = format!("print-{}", d.slug);
-            let k = parts(d);
-            for n in 0..k {
-                let p = format!("{}/{}", b.slug, page_file(&stem, n));
-                out.push(page(
-                    &p,
-                    vec![chapter(d, Some(n))],
-                    false,
-                    pager(&stem, k, n),
-                )?);
+    let page_of = |id: &str| pdf.and_then(|p| p.numbers.get(id).copied());
+    let chapters: Vec<Chapter> = b
+        .departments
+        .iter()
+        .enumerate()
+        .map(|(di, d)| {
+            let mut s = Sums::default();
+            for p in &d.projects {
+                s.add(p);
             }
-        }
-    }
-    Ok(out)
+            let found = &f.projects[di];
+            Chapter {
+                meta: dept_meta(b, d),
+                total_text: format_amount(s.total),
+                share_text: percent(s.total, sums.total),
+                count: d.projects.len(),
+                findings: f.departments[di].len() + found.iter().map(Vec::len).sum::<usize>(),
+                page: page_of(&format!("d-{}", d.slug)),
+                rows: d
+                    .projects
+                    .iter()
+                    .zip(found)
+                    .map(|(p, x)| analyse::project_row(d, p, x))
+                    .collect(),
+                projects: d
+                    .projects
+                    .iter()
+                    .zip(found)
+                    .map(|(p, x)| PrintedProject {
+                        view: project_view(b, d, p),
+                        findings: x.iter().map(finding_view).collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let rule_summary: Vec<RuleSummary> = by_rule(f)
+        .into_iter()
+        .map(|(r, items)| {
+            let projects: std::collections::HashSet<(&str, &str)> = items
+                .iter()
+                .filter(|x| !x.project_slug.is_empty())
+                .map(|x| (x.department_slug.as_str(), x.project_slug.as_str()))
+                .collect();
+            let departments: std::collections::HashSet<&str> =
+                items.iter().map(|x| x.department_slug.as_str()).collect();
+            RuleSummary {
+                title: r.title.to_string(),
+                severity: items[0].severity.id(),
+                severity_label: items[0].severity.label(),
+                count: items.len(),
+                projects: projects.len(),
+                departments: departments.len(),
+            }
+        })
+        .collect();
+
+    let path = format!("{}/print.html", b.slug);
+    let mut ctx = base(site, &path);
+    ctx.extend(overview);
+    ctx.insert("chapters", &chapters);
+    ctx.insert("rule_summary", &rule_summary);
+    ctx.insert("overview_page", &page_of("overview"));
+    ctx.insert("notes_page", &page_of("notes"));
+    ctx.insert("findings_page", &page_of("findings"));
+    ctx.insert("pdf", &pdf);
+    render(tera, "print.html", &ctx, &path)
+}
+
+/// The report again, its contents numbered from the printed PDF.
+pub fn print_page_numbered(
+    site: &Site,
+    bi: usize,
+    f: &BookFindings,
+    tera: &tera::Tera,
+    pdf: &PdfInfo,
+) -> Result<OutFile> {
+    let (overview, _) = overview(site, bi, f);
+    print_page(site, bi, f, tera, overview, Some(pdf))
 }

@@ -88,6 +88,94 @@ pub const DEPARTMENT_COLUMNS: &[&str] = &[
     "notes",
 ];
 
+/// The Chinese column heading a CSV download carries for a machine name (the names stay
+/// in `datapackage.json`, as `jixiao:key`). One heading per name across the tables, and
+/// no two names share a heading, so a heading read back names its column.
+pub fn label(key: &str) -> &str {
+    match key {
+        "book" => "册",
+        "department" => "部门",
+        "department_code" => "部门编码",
+        "department_as_written" => "表中部门名称",
+        "project" => "项目名称",
+        "implementing_unit" => "实施单位",
+        "total" => "年度资金总额",
+        "fiscal" => "财政拨款",
+        "fiscal_upper" => "其中上级补助",
+        "fiscal_own" => "其中本级安排",
+        "carry_over" => "结转资金",
+        "other" => "其他资金",
+        "total_raw" => "年度资金总额（原文）",
+        "fiscal_raw" => "财政拨款（原文）",
+        "fiscal_upper_raw" => "上级补助（原文）",
+        "fiscal_own_raw" => "本级安排（原文）",
+        "carry_over_raw" => "结转资金（原文）",
+        "other_raw" => "其他资金（原文）",
+        "carry_over_beside_fiscal" => "结转资金与财政拨款并列",
+        "fund_rows" => "资金行",
+        "fund_extra" => "资金附加行",
+        "fund_labels" => "资金栏名称",
+        "funds_line" => "资金所在行",
+        "goal" => "总体目标",
+        "has_goal_field" => "表样有总体目标栏",
+        "long_goal" => "中长期目标",
+        "project_extra" => "其他栏目",
+        "flags" => "标记",
+        "indicators" => "指标数",
+        "source_file" => "源文件",
+        "source_line" => "起始行",
+        "source_end_line" => "结束行",
+        "notes" => "备注",
+        "level1" => "一级指标",
+        "level1_category" => "一级指标类别",
+        "level2" => "二级指标",
+        "level2_category" => "二级指标类别",
+        "level3" => "三级指标",
+        "value" => "指标值",
+        "line" => "所在行",
+        "operator" => "比较符",
+        "unit" => "计量单位",
+        "weight" => "权重",
+        "standard" => "评分标准",
+        "note" => "指标说明",
+        "extra" => "指标其他栏目",
+        "aliases" => "别名",
+        "unnamed" => "未署名部门",
+        "contents_text" => "目录原文",
+        "contents_line" => "目录所在行",
+        "contents_page" => "目录页码",
+        "projects" => "项目数",
+        "overall" => "部门整体支出表",
+        "rule" => "规则编号",
+        "severity" => "级别",
+        "title" => "规则",
+        "message" => "说明",
+        "file" => "文件",
+        other => other,
+    }
+}
+
+/// The machine name of a CSV heading: a Chinese heading, or the name itself (downloads
+/// from before the headings were Chinese).
+fn key_of(heading: &str) -> &str {
+    [
+        PROJECT_COLUMNS,
+        INDICATOR_COLUMNS,
+        DEPARTMENT_COLUMNS,
+        FINDING_COLUMNS,
+    ]
+    .iter()
+    .flat_map(|c| c.iter())
+    .find(|k| label(k) == heading)
+    .copied()
+    .unwrap_or(heading)
+}
+
+/// The heading row of a download.
+pub fn headings(columns: &[&str]) -> Vec<String> {
+    columns.iter().map(|c| label(c).to_string()).collect()
+}
+
 /// Neutralise a text cell a spreadsheet would treat as a formula (`=`, `+`, `-`, `@`,
 /// their full-width forms, tab and carriage return at the start).
 pub fn neutralise(s: &str) -> String {
@@ -161,7 +249,7 @@ pub fn projects_csv(book: &Book) -> String {
 /// `projects.csv` of some of the book's departments (one department's download).
 pub fn projects_csv_of(book: &Book, departments: &[crate::model::Department]) -> String {
     let mut w = writer();
-    let _ = w.write_record(PROJECT_COLUMNS);
+    let _ = w.write_record(headings(PROJECT_COLUMNS));
     for (d, p) in departments
         .iter()
         .flat_map(|d| d.projects.iter().map(move |p| (d, p)))
@@ -228,7 +316,7 @@ pub fn indicators_csv(book: &Book) -> String {
 /// `indicators.csv` of some of the book's departments.
 pub fn indicators_csv_of(book: &Book, departments: &[crate::model::Department]) -> String {
     let mut w = writer();
-    let _ = w.write_record(INDICATOR_COLUMNS);
+    let _ = w.write_record(headings(INDICATOR_COLUMNS));
     for (d, p) in departments
         .iter()
         .flat_map(|d| d.projects.iter().map(move |p| (d, p)))
@@ -271,7 +359,7 @@ pub fn indicators_csv_of(book: &Book, departments: &[crate::model::Department]) 
 /// `departments.csv`: one row per department, with its aliases and 整体支出 table.
 pub fn departments_csv(book: &Book) -> String {
     let mut w = writer();
-    let _ = w.write_record(DEPARTMENT_COLUMNS);
+    let _ = w.write_record(headings(DEPARTMENT_COLUMNS));
     for d in &book.departments {
         let row = vec![
             neutralise(&book.slug),
@@ -416,7 +504,7 @@ impl Table {
         let columns = header
             .iter()
             .enumerate()
-            .map(|(i, h)| (h.to_string(), i))
+            .map(|(i, h)| (key_of(h).to_string(), i))
             .collect();
         let mut rows = Vec::new();
         for rec in r.records() {
@@ -632,7 +720,7 @@ pub fn datapackage_json(book: &Book) -> String {
         "carry_over",
         "other",
     ];
-    let describe = |c: &str| -> serde_json::Value {
+    let describe_type = |c: &str| -> serde_json::Value {
         if amount_fields.contains(&c) {
             json!({"name": c, "type": "number", "decimalChar": ".", "groupChar": "",
                    "currency": "CNY", "factor": book.unit.factor(), "unit": book.unit.label(), "direction": "expenditure", "phase": phase})
@@ -647,6 +735,13 @@ pub fn datapackage_json(book: &Book) -> String {
         } else {
             json!({"name": c, "type": "string"})
         }
+    };
+    // The heading as the CSV has it; the machine name beside it.
+    let describe = |c: &str| -> serde_json::Value {
+        let mut field = describe_type(c);
+        field["name"] = json!(label(c));
+        field["jixiao:key"] = json!(c);
+        field
     };
     let resource = |name: &str, cols: &[&str], title: &str| {
         json!({
@@ -709,7 +804,7 @@ pub const FINDING_COLUMNS: &[&str] = &[
 /// `findings.csv`: one row per finding.
 pub fn findings_csv(findings: &crate::check::BookFindings) -> String {
     let mut w = writer();
-    let _ = w.write_record(FINDING_COLUMNS);
+    let _ = w.write_record(headings(FINDING_COLUMNS));
     for f in findings.all() {
         let title = crate::check::rules::rule(&f.rule)
             .map(|r| r.title)
@@ -732,6 +827,33 @@ pub fn findings_csv(findings: &crate::check::BookFindings) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_and_older_english_headings_read_as_the_same_columns() {
+        let zh = Table::parse("p.csv", "册,部门,年度资金总额\nb,民政局,5.00\n".as_bytes()).unwrap();
+        let en =
+            Table::parse("p.csv", "book,department,total\nb,民政局,5.00\n".as_bytes()).unwrap();
+        for t in [&zh, &en] {
+            assert_eq!(t.get(&t.rows[0].1, "total"), "5.00");
+            assert_eq!(t.get(&t.rows[0].1, "department"), "民政局");
+        }
+        // No two machine names share a heading, or a heading would read back as the wrong column.
+        let mut seen = std::collections::HashMap::new();
+        for k in [
+            PROJECT_COLUMNS,
+            INDICATOR_COLUMNS,
+            DEPARTMENT_COLUMNS,
+            FINDING_COLUMNS,
+        ]
+        .iter()
+        .flat_map(|c| c.iter())
+        {
+            assert_ne!(label(k), *k, "{k} has a Chinese heading");
+            if let Some(other) = seen.insert(label(k), *k) {
+                assert_eq!(other, *k, "{} heads both {other} and {k}", label(k));
+            }
+        }
+    }
 
     #[test]
     fn formula_cells_are_neutralised_and_restored() {

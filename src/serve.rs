@@ -313,6 +313,7 @@ impl Workspace {
             // A book's title is in the manifest (the search's book filter).
             self.search.set_books(pages::search_books(site));
             files.push(self.search.manifest_file());
+            files.extend(self.search.dept_files());
             files
         } else {
             self.search = pages::search_builder(site, true);

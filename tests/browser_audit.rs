@@ -52,6 +52,7 @@ fn pages(out: &Path) -> Vec<String> {
         format!("{book}/import-report.html"),
         "search.html?q=民政".to_string(),
         "search.html?q=民政&book=zhangye-jingkai-2024".to_string(),
+        format!("search.html?q=低保&book={book}&dept={FILTERED_DEPT}"),
         format!("{book}/findings.html?dept={FILTERED_DEPT}"),
         "guide.html".to_string(),
         "rules.html".to_string(),
@@ -145,6 +146,41 @@ fn every_page_kind_reads_on_desktop_and_phone() {
     }
     if first["marked"][0] != "民政" {
         problems.push(format!("search 民政: the match is not marked in {first}"));
+    }
+    // A snippet under it: what the department spends on.
+    if first["snippet"]
+        .as_str()
+        .is_none_or(|s| s.chars().count() < 10)
+    {
+        problems.push(format!("search 民政: no snippet under {first}"));
+    }
+    // Limited to one department: only its projects, each quoting the match.
+    let dept = entries
+        .iter()
+        .find(|e| e["page"].as_str().is_some_and(|p| p.contains("&dept=")) && e["width"] == 1280)
+        .expect("the department-limited search was audited");
+    let subs = dept["search"]["subs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if subs.len() < 2
+        || subs
+            .iter()
+            .any(|s| !s.as_str().unwrap_or("").contains("民政局"))
+    {
+        problems.push(format!("search 低保 in 民政局: results {subs:?}"));
+    }
+    for hit in dept["search"]["top"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
+        let in_title = hit["title"].as_str().unwrap_or("").contains("低保");
+        if !in_title && hit["snippetMarked"][0] != "低保" {
+            problems.push(format!(
+                "search 低保 in 民政局: the snippet does not show the match: {hit}"
+            ));
+        }
     }
     // Limited to a book without a 民政 department, the same search finds nothing.
     let limited = entries

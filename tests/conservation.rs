@@ -165,7 +165,7 @@ fn sum_csv(bytes: &[u8]) -> (Decimal, usize) {
         .headers()
         .unwrap()
         .iter()
-        .position(|h| h == "total")
+        .position(|h| h == "年度资金总额")
         .unwrap();
     let mut sum = Decimal::ZERO;
     let mut n = 0;

@@ -221,9 +221,17 @@ fn downloads_reimport_to_the_same_content() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["name"] == "total")
+        .find(|f| f["jixiao:key"] == "total")
         .unwrap()
         .clone();
+    // The field is named as the CSV heads its column (in Chinese), the machine name beside.
+    assert_eq!(total["name"], "年度资金总额");
+    let csv = String::from_utf8(site_files["demo/data/projects.csv"].clone()).unwrap();
+    assert!(
+        csv.starts_with("\u{feff}册,部门,部门编码,"),
+        "{}",
+        &csv[..80]
+    );
     assert_eq!(total["currency"], "CNY");
     assert_eq!(total["factor"], 10000);
     // Each department's own download holds exactly its projects, and re-imports to them.
@@ -648,7 +656,7 @@ fn a_book_in_yuan_says_yuan_on_every_page_finding_and_download() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["name"] == "total")
+        .find(|f| f["jixiao:key"] == "total")
         .unwrap();
     assert_eq!(
         (&total["factor"], &total["unit"]),

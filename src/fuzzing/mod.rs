@@ -49,7 +49,9 @@ pub fn import_bytes(data: &[u8]) {
 
 /// Arbitrary rows under the header of `projects.csv`.
 pub fn import_csv_rows(data: &[u8]) {
-    let mut bytes = opendata::PROJECT_COLUMNS.join(",").into_bytes();
+    let mut bytes = opendata::headings(opendata::PROJECT_COLUMNS)
+        .join(",")
+        .into_bytes();
     bytes.push(b'\n');
     bytes.extend_from_slice(data);
     let input = SourceInput {

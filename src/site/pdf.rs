@@ -165,32 +165,31 @@ pub fn read(pdf: &[u8]) -> Result<Printed> {
     let mut destinations = BTreeMap::new();
     let catalog = doc.catalog().map_err(|e| anyhow!("reading the PDF: {e}"))?;
     // PDF 1.1 keeps them in the catalog's /Dests; later writers in a /Names tree.
-    if let Ok(dests) = catalog.get(b"Dests") {
-        if let Ok((_, lopdf::Object::Dictionary(d))) = doc.dereference(dests) {
-            for (name, dest) in d.iter() {
-                if let Some(n) = dest_page(&doc, dest, &pages) {
-                    destinations.insert(String::from_utf8_lossy(name).into_owned(), n);
-                }
+    if let Ok(dests) = catalog.get(b"Dests")
+        && let Ok((_, lopdf::Object::Dictionary(d))) = doc.dereference(dests)
+    {
+        for (name, dest) in d.iter() {
+            if let Some(n) = dest_page(&doc, dest, &pages) {
+                destinations.insert(String::from_utf8_lossy(name).into_owned(), n);
             }
         }
     }
-    if let Ok(names) = catalog.get(b"Names") {
-        if let Ok((_, lopdf::Object::Dictionary(n))) = doc.dereference(names) {
-            if let Ok(tree) = n.get(b"Dests") {
-                name_tree(&doc, tree, &pages, &mut destinations, 0);
-            }
-        }
+    if let Ok(names) = catalog.get(b"Names")
+        && let Ok((_, lopdf::Object::Dictionary(n))) = doc.dereference(names)
+        && let Ok(tree) = n.get(b"Dests")
+    {
+        name_tree(&doc, tree, &pages, &mut destinations, 0);
     }
     let info = doc
         .trailer
         .get(b"Info")
         .ok()
         .and_then(|i| i.as_reference().ok());
-    if let Some(id) = info {
-        if let Ok(d) = doc.get_dictionary_mut(id) {
-            d.remove(b"CreationDate");
-            d.remove(b"ModDate");
-        }
+    if let Some(id) = info
+        && let Ok(d) = doc.get_dictionary_mut(id)
+    {
+        d.remove(b"CreationDate");
+        d.remove(b"ModDate");
     }
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes)
@@ -233,10 +232,10 @@ fn name_tree(
     };
     if let Ok(names) = d.get(b"Names").and_then(|n| n.as_array()) {
         for pair in names.chunks(2) {
-            if let [lopdf::Object::String(name, _), dest] = pair {
-                if let Some(n) = dest_page(doc, dest, pages) {
-                    out.insert(String::from_utf8_lossy(name).into_owned(), n);
-                }
+            if let [lopdf::Object::String(name, _), dest] = pair
+                && let Some(n) = dest_page(doc, dest, pages)
+            {
+                out.insert(String::from_utf8_lossy(name).into_owned(), n);
             }
         }
     }

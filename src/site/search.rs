@@ -73,13 +73,41 @@ pub fn fnv1a(s: &str) -> u32 {
     h
 }
 
-/// A searchable thing: title, link (relative to the site root), kind, context line.
-#[derive(Debug, Clone, Serialize)]
+/// A searchable thing: title, link (relative to the site root), kind, context line, and
+/// a short text a result quotes around the match (at most [`SNIPPET_CHARS`]).
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Doc {
     pub title: String,
     pub url: String,
     pub kind: String,
     pub sub: String,
+    pub text: String,
+}
+
+/// A result's snippet is cut from this much text: enough for a line or two around the
+/// match, little enough that the blocks a query loads stay a few kilobytes each.
+pub const SNIPPET_CHARS: usize = 160;
+
+/// `parts` joined by `sep`, cut at [`SNIPPET_CHARS`] characters (with … when cut).
+pub fn snippet_text<'a>(parts: impl IntoIterator<Item = &'a str>, sep: &str) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for p in parts.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
+        let piece = if out.is_empty() {
+            p.to_string()
+        } else {
+            format!("{sep}{p}")
+        };
+        for c in piece.chars() {
+            if n == SNIPPET_CHARS {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            n += 1;
+        }
+    }
+    out
 }
 
 /// A document with its tokens and their weights (summed), ready to merge.
@@ -220,6 +248,55 @@ impl IndexBuilder {
         )
     }
 
+    /// `search/depts-<book>.js` for each book: `[department slug, name, first id, end id]`
+    /// of its departments (a department's document and its projects' follow each other),
+    /// loaded only when a search is limited to that book, so the manifest stays small.
+    pub fn dept_files(&self) -> Vec<(String, String)> {
+        let parts = |d: &Doc| {
+            let mut it = d.url.splitn(3, '/');
+            match (it.next(), it.next(), it.next()) {
+                (Some(b), Some(d), Some(_)) => Some((b.to_string(), d.to_string())),
+                _ => None,
+            }
+        };
+        let mut per_book: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+        let mut i = 0;
+        while i < self.docs.len() {
+            let key = parts(&self.docs[i]);
+            let mut j = i + 1;
+            while j < self.docs.len() && parts(&self.docs[j]) == key {
+                j += 1;
+            }
+            if let Some((book, dept)) = key
+                && self.books.iter().any(|b| b.0 == book)
+            {
+                let name = self.docs[i..j]
+                    .iter()
+                    .find(|d| d.kind == "部门")
+                    .map(|d| crate::text::for_pages(&d.title).into_owned())
+                    .unwrap_or_else(|| dept.clone());
+                per_book
+                    .entry(book)
+                    .or_default()
+                    .push(serde_json::json!([dept, name, i, j]));
+            }
+            i = j;
+        }
+        per_book
+            .into_iter()
+            .map(|(book, depts)| {
+                (
+                    format!("search/depts-{book}.js"),
+                    format!(
+                        "jixiaoSearch.depts({},{});\n",
+                        crate::site::json_for_script(&book),
+                        crate::site::json_for_script(&depts)
+                    ),
+                )
+            })
+            .collect()
+    }
+
     pub fn doc_count(&self) -> usize {
         self.docs.len()
     }
@@ -242,7 +319,7 @@ impl IndexBuilder {
 
     fn block_file(&self, i: usize) -> (String, String) {
         use crate::text::for_pages;
-        let rows: Vec<[std::borrow::Cow<'_, str>; 4]> = self
+        let rows: Vec<[std::borrow::Cow<'_, str>; 5]> = self
             .docs
             .iter()
             .skip(i * DOC_BLOCK)
@@ -253,6 +330,7 @@ impl IndexBuilder {
                     for_pages(&d.url),
                     for_pages(&d.kind),
                     for_pages(&d.sub),
+                    for_pages(&d.text),
                 ]
             })
             .collect();
@@ -275,11 +353,7 @@ impl IndexBuilder {
         let mut touched_blocks = std::collections::BTreeSet::new();
         for (k, t) in new.into_iter().enumerate() {
             let id = start + k;
-            if self.docs[id].title != t.doc.title
-                || self.docs[id].url != t.doc.url
-                || self.docs[id].sub != t.doc.sub
-                || self.docs[id].kind != t.doc.kind
-            {
+            if self.docs[id] != t.doc {
                 touched_blocks.insert(id / DOC_BLOCK);
                 self.docs[id] = t.doc;
             }
@@ -333,6 +407,7 @@ impl IndexBuilder {
             by_shard[(fnv1a(token) % shards) as usize].insert(token, posts);
         }
         let mut files = vec![self.manifest_file()];
+        files.extend(self.dept_files());
         files.par_extend(
             by_shard
                 .par_iter()
@@ -370,6 +445,7 @@ mod tests {
                 url: "a.html".into(),
                 kind: "项目".into(),
                 sub: String::new(),
+                text: String::new(),
             },
             &[("体检费", 1)],
         );
@@ -394,6 +470,7 @@ mod tests {
                     url: url.into(),
                     kind: "项目".into(),
                     sub: String::new(),
+                    text: String::new(),
                 },
                 &[("体检费", 1)],
             );
@@ -407,5 +484,31 @@ mod tests {
             manifest.contains(r#""books":[["a","甲册",0,2],["b","乙册",2,3],["b","乙册",4,5]]"#),
             "{manifest}"
         );
+        // Each book's departments, with their ranges, in a file of their own.
+        let depts = b.dept_files();
+        assert_eq!(
+            depts,
+            vec![
+                (
+                    "search/depts-a.js".to_string(),
+                    "jixiaoSearch.depts(\"a\",[[\"1\",\"1\",0,2]]);\n".to_string()
+                ),
+                (
+                    "search/depts-b.js".to_string(),
+                    "jixiaoSearch.depts(\"b\",[[\"2\",\"2\",2,3],[\"2\",\"2\",4,5]]);\n"
+                        .to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn snippet_text_is_cut_at_its_limit_and_says_so() {
+        let short = snippet_text(["低保对象", " ", "≥500人"], "；");
+        assert_eq!(short, "低保对象；≥500人");
+        let long: Vec<String> = (0..100).map(|i| format!("指标{i}")).collect();
+        let cut = snippet_text(long.iter().map(String::as_str), " ");
+        assert_eq!(cut.chars().count(), SNIPPET_CHARS + 1);
+        assert!(cut.ends_with('…') && cut.starts_with("指标0 指标1"));
     }
 }

@@ -6,13 +6,21 @@ use crate::model::{Book, ContentsEntry, Department, SourceRef, Stage, UNNAMED_DE
 use crate::opendata::{self, CsvKind, Table};
 use std::collections::HashMap;
 
-/// A jixiao download: a CSV whose header starts `book,department,`, or a JSON book or
-/// data package written by jixiao.
+/// A jixiao download: a CSV whose header starts `册,部门,` (`book,department,` before the
+/// headings were Chinese), as UTF-8 or saved back by a spreadsheet as GB18030, or a JSON
+/// book or data package written by jixiao.
 pub fn looks_like_export(bytes: &[u8]) -> bool {
     let b = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let first = b.split(|&c| c == b'\n').next().unwrap_or(&[]);
-    let header = String::from_utf8_lossy(first);
-    header.starts_with("book,department,") || is_jixiao_json(b)
+    let starts = |h: &str| {
+        let heading = format!(
+            "{},{},",
+            opendata::label("book"),
+            opendata::label("department")
+        );
+        let (gb, _, _) = encoding_rs::GB18030.encode(&heading);
+        b.starts_with(h.as_bytes()) || b.starts_with(heading.as_bytes()) || b.starts_with(&gb)
+    };
+    starts("book,department,") || is_jixiao_json(b)
 }
 
 fn is_jixiao_json(b: &[u8]) -> bool {

@@ -93,7 +93,12 @@ async function settle(page, entry) {
         top: items.slice(0, 5).map((li) => ({
           title: (li.querySelector("a")?.textContent || "").trim(),
           marked: Array.from(li.querySelectorAll("mark")).map((m) => m.textContent),
+          sub: (li.querySelector(".sub")?.textContent || "").trim(),
+          snippet: (li.querySelector(".snippet")?.textContent || "").trim(),
+          snippetMarked: Array.from(li.querySelectorAll(".snippet mark")).map((m) => m.textContent),
         })),
+        // Every result's context line (book · department · …), to check a filter.
+        subs: items.map((li) => (li.querySelector(".sub")?.textContent || "").trim()),
       };
     });
   }

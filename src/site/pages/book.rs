@@ -122,7 +122,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             charts::BLUE,
         )
     };
-    let spending = charts::both(&spending_draw);
+    let spending = charts::both(spending_draw);
     let spending_paper = spending_draw(charts::Fit::Paper);
     let c = |v: Decimal| analyse::decimal_f64(v);
     let other_total = sums.other;
@@ -188,7 +188,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             &stacks,
         )
     };
-    let sources_chart = charts::both(&sources_chart_draw);
+    let sources_chart = charts::both(sources_chart_draw);
     let sources_chart_paper = sources_chart_draw(charts::Fit::Paper);
     let heat = charts::Heat {
         columns: Level2::ALL
@@ -248,7 +248,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             &part,
         )
     };
-    let coverage_chart = charts::both(&coverage_chart_draw);
+    let coverage_chart = charts::both(coverage_chart_draw);
     let coverage_chart_paper = coverage_chart_draw(charts::Fit::Paper);
     let gap_bars: Vec<charts::Bar> = gaps
         .iter()
@@ -269,7 +269,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             charts::VERMILLION,
         )
     };
-    let gaps_chart = charts::both(&gaps_chart_draw);
+    let gaps_chart = charts::both(gaps_chart_draw);
     let gaps_chart_paper = gaps_chart_draw(charts::Fit::Paper);
     let hist_draw = |fit: charts::Fit| {
         charts::histogram(
@@ -280,7 +280,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             &sizes.buckets,
         )
     };
-    let hist = charts::both(&hist_draw);
+    let hist = charts::both(hist_draw);
     let hist_paper = hist_draw(charts::Fit::Paper);
     let conc_draw = |fit: charts::Fit| {
         charts::concentration(
@@ -291,7 +291,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             &sizes.curve,
         )
     };
-    let conc = charts::both(&conc_draw);
+    let conc = charts::both(conc_draw);
     let conc_paper = conc_draw(charts::Fit::Paper);
     let chart_time = t.elapsed();
 

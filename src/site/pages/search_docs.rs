@@ -46,7 +46,7 @@ pub fn search_books(site: &Site) -> Vec<(String, String)> {
 /// The search documents of one book: each department, then its projects (tokenized in
 /// parallel per department).
 pub fn book_search_docs(b: &Book) -> Vec<crate::site::search::Tokenized> {
-    use crate::site::search::tokenize;
+    use crate::site::search::{snippet_text, tokenize};
     let per_dept: Vec<Vec<crate::site::search::Tokenized>> = b
         .departments
         .par_iter()
@@ -60,6 +60,8 @@ pub fn book_search_docs(b: &Book) -> Vec<crate::site::search::Tokenized> {
                     url: dept_path(b, d),
                     kind: "部门".into(),
                     sub: format!("{} · {} 个项目", b.title, d.projects.len()),
+                    // What the department spends on: its projects' names.
+                    text: snippet_text(d.projects.iter().map(|p| p.name.as_str()), "、"),
                 },
                 &fields,
             ));
@@ -81,6 +83,23 @@ pub fn book_search_docs(b: &Book) -> Vec<crate::site::search::Tokenized> {
                             amount_text(&p.funds.total),
                             b.unit.label()
                         ),
+                        // The goal, then each indicator with its value: where most
+                        // matches that are not in the name are.
+                        text: {
+                            let pairs: Vec<String> = p
+                                .indicators
+                                .iter()
+                                .filter(|i| i.is_set())
+                                .map(|i| format!("{}：{}", i.name, i.value))
+                                .collect();
+                            snippet_text(
+                                p.goal
+                                    .as_deref()
+                                    .into_iter()
+                                    .chain(pairs.iter().map(String::as_str)),
+                                "；",
+                            )
+                        },
                     },
                     &fields,
                 ));

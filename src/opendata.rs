@@ -155,20 +155,23 @@ pub fn label(key: &str) -> &str {
     }
 }
 
+/// The columns of every CSV download.
+const ALL_COLUMNS: [&[&str]; 4] = [
+    PROJECT_COLUMNS,
+    INDICATOR_COLUMNS,
+    DEPARTMENT_COLUMNS,
+    FINDING_COLUMNS,
+];
+
 /// The machine name of a CSV heading: a Chinese heading, or the name itself (downloads
 /// from before the headings were Chinese).
 fn key_of(heading: &str) -> &str {
-    [
-        PROJECT_COLUMNS,
-        INDICATOR_COLUMNS,
-        DEPARTMENT_COLUMNS,
-        FINDING_COLUMNS,
-    ]
-    .iter()
-    .flat_map(|c| c.iter())
-    .find(|k| label(k) == heading)
-    .copied()
-    .unwrap_or(heading)
+    ALL_COLUMNS
+        .iter()
+        .flat_map(|c| c.iter())
+        .find(|k| label(k) == heading)
+        .copied()
+        .unwrap_or(heading)
 }
 
 /// The heading row of a download.
@@ -839,15 +842,7 @@ mod tests {
         }
         // No two machine names share a heading, or a heading would read back as the wrong column.
         let mut seen = std::collections::HashMap::new();
-        for k in [
-            PROJECT_COLUMNS,
-            INDICATOR_COLUMNS,
-            DEPARTMENT_COLUMNS,
-            FINDING_COLUMNS,
-        ]
-        .iter()
-        .flat_map(|c| c.iter())
-        {
+        for k in ALL_COLUMNS.iter().flat_map(|c| c.iter()) {
             assert_ne!(label(k), *k, "{k} has a Chinese heading");
             if let Some(other) = seen.insert(label(k), *k) {
                 assert_eq!(other, *k, "{} heads both {other} and {k}", label(k));

@@ -90,11 +90,12 @@ impl Fit {
     }
 }
 
-/// Both drawings of a chart; the stylesheet shows one of them by screen width.
-pub fn both(draw: impl Fn(Fit) -> String) -> String {
-    let mut s = draw(Fit::Wide);
-    s.push_str(&draw(Fit::Phone));
-    s
+/// A chart's drawings: for screens (wide and phone, the stylesheet shows one of them by
+/// screen width) and for the printed report.
+pub fn drawn(draw: impl Fn(Fit) -> String) -> (String, String) {
+    let mut screen = draw(Fit::Wide);
+    screen.push_str(&draw(Fit::Phone));
+    (screen, draw(Fit::Paper))
 }
 
 /// Wrap plotters' SVG: accessible title/description, responsive sizing, link areas.

@@ -580,7 +580,7 @@ fn print_reports(
         .try_for_each(|(bi, b)| -> Result<()> {
             let html = sink.staged(&format!("{}/print.html", b.slug))?;
             let work = sink.staged(&format!("{}/.print-pass.pdf", b.slug))?;
-            let mut known: Option<pages::PdfInfo> = None;
+            let mut known: Option<pdf::PdfInfo> = None;
             for _ in 0..4 {
                 chromium.print(&html, &work)?;
                 let bytes = std::fs::read(&work)
@@ -588,20 +588,16 @@ fn print_reports(
                 std::fs::remove_file(&work).ok();
                 let printed = pdf::read(&bytes)
                     .with_context(|| format!("{}: the printed report", b.slug))?;
-                let info = pages::PdfInfo {
-                    pages: printed.pages,
-                    numbers: printed.destinations,
-                };
-                if known.as_ref() == Some(&info) {
-                    sink.replace(OutFile {
+                if known.as_ref() == Some(&printed.info) {
+                    return sink.put(OutFile {
                         path: format!("{}/print.pdf", b.slug),
-                        bytes: printed.bytes,
-                    })?;
-                    return Ok(());
+                        bytes: printed.into_bytes()?,
+                    });
                 }
-                let page = pages::print_page_numbered(site, bi, &findings[bi], tera, &info)?;
+                let page =
+                    pages::print_page_numbered(site, bi, &findings[bi], tera, &printed.info)?;
                 sink.replace(page)?;
-                known = Some(info);
+                known = Some(printed.info);
             }
             bail!(
                 "{}: the report's page numbers changed with every print; print.html's contents may be laid out differently once numbered",

@@ -149,17 +149,46 @@ fn is_executable(p: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// A printed PDF: its page count, the page (from 1) of each named destination, and its
-/// bytes without the creation and modification times, so a rebuild gives the same file.
-#[derive(Debug)]
-pub struct Printed {
+/// What a printed report turned out to be: its page count and the page (from 1) on which
+/// each named destination (a contents entry: `overview`, `d-<department>` …) starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PdfInfo {
     pub pages: u32,
-    pub destinations: BTreeMap<String, u32>,
-    pub bytes: Vec<u8>,
+    pub numbers: BTreeMap<String, u32>,
+}
+
+/// A printed PDF, read.
+pub struct Printed {
+    pub info: PdfInfo,
+    doc: lopdf::Document,
+}
+
+impl Printed {
+    /// The file to keep, without its creation and modification times, so a rebuild gives
+    /// the same bytes. (Only the last print is kept: the others are not written again.)
+    pub fn into_bytes(mut self) -> Result<Vec<u8>> {
+        let info = self
+            .doc
+            .trailer
+            .get(b"Info")
+            .ok()
+            .and_then(|i| i.as_reference().ok());
+        if let Some(id) = info
+            && let Ok(d) = self.doc.get_dictionary_mut(id)
+        {
+            d.remove(b"CreationDate");
+            d.remove(b"ModDate");
+        }
+        let mut bytes = Vec::new();
+        self.doc
+            .save_to(&mut bytes)
+            .map_err(|e| anyhow!("writing the PDF: {e}"))?;
+        Ok(bytes)
+    }
 }
 
 pub fn read(pdf: &[u8]) -> Result<Printed> {
-    let mut doc = lopdf::Document::load_mem(pdf).map_err(|e| anyhow!("reading the PDF: {e}"))?;
+    let doc = lopdf::Document::load_mem(pdf).map_err(|e| anyhow!("reading the PDF: {e}"))?;
     let pages: BTreeMap<lopdf::ObjectId, u32> =
         doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
     let mut destinations = BTreeMap::new();
@@ -180,24 +209,12 @@ pub fn read(pdf: &[u8]) -> Result<Printed> {
     {
         name_tree(&doc, tree, &pages, &mut destinations, 0);
     }
-    let info = doc
-        .trailer
-        .get(b"Info")
-        .ok()
-        .and_then(|i| i.as_reference().ok());
-    if let Some(id) = info
-        && let Ok(d) = doc.get_dictionary_mut(id)
-    {
-        d.remove(b"CreationDate");
-        d.remove(b"ModDate");
-    }
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes)
-        .map_err(|e| anyhow!("writing the PDF: {e}"))?;
     Ok(Printed {
-        pages: pages.len() as u32,
-        destinations,
-        bytes,
+        info: PdfInfo {
+            pages: pages.len() as u32,
+            numbers: destinations,
+        },
+        doc,
     })
 }
 

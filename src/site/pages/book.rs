@@ -47,19 +47,27 @@ pub(super) fn book_pages(
     tera: &tera::Tera,
 ) -> Result<(Vec<OutFile>, Duration)> {
     let b = &site.books[bi];
-    let (overview, chart_time) = overview(site, bi, f);
+    let overview = overview(site, bi, f);
     let path = book_path(b);
     let mut ctx = base(site, &path);
     crumbs(&mut ctx, &[(&b.title, "")]);
     ctx.insert("pdf", &site.pdf);
-    ctx.extend(overview.clone());
+    ctx.extend(overview.ctx.clone());
     let page = render(tera, "book.html", &ctx, &path)?;
+    let chart_time = overview.chart_time;
     let print = print_page(site, bi, f, tera, overview, None)?;
     Ok((vec![page, print], chart_time))
 }
 
-/// What the overview shows, as template variables, and the time spent drawing charts.
-pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Context, Duration) {
+/// What the overview shows: its template variables, the department rows in them (the
+/// printed report's chapters reuse them), and the time spent drawing charts.
+pub(super) struct Overview {
+    pub ctx: tera::Context,
+    pub rows: Vec<DeptRow>,
+    pub chart_time: Duration,
+}
+
+pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> Overview {
     let b = &site.books[bi];
     let mut ctx = tera::Context::new();
     let sums = book_sums(b);
@@ -89,7 +97,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             href: format!("{}/index.html", rows[i].slug),
         })
         .collect();
-    let spending_draw = |fit: charts::Fit| {
+    let (spending, spending_paper) = charts::drawn(|fit| {
         let max = fit.max_rows();
         let mut shown: Vec<charts::Bar> = Vec::new();
         let mut desc = format!(
@@ -121,9 +129,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             &shown,
             charts::BLUE,
         )
-    };
-    let spending = charts::both(spending_draw);
-    let spending_paper = spending_draw(charts::Fit::Paper);
+    });
     let c = |v: Decimal| analyse::decimal_f64(v);
     let other_total = sums.other;
     let fiscal_rest = (sums.total - sums.fiscal - sums.other).max(Decimal::ZERO);
@@ -179,7 +185,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             ],
         });
     }
-    let sources_chart_draw = |fit: charts::Fit| {
+    let (sources_chart, sources_chart_paper) = charts::drawn(|fit| {
         charts::stacks(
             "sources",
             fit,
@@ -187,9 +193,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             "财政拨款与其他资金的构成；数据见下表。",
             &stacks,
         )
-    };
-    let sources_chart = charts::both(sources_chart_draw);
-    let sources_chart_paper = sources_chart_draw(charts::Fit::Paper);
+    });
     let heat = charts::Heat {
         columns: Level2::ALL
             .iter()
@@ -215,7 +219,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             })
             .collect(),
     };
-    let coverage_chart_draw = |fit: charts::Fit| {
+    let (coverage_chart, coverage_chart_paper) = charts::drawn(|fit| {
         let max = fit.max_rows();
         let mut desc = "行是部门，列是二级指标类别，格中数字是该部门设置了这类指标的项目所占百分比；数据见下表。".to_string();
         if heat.rows.len() <= max {
@@ -247,9 +251,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             &desc,
             &part,
         )
-    };
-    let coverage_chart = charts::both(coverage_chart_draw);
-    let coverage_chart_paper = coverage_chart_draw(charts::Fit::Paper);
+    });
     let gap_bars: Vec<charts::Bar> = gaps
         .iter()
         .map(|g| charts::Bar {
@@ -259,7 +261,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             href: format!("findings.html#rule-{}", anchor(&g.rule)),
         })
         .collect();
-    let gaps_chart_draw = |fit: charts::Fit| {
+    let (gaps_chart, gaps_chart_paper) = charts::drawn(|fit| {
         charts::bars(
             "gaps",
             fit,
@@ -268,10 +270,8 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             &gap_bars,
             charts::VERMILLION,
         )
-    };
-    let gaps_chart = charts::both(gaps_chart_draw);
-    let gaps_chart_paper = gaps_chart_draw(charts::Fit::Paper);
-    let hist_draw = |fit: charts::Fit| {
+    });
+    let (hist, hist_paper) = charts::drawn(|fit| {
         charts::histogram(
             "sizes",
             fit,
@@ -279,10 +279,8 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             "各金额区间的项目数量；数据见下表。",
             &sizes.buckets,
         )
-    };
-    let hist = charts::both(hist_draw);
-    let hist_paper = hist_draw(charts::Fit::Paper);
-    let conc_draw = |fit: charts::Fit| {
+    });
+    let (conc, conc_paper) = charts::drawn(|fit| {
         charts::concentration(
             "concentration",
             fit,
@@ -290,9 +288,7 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
             "横轴是按金额从大到小排列的项目累计占比，纵轴是这些项目的资金累计占比；对角线表示平均分配。",
             &sizes.curve,
         )
-    };
-    let conc = charts::both(conc_draw);
-    let conc_paper = conc_draw(charts::Fit::Paper);
+    });
     let chart_time = t.elapsed();
 
     let source_rows = vec![
@@ -401,5 +397,9 @@ pub(super) fn overview(site: &Site, bi: usize, f: &BookFindings) -> (tera::Conte
         "book_findings",
         &f.book_level.iter().map(finding_view).collect::<Vec<_>>(),
     );
-    (ctx, chart_time)
+    Overview {
+        ctx,
+        rows,
+        chart_time,
+    }
 }

@@ -3,23 +3,13 @@
 //! (with their findings under them), and a findings chapter.
 
 use super::*;
-use std::collections::BTreeMap;
-
-/// What the PDF of the report turned out to be: its page count and the page on which
-/// each contents entry (`overview`, `notes`, `d-<department>`, `findings`) starts.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct PdfInfo {
-    pub pages: u32,
-    pub numbers: BTreeMap<String, u32>,
-}
+use crate::site::pdf::PdfInfo;
 
 #[derive(Serialize)]
-struct Chapter {
+struct Chapter<'a> {
     meta: DeptMeta,
-    total_text: String,
-    share_text: String,
-    count: usize,
-    findings: usize,
+    /// Its line of the overview's department table (total, share, findings).
+    row: &'a DeptRow,
     /// The page it starts on in the PDF, once printed.
     page: Option<u32>,
     rows: Vec<analyse::ProjectRow>,
@@ -49,28 +39,21 @@ pub(super) fn print_page(
     bi: usize,
     f: &BookFindings,
     tera: &tera::Tera,
-    overview: tera::Context,
+    overview: Overview,
     pdf: Option<&PdfInfo>,
 ) -> Result<OutFile> {
     let b = &site.books[bi];
-    let sums = book_sums(b);
     let page_of = |id: &str| pdf.and_then(|p| p.numbers.get(id).copied());
     let chapters: Vec<Chapter> = b
         .departments
         .iter()
+        .zip(&overview.rows)
         .enumerate()
-        .map(|(di, d)| {
-            let mut s = Sums::default();
-            for p in &d.projects {
-                s.add(p);
-            }
+        .map(|(di, (d, row))| {
             let found = &f.projects[di];
             Chapter {
                 meta: dept_meta(b, d),
-                total_text: format_amount(s.total),
-                share_text: percent(s.total, sums.total),
-                count: d.projects.len(),
-                findings: f.departments[di].len() + found.iter().map(Vec::len).sum::<usize>(),
+                row,
                 page: page_of(&format!("d-{}", d.slug)),
                 rows: d
                     .projects
@@ -113,7 +96,7 @@ pub(super) fn print_page(
 
     let path = format!("{}/print.html", b.slug);
     let mut ctx = base(site, &path);
-    ctx.extend(overview);
+    ctx.extend(overview.ctx);
     ctx.insert("chapters", &chapters);
     ctx.insert("rule_summary", &rule_summary);
     ctx.insert("overview_page", &page_of("overview"));
@@ -131,6 +114,5 @@ pub fn print_page_numbered(
     tera: &tera::Tera,
     pdf: &PdfInfo,
 ) -> Result<OutFile> {
-    let (overview, _) = overview(site, bi, f);
-    print_page(site, bi, f, tera, overview, Some(pdf))
+    print_page(site, bi, f, tera, overview(site, bi, f), Some(pdf))
 }

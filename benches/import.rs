@@ -1,7 +1,7 @@
 //! Import benchmark (not a timed test): `cargo bench --bench import`.
 //!
 //! For every shared document in every format (`../shared/seeds`, `../shared/seeds-office`,
-//! PDFs left out until they import), it times the import in process (read → grids →
+//! PDFs included), it times the import in process (read → grids →
 //! forms → book; best and median of 7) and the whole `jixiao import` command in a fresh
 //! process writing the content files (best of 3). Output: a Markdown table for
 //! BENCHMARKS.md.
@@ -24,7 +24,7 @@ fn main() {
             .map(|e| e.expect("entry").path())
             .filter(|p| {
                 let n = p.to_string_lossy();
-                !n.ends_with(".json") && !n.ends_with(".md") && !n.ends_with(".pdf")
+                !n.ends_with(".json") && !n.ends_with(".md")
             })
             .collect();
         in_dir.sort();

@@ -76,9 +76,9 @@ pub struct SourceFile {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PlaceRun {
     pub line: u32,
-    /// `sheet`, `table` or `paragraph`.
+    /// `sheet`, `table`, `paragraph` or `page` (lines of a PDF page outside tables).
     pub kind: String,
-    /// The sheet's name, or `表3`; empty for paragraphs.
+    /// The sheet's name, `表3`, `第12页 表2` or `第12页`; empty for paragraphs.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     pub row: u32,
@@ -101,7 +101,7 @@ pub fn place_in(runs: &[PlaceRun], line: u32) -> String {
             let row = r.row + (line - r.line);
             match r.kind.as_str() {
                 "sheet" => format!("!{} 第{row}行", r.name),
-                "table" => format!(" {} 第{row}行", r.name),
+                "table" | "page" => format!(" {} 第{row}行", r.name),
                 _ => format!(" 第{row}段"),
             }
         }

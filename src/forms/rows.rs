@@ -166,6 +166,8 @@ fn runs(places: &[Place], sheets: &[String]) -> Vec<crate::model::PlaceRun> {
             Place::TableRow { table, row } => ("table", format!("表{table}"), row),
             Place::Paragraph(n) => ("paragraph", String::new(), n),
             Place::Line(n) => ("line", String::new(), n),
+            Place::PdfRow { page, table, row } => ("table", format!("第{page}页 表{table}"), row),
+            Place::PdfLine { page, line } => ("page", format!("第{page}页"), line),
         };
         let continues = runs
             .last()

@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod docx;
 pub mod html;
+pub mod pdf;
 pub mod text;
 pub mod xlsx;
 
@@ -15,7 +16,7 @@ use std::fmt;
 /// What a reader made of one file.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
-    /// `text`, `xlsx`, `xls`, `ods`, `docx`, `html`.
+    /// `text`, `xlsx`, `xls`, `ods`, `docx`, `html`, `pdf`.
     pub format: &'static str,
     /// How the tables are laid out: text exports `rows` or `cells`; other formats repeat
     /// their format.
@@ -131,6 +132,11 @@ pub enum Place {
     TableRow { table: u32, row: u32 },
     /// A Word or HTML paragraph outside tables: 1-based number in document order.
     Paragraph(u32),
+    /// A PDF table row: 1-based page, table on that page, row of that table on that page.
+    PdfRow { page: u32, table: u32, row: u32 },
+    /// A PDF line of text outside tables: 1-based page and line on that page (0: the
+    /// page as a whole).
+    PdfLine { page: u32, line: u32 },
 }
 
 impl Place {
@@ -148,6 +154,9 @@ impl Place {
             }
             Place::TableRow { table, row } => format!(" 表{table} 第{row}行"),
             Place::Paragraph(n) => format!(" 第{n}段"),
+            Place::PdfRow { page, table, row } => format!(" 第{page}页 表{table} 第{row}行"),
+            Place::PdfLine { page, line: 0 } => format!(" 第{page}页"),
+            Place::PdfLine { page, line } => format!(" 第{page}页 第{line}行"),
         }
     }
 }
@@ -285,7 +294,7 @@ pub fn sniff(bytes: &[u8]) -> Format {
 }
 
 /// Read any supported file into a [`Document`]. Formats that carry no readable table
-/// (PDF for now, images, old binary Word, encrypted files) get an error saying what to do.
+/// (images, old binary Word, encrypted files) get an error saying what to do.
 pub fn read(bytes: &[u8]) -> Result<Document, SourceError> {
     match sniff(bytes) {
         Format::Text => text::read(bytes),
@@ -296,10 +305,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, SourceError> {
             "a jixiao projects.csv download is imported as a whole book, not as a table document",
             "pass the CSV on its own to `jixiao import`",
         )),
-        Format::Pdf => Err(SourceError::new(
-            "this is a PDF; PDF import is not available yet",
-            "open the PDF in an office program and save its tables as .docx or .xlsx, then import that file",
-        )),
+        Format::Pdf => pdf::read(bytes),
         Format::OldWord => Err(SourceError::new(
             "this is an old binary Word or WPS document (.doc/.wps), which jixiao cannot read",
             "convert it first: `libreoffice --headless --convert-to docx FILE`, then import the .docx",

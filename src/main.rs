@@ -88,8 +88,8 @@ enum Command {
         #[arg(long, default_value_t = 500)]
         book_size: usize,
     },
-    /// Import source documents (Word, Excel, HTML, text exports, a budget system's flat
-    /// export, or jixiao's own CSV downloads) as one book.
+    /// Import source documents (Word, Excel, HTML, PDF with a text layer, text exports, a
+    /// budget system's flat export, or jixiao's own CSV downloads) as one book.
     Import {
         /// Files or folders to import, in document order (a folder's files in path order).
         #[arg(required = true)]

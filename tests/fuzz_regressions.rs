@@ -98,6 +98,11 @@ fn read_html() {
 }
 
 #[test]
+fn read_pdf() {
+    replay("read_pdf", jixiao::fuzzing::read_pdf::run);
+}
+
+#[test]
 fn read_xlsx() {
     replay("read_xlsx", jixiao::fuzzing::read_xlsx::run);
 }
@@ -112,7 +117,11 @@ fn office_documents_satisfy_the_reader_properties() {
         .unwrap_or_else(|e| panic!("{}: {e}", office.display()))
         .map(|e| e.unwrap().path())
         .collect();
-    for dir in ["tests/fixtures/forms", "tests/fixtures/office"] {
+    for dir in [
+        "tests/fixtures/forms",
+        "tests/fixtures/office",
+        "tests/fixtures/pdf",
+    ] {
         docs.extend(
             std::fs::read_dir(root.join(dir))
                 .unwrap()
@@ -127,6 +136,7 @@ fn office_documents_satisfy_the_reader_properties() {
             Some("docx") => jixiao::fuzzing::read_docx::run,
             Some("html") => jixiao::fuzzing::read_html::run,
             Some("xlsx") => jixiao::fuzzing::read_xlsx::run,
+            Some("pdf") => jixiao::fuzzing::read_pdf::run,
             _ => continue,
         };
         run(&bytes);

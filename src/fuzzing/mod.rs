@@ -5,6 +5,7 @@
 
 pub mod read_docx;
 pub mod read_html;
+pub mod read_pdf;
 pub mod read_xlsx;
 
 use crate::amount::{self, Amount};

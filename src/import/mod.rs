@@ -47,7 +47,7 @@ pub enum ImportError {
     Source { file: String, problem: SourceError },
     /// `first`: where the text starts and that line, so the user sees what was read.
     #[error(
-        "{file}{}: no 绩效目标表 found: no table in it has the labels of a target form (项目名称, 年度资金总额, 一级指标 …){}\n  = help: pass the document that holds the tables: Word, Excel, HTML, or a text export with one row per line (tab-separated cells) or one cell per line",
+        "{file}{}: no 绩效目标表 found: no table in it has the labels of a target form (项目名称, 年度资金总额, 一级指标 …){}\n  = help: pass the document that holds the tables: Word, Excel, HTML, a PDF with a text layer, or a text export with one row per line (tab-separated cells) or one cell per line",
         .first.as_ref().map(|(l, _)| format!(":{l}:1")).unwrap_or_default(),
         .first.as_ref().map(|(l, t)| format!("\n{}", crate::text::caret_line(t, *l, 1))).unwrap_or_default()
     )]

@@ -221,11 +221,7 @@ impl<'a> Reader<'a, '_> {
             }
             let n = |i: usize| op.operands.get(i).and_then(number).unwrap_or(0.0);
             match op.operator.as_str() {
-                "q" => {
-                    if saved.len() < MAX_SAVED {
-                        saved.push(state.clone());
-                    }
-                }
+                "q" if saved.len() < MAX_SAVED => saved.push(state.clone()),
                 "Q" => {
                     if let Some(s) = saved.pop() {
                         state = s;
@@ -387,7 +383,7 @@ impl<'a> Reader<'a, '_> {
                 let x0 = start.0 + (end.0 - start.0) * f0;
                 let x1 = start.0 + (end.0 - start.0) * f1;
                 let g = Glyph {
-                    ch: *ch,
+                    ch: super::radicals::unified(*ch),
                     x0: x0.min(x1),
                     x1: x0.max(x1),
                     y: start.1,

@@ -201,7 +201,7 @@ impl Font {
                     .unwrap_or(self.default_width),
                 // No CID map at hand: a full-width glyph for two bytes, half for one.
                 Codes::Ucs2 | Codes::Gbk => {
-                    if len == 2 && code >= 0x2E80 || self.codes == Codes::Gbk && len == 2 {
+                    if len == 2 && (code >= 0x2E80 || self.codes == Codes::Gbk) {
                         self.default_width
                     } else {
                         self.default_width / 2.0

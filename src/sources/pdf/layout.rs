@@ -290,7 +290,7 @@ impl Grid {
         let mut index = std::collections::HashMap::new();
         let mut bounds: Vec<(usize, usize, usize, usize, usize)> = Vec::new();
         let mut region_of = vec![0; nr * nc];
-        for i in 0..nr * nc {
+        for (i, region) in region_of.iter_mut().enumerate() {
             let root = find(&mut parent, i);
             let (r, c) = (i / nc, i % nc);
             let k = *index.entry(root).or_insert_with(|| {
@@ -303,22 +303,22 @@ impl Grid {
             b.2 = b.2.max(r);
             b.3 = b.3.max(c);
             b.4 += 1;
-            region_of[i] = k;
+            *region = k;
         }
         let mut regions = Vec::new();
         let mut renumber = vec![usize::MAX; bounds.len()];
-        for i in 0..nr * nc {
-            let k = region_of[i];
+        for (i, region) in region_of.iter_mut().enumerate() {
+            let k = *region;
             let (r0, c0, r1, c1, count) = bounds[k];
             if count == (r1 - r0 + 1) * (c1 - c0 + 1) {
                 if renumber[k] == usize::MAX {
                     renumber[k] = regions.len();
                     regions.push((r0, c0, r1, c1));
                 }
-                region_of[i] = renumber[k];
+                *region = renumber[k];
             } else {
                 let (r, c) = (i / nc, i % nc);
-                region_of[i] = regions.len();
+                *region = regions.len();
                 regions.push((r, c, r, c));
             }
         }

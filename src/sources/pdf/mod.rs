@@ -14,6 +14,7 @@ mod content;
 mod fonts;
 mod join;
 mod layout;
+mod radicals;
 
 use rayon::prelude::*;
 

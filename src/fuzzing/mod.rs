@@ -16,6 +16,33 @@ use crate::opendata;
 use rust_decimal::Decimal;
 use std::path::Path;
 
+/// A reader's grid is well formed: spans of at least 1, each row's cells left to right
+/// without overlapping, no merge running past the last row.
+fn assert_grid_well_formed(grid: &crate::sources::Grid) {
+    for (r, row) in grid.rows.iter().enumerate() {
+        let mut next_free = 0u64;
+        for cell in &row.cells {
+            assert!(
+                cell.colspan >= 1 && cell.rowspan >= 1,
+                "span 0 in row {}: {cell:?}",
+                r + 1
+            );
+            let col = u64::from(cell.col);
+            assert!(
+                col >= next_free,
+                "row {}: cells overlap or go right to left: {:?}",
+                r + 1,
+                row.cells
+            );
+            next_free = col + u64::from(cell.colspan);
+            assert!(
+                r + cell.rowspan as usize <= grid.rows.len(),
+                "rowspan past the last row: {cell:?}"
+            );
+        }
+    }
+}
+
 fn options() -> ImportOptions {
     ImportOptions {
         book: "fuzz".into(),

@@ -64,30 +64,12 @@ fn check_document(doc: &Document) {
     for block in &doc.blocks {
         match block {
             Block::Table(grid) => {
-                for row in &grid.rows {
-                    let mut next_free = 0u64;
-                    for cell in &row.cells {
-                        assert!(cell.colspan >= 1 && cell.rowspan >= 1, "{cell:?}");
-                        let col = u64::from(cell.col);
-                        assert!(
-                            col >= next_free,
-                            "cells overlap or go right to left: {:?}",
-                            row.cells
-                        );
-                        next_free = col + u64::from(cell.colspan);
-                    }
-                }
-                for (r, row) in grid.rows.iter().enumerate() {
-                    for cell in &row.cells {
-                        assert!(
-                            r + cell.rowspan as usize <= grid.rows.len(),
-                            "rowspan past the last row: {cell:?}"
-                        );
-                        assert!(
-                            matches!(cell.place, Place::PdfRow { page, table, row } if page >= 1 && table >= 1 && row >= 1),
-                            "{cell:?}"
-                        );
-                    }
+                super::assert_grid_well_formed(grid);
+                for cell in grid.rows.iter().flat_map(|r| &r.cells) {
+                    assert!(
+                        matches!(cell.place, Place::PdfRow { page, table, row } if page >= 1 && table >= 1 && row >= 1),
+                        "{cell:?}"
+                    );
                 }
             }
             Block::Text { text, place } => {

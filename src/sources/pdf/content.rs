@@ -167,6 +167,14 @@ pub(super) fn read_page(doc: &Document, page_id: ObjectId) -> Result<PageContent
     Ok(out)
 }
 
+/// The operation's first operand as a name (`/F1`, `/Im0`); empty when it is not one.
+fn name_operand(op: &lopdf::content::Operation) -> &[u8] {
+    op.operands
+        .first()
+        .and_then(|o| o.as_name().ok())
+        .unwrap_or(b"")
+}
+
 /// A page attribute, from the page or the nearest page-tree node above it that has it.
 fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
     let mut node = page;
@@ -267,11 +275,7 @@ impl<'a> Reader<'a, '_> {
                     tlm = IDENTITY;
                 }
                 "Tf" => {
-                    let name = op
-                        .operands
-                        .first()
-                        .and_then(|o| o.as_name().ok())
-                        .unwrap_or(b"");
+                    let name = name_operand(op);
                     state.font = fonts
                         .entry(name.to_vec())
                         .or_insert_with(|| self.font(resources, name).map(Rc::new))
@@ -328,11 +332,7 @@ impl<'a> Reader<'a, '_> {
                     }
                 }
                 "Do" => {
-                    let name = op
-                        .operands
-                        .first()
-                        .and_then(|o| o.as_name().ok())
-                        .unwrap_or(b"");
+                    let name = name_operand(op);
                     self.xobject(resources, name, &state.ctm, depth)?;
                 }
                 "BI" => self.image(&state.ctm),
@@ -375,15 +375,15 @@ impl<'a> Reader<'a, '_> {
             let end = self.view.map(apply(&trm, glyph_width, 0.0));
             let top = self.view.map(apply(&trm, 0.0, 1.0));
             let em = ((top.0 - start.0).powi(2) + (top.1 - start.1).powi(2)).sqrt();
-            let chars: Vec<char> = code.text.chars().collect();
-            let k = chars.len().max(1) as f64;
-            for (i, ch) in chars.iter().enumerate() {
+            // A code may stand for several characters (a ligature): they share its width.
+            let k = code.text.chars().count().max(1) as f64;
+            for (i, ch) in code.text.chars().enumerate() {
                 let f0 = i as f64 / k;
                 let f1 = (i + 1) as f64 / k;
                 let x0 = start.0 + (end.0 - start.0) * f0;
                 let x1 = start.0 + (end.0 - start.0) * f1;
                 let g = Glyph {
-                    ch: super::radicals::unified(*ch),
+                    ch: super::radicals::unified(ch),
                     x0: x0.min(x1),
                     x1: x0.max(x1),
                     y: start.1,

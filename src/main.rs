@@ -165,14 +165,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 pdf,
             };
             let stats = jixiao::site::build(&opts)?;
-            eprintln!(
-                "built {} pages ({} files, {:.1} MB; search index {:.0} KB) into {}",
-                stats.pages,
-                stats.files,
-                stats.bytes as f64 / 1e6,
-                stats.search_bytes as f64 / 1e3,
-                out.display()
-            );
+            match &stats.rebuilt {
+                Some(r) if r.books == 0 && r.written == 0 && stats.pages == 0 => eprintln!(
+                    "{} is up to date: no input changed since the last build",
+                    out.display()
+                ),
+                Some(r) => eprintln!(
+                    "rebuilt {} of {} books: {} pages rendered, {} files written, {} removed ({:.1} MB) in {}",
+                    r.books,
+                    r.of,
+                    stats.pages,
+                    r.written,
+                    r.removed,
+                    stats.bytes as f64 / 1e6,
+                    out.display()
+                ),
+                None => eprintln!(
+                    "built {} pages ({} files, {:.1} MB; search index {:.0} KB) into {}",
+                    stats.pages,
+                    stats.files,
+                    stats.bytes as f64 / 1e6,
+                    stats.search_bytes as f64 / 1e3,
+                    out.display()
+                ),
+            }
             if timings {
                 eprintln!("{}", stats.timings.report());
             }

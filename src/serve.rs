@@ -90,6 +90,7 @@ impl Workspace {
         site.config.base_url = site::base_url(&site.config, base_url.as_deref())?;
         let (tera, statics) = site::theme::load(root, site.config.theme.as_deref())?;
         let findings = site::analyse(&site);
+        site.summaries = site::summary::summarise_all(&site, &findings);
         let mut ws = Workspace {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
@@ -125,7 +126,16 @@ impl Workspace {
             &hashing,
             false,
             &mut timings,
-        );
+        )
+        .and_then(|_| {
+            for (path, s) in self.search.files() {
+                hashing.put(OutFile {
+                    path,
+                    bytes: s.into_bytes(),
+                })?;
+            }
+            Ok(())
+        });
         let hashes = hashing.hashes.into_inner().unwrap_or_default();
         match result {
             Ok(_) => {
@@ -251,10 +261,12 @@ impl Workspace {
         let mut old = Vec::new();
         for (bi, b) in loaded {
             let findings = site::analyse_book(&b, &self.site.config);
+            let summary = site::summary::summarise(&self.site, &b, &findings);
             old.push((
                 bi,
                 std::mem::replace(&mut self.site.books[bi], b),
                 std::mem::replace(&mut self.findings[bi], findings),
+                std::mem::replace(&mut self.site.summaries[bi], summary),
             ));
         }
         match self.render_books(&old) {
@@ -265,9 +277,10 @@ impl Workspace {
             Err(e) => {
                 // Nothing was written: the last good books stay, and the search index
                 // (updated in place while rendering) is made from them again.
-                for (bi, book, findings) in old {
+                for (bi, book, findings, summary) in old {
                     self.site.books[bi] = book;
                     self.findings[bi] = findings;
+                    self.site.summaries[bi] = summary;
                 }
                 self.search = crate::site::pages::search_builder(&self.site, true);
                 Err(e)
@@ -279,17 +292,17 @@ impl Workspace {
     /// the sitemap and the search files they touch; write what changed.
     fn render_books(
         &mut self,
-        old: &[(usize, crate::model::Book, BookFindings)],
+        old: &[(usize, crate::model::Book, BookFindings, BookSummary)],
     ) -> Result<Update> {
         use crate::site::pages;
         let site = &self.site;
         let mem = site::MemSink::default();
         let mut jobs = vec![pages::Job::Home];
-        for (bi, _, _) in old {
+        for (bi, ..) in old {
             jobs.extend(pages::book_jobs(site, *bi));
         }
         pages::render_jobs(site, &self.findings, &self.tera, &jobs, &mem, false)?;
-        for (bi, _, _) in old {
+        for (bi, ..) in old {
             for f in pages::downloads(&site.books[*bi], &self.findings[*bi]) {
                 mem.put(f)?;
             }
@@ -300,10 +313,10 @@ impl Workspace {
         // Search: the same documents in the same places update in place; otherwise rebuild.
         let same_shape = old
             .iter()
-            .all(|(bi, book, _)| doc_count(&site.books[*bi]) == doc_count(book));
+            .all(|(bi, book, ..)| doc_count(&site.books[*bi]) == doc_count(book));
         let search_files = if same_shape {
             let mut files = Vec::new();
-            for (bi, _, _) in old {
+            for (bi, ..) in old {
                 let start: usize = site.books[..*bi].iter().map(doc_count).sum();
                 files.extend(
                     self.search
@@ -356,7 +369,7 @@ impl Workspace {
         }
         let prefixes: Vec<String> = old
             .iter()
-            .map(|(bi, _, _)| format!("{}/", self.site.books[*bi].slug))
+            .map(|(bi, ..)| format!("{}/", self.site.books[*bi].slug))
             .collect();
         let stale: Vec<String> = self
             .output
@@ -384,10 +397,7 @@ impl Workspace {
     }
 }
 
-/// Search documents of a book: one per department and one per project.
-fn doc_count(b: &crate::model::Book) -> usize {
-    b.departments.len() + b.project_count()
-}
+use crate::site::summary::{BookSummary, doc_count};
 
 /// Write one output file beside the one it replaces (`page.html.jixiao-tmp`): renamed
 /// over it once every file of the update is written, so a reader sees the old or the new

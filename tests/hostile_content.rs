@@ -383,8 +383,8 @@ fn names_never_become_paths_outside_the_output() {
     top.sort();
     assert_eq!(
         top,
-        ["book.toml", "content", "public"],
-        "nothing written beside the site"
+        [".public.cache", "book.toml", "content", "public"],
+        "nothing written beside the site but the build cache"
     );
     for path in all.keys() {
         assert!(

@@ -7,11 +7,16 @@
 //! succeeded, so a failed build leaves the previous site untouched.
 
 pub mod analyse;
+mod build;
+pub mod cache;
 pub mod charts;
 pub mod pages;
 pub mod pdf;
 pub mod search;
+pub mod summary;
 pub mod theme;
+
+pub use build::{Rebuilt, build};
 
 use crate::check::{self, BookFindings};
 use crate::config::Config;
@@ -75,7 +80,7 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn add(&mut self, name: &'static str, since: Instant) -> Instant {
+    pub fn add(&mut self, name: &'static str, since: Instant) -> Instant {
         self.phases.push((name, since.elapsed()));
         Instant::now()
     }
@@ -108,6 +113,8 @@ pub struct BuildStats {
     pub bytes: u64,
     pub search_bytes: u64,
     pub timings: Timings,
+    /// Set when the build cache let the build render only what changed.
+    pub rebuilt: Option<Rebuilt>,
 }
 
 /// One output file.
@@ -248,7 +255,7 @@ fn exchange(_: &Path, _: &Path) -> bool {
 }
 
 /// The folder that holds `out` and `out`'s own name, which staging folders are named after.
-fn out_parts(out: &Path) -> (&Path, String) {
+pub(crate) fn out_parts(out: &Path) -> (&Path, String) {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -311,7 +318,7 @@ fn recover_interrupted(out: &Path, parent: &Path, name: &str) -> Result<()> {
 }
 
 #[cfg(unix)]
-fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     // Signal 0 checks existence; EPERM means it exists but is not ours.
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
@@ -391,15 +398,46 @@ pub struct Site {
     pub pages: Vec<(String, String, String)>,
     /// The build prints each book's report to `<book>/print.pdf`, so pages link to it.
     pub pdf: bool,
+    /// What the site-wide pages show of every book, in book order: of the loaded books
+    /// and, in an incremental build, of the others from the build cache.
+    pub summaries: Vec<summary::BookSummary>,
 }
 
 /// Load book.toml and the content tree. All content errors (books and site pages) are
 /// collected and listed together, numbered.
 pub fn load(root: &Path) -> Result<Site> {
+    load_books_in(root, None)
+}
+
+/// [`load`], with only the book folders `only` when given (an incremental build).
+fn load_books_in(root: &Path, only: Option<&[PathBuf]>) -> Result<Site> {
     use crate::content::ContentError;
     let config = crate::config::load(&root.join("book.toml"))?;
     let content = root.join("content");
-    let (books, mut errors) = match crate::content::load_books(&content) {
+    let loaded = match only {
+        None => crate::content::load_books(&content),
+        Some(dirs) => {
+            let loaded: Vec<(Option<Book>, Vec<ContentError>)> = dirs
+                .par_iter()
+                .map(|d| {
+                    let mut errs = Vec::new();
+                    (crate::content::load_book(d, &mut errs), errs)
+                })
+                .collect();
+            let mut books = Vec::new();
+            let mut errors = Vec::new();
+            for (b, e) in loaded {
+                books.extend(b);
+                errors.extend(e);
+            }
+            if errors.is_empty() {
+                Ok(books)
+            } else {
+                Err(crate::content::LoadErrors(errors))
+            }
+        }
+    };
+    let (books, mut errors) = match loaded {
         Ok(b) => (b, Vec::new()),
         Err(e) => (Vec::new(), e.0),
     };
@@ -470,6 +508,7 @@ pub fn load(root: &Path) -> Result<Site> {
         books,
         pages,
         pdf: false,
+        summaries: Vec::new(),
     })
 }
 
@@ -509,103 +548,6 @@ pub fn base_url(config: &Config, cli: Option<&str>) -> Result<String> {
     })
 }
 
-/// Build the whole site into `opts.out`.
-pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
-    let mut timings = Timings::default();
-    let t = Instant::now();
-    // Before anything is built: a missing browser is the user's to fix, not a half build.
-    let chromium = opts.pdf.then(pdf::Chromium::find).transpose()?;
-    recover_output(&opts.out)?;
-    let mut site = load(&opts.root)?;
-    site.pdf = opts.pdf;
-    site.config.base_url = base_url(&site.config, opts.base_url.as_deref())?;
-    let (tera, statics) = theme::load(&opts.root, site.config.theme.as_deref())?;
-    let t = timings.add("load", t);
-
-    let findings = analyse(&site);
-    timings.add("analyse", t);
-
-    let sink = DirSink::begin(&opts.out)?;
-    match render_site(
-        &site,
-        &findings,
-        &tera,
-        &statics,
-        &sink,
-        opts.progress,
-        &mut timings,
-    )
-    .and_then(|done| {
-        let t = Instant::now();
-        if let Some(chromium) = &chromium {
-            print_reports(&site, &findings, &tera, &sink, chromium)?;
-            timings.add("pdf", t);
-        }
-        Ok(done)
-    }) {
-        Ok((pages, search_bytes)) => {
-            let t = Instant::now();
-            let files = sink.files();
-            let bytes = sink.bytes();
-            sink.commit()?;
-            timings.add("swap in", t);
-            Ok(BuildStats {
-                pages,
-                files,
-                bytes,
-                search_bytes,
-                timings,
-            })
-        }
-        Err(e) => {
-            sink.abort();
-            Err(e)
-        }
-    }
-}
-
-/// Print every book's report to `<book>/print.pdf` in the staged site, and number its
-/// contents from that print: printed, numbered, printed again until the numbers hold
-/// (the second print, as the numbers take no extra room).
-fn print_reports(
-    site: &Site,
-    findings: &[BookFindings],
-    tera: &tera::Tera,
-    sink: &DirSink,
-    chromium: &pdf::Chromium,
-) -> Result<()> {
-    site.books
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(bi, b)| -> Result<()> {
-            let html = sink.staged(&format!("{}/print.html", b.slug))?;
-            let work = sink.staged(&format!("{}/.print-pass.pdf", b.slug))?;
-            let mut known: Option<pdf::PdfInfo> = None;
-            for _ in 0..4 {
-                chromium.print(&html, &work)?;
-                let bytes = std::fs::read(&work)
-                    .with_context(|| format!("reading {}", work.display()))?;
-                std::fs::remove_file(&work).ok();
-                let printed = pdf::read(&bytes)
-                    .with_context(|| format!("{}: the printed report", b.slug))?;
-                if known.as_ref() == Some(&printed.info) {
-                    return sink.put(OutFile {
-                        path: format!("{}/print.pdf", b.slug),
-                        bytes: printed.into_bytes()?,
-                    });
-                }
-                let page =
-                    pages::print_page_numbered(site, bi, &findings[bi], tera, &printed.info)?;
-                sink.replace(page)?;
-                known = Some(printed.info);
-            }
-            bail!(
-                "{}: the report's page numbers changed with every print; print.html's contents may be laid out differently once numbered",
-                b.slug
-            )
-        })
-}
-
 /// Run the checks of every book and keep what the site publishes (`jixiao check` shows
 /// reviewers everything: `check::check_book`).
 pub fn analyse(site: &Site) -> Vec<BookFindings> {
@@ -620,9 +562,10 @@ pub fn analyse_book(book: &crate::model::Book, config: &crate::config::Config) -
     check::check_book(book, &config.check).published()
 }
 
-/// Render every file of the site into `sink`: pages (written as they are rendered),
-/// the search index, downloads, static files and the sitemap. Returns the number of
-/// pages and the bytes of the search index.
+/// Render every file of the loaded books and the site-wide frame into `sink`: pages
+/// (written as they are rendered), downloads, static files and the sitemap; the search
+/// index is the caller's (a full build, an incremental one and `serve` keep it
+/// differently). Returns the number of pages.
 pub fn render_site(
     site: &Site,
     findings: &[BookFindings],
@@ -631,7 +574,7 @@ pub fn render_site(
     sink: &dyn Sink,
     progress: bool,
     timings: &mut Timings,
-) -> Result<(usize, u64)> {
+) -> Result<usize> {
     let t = Instant::now();
     let mut jobs = pages::site_jobs(site);
     for bi in 0..site.books.len() {
@@ -640,11 +583,6 @@ pub fn render_site(
     let (pages, chart_time) = pages::render_jobs(site, findings, tera, &jobs, sink, progress)?;
     let t = timings.add("render+write", t);
     timings.phases.push(("  of which charts", chart_time));
-
-    let search = pages::search_index(site);
-    let search_bytes: u64 = search.iter().map(|f| f.bytes.len() as u64).sum();
-    search.into_par_iter().try_for_each(|f| sink.put(f))?;
-    let t = timings.add("search index", t);
 
     site.books
         .par_iter()
@@ -665,7 +603,7 @@ pub fn render_site(
         sink.put(file)?;
     }
     timings.add("downloads", t);
-    Ok((pages, search_bytes))
+    Ok(pages)
 }
 
 /// Join a generated relative path under `base`, refusing anything that could leave it.

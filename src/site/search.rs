@@ -210,90 +210,51 @@ impl IndexBuilder {
         self.books = books;
     }
 
-    /// `[slug, title, first id, end id]` of each named book, from the documents' URLs.
-    fn book_ranges(&self) -> Vec<serde_json::Value> {
-        let slug_of = |d: &Doc| d.url.split_once('/').map(|(s, _)| s.to_string());
+    /// Each named book's range of documents (a book's documents are consecutive).
+    fn book_ranges(&self) -> Vec<BookRange> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < self.docs.len() {
-            let slug = slug_of(&self.docs[i]);
+            let slug = book_of(&self.docs[i]);
             let mut j = i + 1;
-            while j < self.docs.len() && slug_of(&self.docs[j]) == slug {
+            while j < self.docs.len() && book_of(&self.docs[j]) == slug {
                 j += 1;
             }
-            if let Some((slug, title)) = slug
-                .as_deref()
-                .and_then(|s| self.books.iter().find(|b| b.0 == s))
-            {
-                out.push(serde_json::json!([slug, title, i, j]));
+            if let Some((slug, title)) = slug.and_then(|s| self.books.iter().find(|b| b.0 == s)) {
+                out.push(BookRange {
+                    slug: slug.clone(),
+                    title: title.clone(),
+                    start: i,
+                    end: j,
+                });
             }
             i = j;
         }
         out
     }
 
-    /// `search/manifest.js`: shard and block sizes, and each book's range of documents.
+    /// `search/manifest.js` (see [`manifest_file`]).
     pub fn manifest_file(&self) -> (String, String) {
-        (
-            "search/manifest.js".to_string(),
-            format!(
-                "jixiaoSearch.manifest({});\n",
-                crate::site::json_for_script(&serde_json::json!({
-                    "shards": self.shards(),
-                    "block": DOC_BLOCK,
-                    "docs": self.docs.len(),
-                    "books": self.book_ranges()
-                }))
-            ),
-        )
+        manifest_file(self.docs.len(), &self.book_ranges())
     }
 
-    /// `search/depts-<book>.js` for each book: `[department slug, name, first id, end id]`
-    /// of its departments (a department's document and its projects' follow each other),
-    /// loaded only when a search is limited to that book, so the manifest stays small.
+    /// `search/depts-<book>.js` of every named book (see [`dept_file`]).
     pub fn dept_files(&self) -> Vec<(String, String)> {
-        let parts = |d: &Doc| {
-            let mut it = d.url.splitn(3, '/');
-            match (it.next(), it.next(), it.next()) {
-                (Some(b), Some(d), Some(_)) => Some((b.to_string(), d.to_string())),
-                _ => None,
-            }
-        };
-        let mut per_book: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
-        let mut i = 0;
-        while i < self.docs.len() {
-            let key = parts(&self.docs[i]);
-            let mut j = i + 1;
-            while j < self.docs.len() && parts(&self.docs[j]) == key {
-                j += 1;
-            }
-            if let Some((book, dept)) = key
-                && self.books.iter().any(|b| b.0 == book)
-            {
-                let name = self.docs[i..j]
-                    .iter()
-                    .find(|d| d.kind == "部门")
-                    .map(|d| crate::text::for_pages(&d.title).into_owned())
-                    .unwrap_or_else(|| dept.clone());
-                per_book
-                    .entry(book)
-                    .or_default()
-                    .push(serde_json::json!([dept, name, i, j]));
-            }
-            i = j;
+        let mut per_book: BTreeMap<&str, Vec<serde_json::Value>> = BTreeMap::new();
+        for r in self.book_ranges().iter() {
+            per_book
+                .entry(
+                    self.books
+                        .iter()
+                        .find(|b| b.0 == r.slug)
+                        .map_or("", |b| &b.0),
+                )
+                .or_default()
+                .extend(dept_entries(&self.docs[r.start..r.end], r.start));
         }
         per_book
             .into_iter()
-            .map(|(book, depts)| {
-                (
-                    format!("search/depts-{book}.js"),
-                    format!(
-                        "jixiaoSearch.depts({},{});\n",
-                        crate::site::json_for_script(&book),
-                        crate::site::json_for_script(&depts)
-                    ),
-                )
-            })
+            .filter_map(|(book, depts)| dept_file(book, depts))
             .collect()
     }
 
@@ -302,45 +263,17 @@ impl IndexBuilder {
     }
 
     fn shards(&self) -> u32 {
-        self.docs.len().div_ceil(DOCS_PER_SHARD).clamp(1, 8192) as u32
-    }
-
-    fn shard_file(&self, i: u32, tokens: &BTreeMap<&str, &[[u32; 2]]>) -> (String, String) {
-        let tokens: BTreeMap<&str, std::borrow::Cow<'_, [[u32; 2]]>> =
-            tokens.iter().map(|(t, p)| (*t, capped(p))).collect();
-        (
-            format!("search/t{i}.js"),
-            format!(
-                "jixiaoSearch.shard({i},{});\n",
-                crate::site::json_for_script(&tokens)
-            ),
-        )
+        shard_count(self.docs.len())
     }
 
     fn block_file(&self, i: usize) -> (String, String) {
-        use crate::text::for_pages;
-        let rows: Vec<[std::borrow::Cow<'_, str>; 5]> = self
+        let docs: Vec<&Doc> = self
             .docs
             .iter()
             .skip(i * DOC_BLOCK)
             .take(DOC_BLOCK)
-            .map(|d| {
-                [
-                    for_pages(&d.title),
-                    for_pages(&d.url),
-                    for_pages(&d.kind),
-                    for_pages(&d.sub),
-                    for_pages(&d.text),
-                ]
-            })
             .collect();
-        (
-            format!("search/d{i}.js"),
-            format!(
-                "jixiaoSearch.docs({i},{});\n",
-                crate::site::json_for_script(&rows)
-            ),
-        )
+        block_file(i, &docs)
     }
 
     /// Replace the documents from `start` on with `new` (the same number of them), and
@@ -387,18 +320,152 @@ impl IndexBuilder {
                 m.insert(token, posts);
             }
         }
-        let mut files: Vec<(String, String)> = by_shard
-            .iter()
-            .map(|(i, m)| self.shard_file(*i, m))
-            .collect();
+        let mut files: Vec<(String, String)> =
+            by_shard.iter().map(|(i, m)| shard_file(*i, m)).collect();
         files.extend(touched_blocks.into_iter().map(|b| self.block_file(b)));
         files
     }
 }
 
+/// The book a document belongs to: the first segment of its URL.
+fn book_of(d: &Doc) -> Option<&str> {
+    d.url.split_once('/').map(|(s, _)| s)
+}
+
+/// A book's documents in the index: ids `start..end`, and its title for the book filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookRange {
+    pub slug: String,
+    pub title: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Shards for `docs` documents: depends only on the number of documents, so editing a
+/// text never reshuffles the index.
+pub fn shard_count(docs: usize) -> u32 {
+    docs.div_ceil(DOCS_PER_SHARD).clamp(1, 8192) as u32
+}
+
+/// `search/manifest.js`: shard and block sizes, and each book's range of documents.
+pub fn manifest_file(docs: usize, books: &[BookRange]) -> (String, String) {
+    let books: Vec<serde_json::Value> = books
+        .iter()
+        .map(|r| serde_json::json!([r.slug, r.title, r.start, r.end]))
+        .collect();
+    (
+        "search/manifest.js".to_string(),
+        format!(
+            "jixiaoSearch.manifest({});\n",
+            crate::site::json_for_script(&serde_json::json!({
+                "shards": shard_count(docs),
+                "block": DOC_BLOCK,
+                "docs": docs,
+                "books": books
+            }))
+        ),
+    )
+}
+
+/// `[department slug, name, first id, end id]` of the departments of a book's `docs`
+/// (a department's document and its projects' follow each other), the first with id
+/// `start`.
+pub fn dept_entries(docs: &[Doc], start: usize) -> Vec<serde_json::Value> {
+    fn dept_of(d: &Doc) -> Option<&str> {
+        let mut it = d.url.splitn(3, '/');
+        match (it.next(), it.next(), it.next()) {
+            (Some(_), Some(d), Some(_)) => Some(d),
+            _ => None,
+        }
+    }
+    let mut depts = Vec::new();
+    let mut i = 0;
+    while i < docs.len() {
+        let key = dept_of(&docs[i]);
+        let mut j = i + 1;
+        while j < docs.len() && dept_of(&docs[j]) == key {
+            j += 1;
+        }
+        if let Some(dept) = key {
+            let name = docs[i..j]
+                .iter()
+                .find(|d| d.kind == "部门")
+                .map(|d| crate::text::for_pages(&d.title).into_owned())
+                .unwrap_or_else(|| dept.to_string());
+            depts.push(serde_json::json!([dept, name, start + i, start + j]));
+        }
+        i = j;
+    }
+    depts
+}
+
+/// `search/depts-<book>.js`: the book's departments ([`dept_entries`]), loaded only when
+/// a search is limited to that book, so the manifest stays small.
+pub fn dept_file(book: &str, depts: Vec<serde_json::Value>) -> Option<(String, String)> {
+    if depts.is_empty() {
+        return None;
+    }
+    Some((
+        format!("search/depts-{book}.js"),
+        format!(
+            "jixiaoSearch.depts({},{});\n",
+            crate::site::json_for_script(&book),
+            crate::site::json_for_script(&depts)
+        ),
+    ))
+}
+
+/// `search/t<i>.js`: the postings of shard `i`'s tokens, each capped at [`POSTINGS_CAP`].
+pub fn shard_file<T: AsRef<str> + Ord, P: AsRef<[[u32; 2]]>>(
+    i: u32,
+    tokens: &BTreeMap<T, P>,
+) -> (String, String) {
+    let tokens: BTreeMap<&str, std::borrow::Cow<'_, [[u32; 2]]>> = tokens
+        .iter()
+        .map(|(t, p)| (t.as_ref(), capped(p.as_ref())))
+        .collect();
+    (
+        format!("search/t{i}.js"),
+        format!(
+            "jixiaoSearch.shard({i},{});\n",
+            crate::site::json_for_script(&tokens)
+        ),
+    )
+}
+
+/// `search/d<i>.js`: the documents of block `i`.
+pub fn block_file(i: usize, docs: &[&Doc]) -> (String, String) {
+    use crate::text::for_pages;
+    let rows: Vec<[std::borrow::Cow<'_, str>; 5]> = docs
+        .iter()
+        .map(|d| {
+            [
+                for_pages(&d.title),
+                for_pages(&d.url),
+                for_pages(&d.kind),
+                for_pages(&d.sub),
+                for_pages(&d.text),
+            ]
+        })
+        .collect();
+    (
+        format!("search/d{i}.js"),
+        format!(
+            "jixiaoSearch.docs({i},{});\n",
+            crate::site::json_for_script(&rows)
+        ),
+    )
+}
+
 impl IndexBuilder {
     /// Write the index as files `(path relative to site root, contents)`.
     pub fn files(&self) -> Vec<(String, String)> {
+        self.files_and_shards(false).0
+    }
+
+    /// [`IndexBuilder::files`], and with `keep` each shard's whole postings (uncapped,
+    /// [`encode_shard`]) for the build cache to update later.
+    pub fn files_and_shards(&self, keep: bool) -> (Vec<(String, String)>, Vec<Vec<u8>>) {
         use rayon::prelude::*;
         let shards = self.shards();
         // BTreeMaps per shard: token order, hence bytes, do not depend on hashing.
@@ -412,14 +479,150 @@ impl IndexBuilder {
             by_shard
                 .par_iter()
                 .enumerate()
-                .map(|(i, shard)| self.shard_file(i as u32, shard)),
+                .map(|(i, shard)| shard_file(i as u32, shard)),
         );
         files.par_extend(
             (0..self.docs.len().div_ceil(DOC_BLOCK))
                 .into_par_iter()
                 .map(|i| self.block_file(i)),
         );
-        files
+        let kept = if keep {
+            by_shard.par_iter().map(encode_shard).collect()
+        } else {
+            Vec::new()
+        };
+        (files, kept)
+    }
+}
+
+// The build cache's binary forms: little-endian lengths and numbers, strings as UTF-8.
+// Read back only by the same build of jixiao (the cache is keyed by the executable), so
+// no versioning beyond that; a short or malformed file decodes to None.
+
+fn put_u32(out: &mut Vec<u8>, n: u32) {
+    out.extend_from_slice(&n.to_le_bytes());
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_u32(out, s.len() as u32);
+    out.extend_from_slice(s.as_bytes());
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn u32(&mut self) -> Option<u32> {
+        let (head, rest) = self.0.split_first_chunk::<4>()?;
+        self.0 = rest;
+        Some(u32::from_le_bytes(*head))
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.u32()? as usize;
+        if self.0.len() < n {
+            return None;
+        }
+        let (s, rest) = self.0.split_at(n);
+        self.0 = rest;
+        std::str::from_utf8(s).ok()
+    }
+}
+
+/// One shard's tokens with all their postings.
+pub fn encode_shard<T: AsRef<str>, P: AsRef<[[u32; 2]]>>(tokens: &BTreeMap<T, P>) -> Vec<u8> {
+    let mut out = Vec::new();
+    put_u32(&mut out, tokens.len() as u32);
+    for (t, posts) in tokens {
+        put_str(&mut out, t.as_ref());
+        put_u32(&mut out, posts.as_ref().len() as u32);
+        for p in posts.as_ref() {
+            put_u32(&mut out, p[0]);
+            put_u32(&mut out, p[1]);
+        }
+    }
+    out
+}
+
+pub type ShardPostings = BTreeMap<String, Vec<[u32; 2]>>;
+
+pub fn decode_shard(bytes: &[u8]) -> Option<ShardPostings> {
+    let mut r = Reader(bytes);
+    let mut out = BTreeMap::new();
+    for _ in 0..r.u32()? {
+        let t = r.str()?.to_string();
+        let n = r.u32()? as usize;
+        let mut posts = Vec::with_capacity(n.min(r.0.len() / 8));
+        for _ in 0..n {
+            posts.push([r.u32()?, r.u32()?]);
+        }
+        out.insert(t, posts);
+    }
+    r.0.is_empty().then_some(out)
+}
+
+/// A book's documents with their tokens.
+pub fn encode_docs(docs: &[Tokenized]) -> Vec<u8> {
+    let mut out = Vec::new();
+    put_u32(&mut out, docs.len() as u32);
+    for t in docs {
+        let d = &t.doc;
+        for s in [&d.title, &d.url, &d.kind, &d.sub, &d.text] {
+            put_str(&mut out, s);
+        }
+        put_u32(&mut out, t.tokens.len() as u32);
+        for (token, w) in &t.tokens {
+            put_str(&mut out, token);
+            put_u32(&mut out, *w);
+        }
+    }
+    out
+}
+
+pub fn decode_docs(bytes: &[u8]) -> Option<Vec<Tokenized>> {
+    let mut r = Reader(bytes);
+    let n = r.u32()? as usize;
+    let mut out = Vec::with_capacity(n.min(bytes.len()));
+    for _ in 0..n {
+        let mut field = || r.str().map(str::to_string);
+        let doc = Doc {
+            title: field()?,
+            url: field()?,
+            kind: field()?,
+            sub: field()?,
+            text: field()?,
+        };
+        let k = r.u32()? as usize;
+        let mut tokens = Vec::with_capacity(k.min(r.0.len()));
+        for _ in 0..k {
+            tokens.push((r.str()?.to_string(), r.u32()?));
+        }
+        out.push(Tokenized { doc, tokens });
+    }
+    r.0.is_empty().then_some(out)
+}
+
+/// Move document `id`'s postings in shard `i` (of `shards`) from its `old` tokens to its
+/// `new` ones; tokens of other shards are left alone.
+pub fn repost(
+    shard: &mut ShardPostings,
+    (i, shards): (u32, u32),
+    id: u32,
+    old: &[(String, u32)],
+    new: &[(String, u32)],
+) {
+    let here = |t: &str| fnv1a(t) % shards == i;
+    for (token, _) in old.iter().filter(|t| here(&t.0)) {
+        if let Some(p) = shard.get_mut(token) {
+            p.retain(|x| x[0] != id);
+            if p.is_empty() {
+                shard.remove(token);
+            }
+        }
+    }
+    for (token, w) in new.iter().filter(|t| here(&t.0)) {
+        let p = shard.entry(token.clone()).or_default();
+        let at = p.partition_point(|x| x[0] < id);
+        p.insert(at, [id, *w]);
     }
 }
 

@@ -27,6 +27,7 @@ use department::*;
 pub use downloads::downloads;
 use findings::*;
 pub use findings::{FINDINGS_INLINE, FINDINGS_PAGE, anchor};
+pub use home::book_card;
 use home::*;
 pub use print::print_page_numbered;
 use print::*;
@@ -36,9 +37,9 @@ use rayon::prelude::*;
 use report::*;
 use rules_page::*;
 use rust_decimal::Decimal;
-pub use search_docs::{book_search_docs, search_books, search_builder, search_index};
+pub use search_docs::{book_search_docs, search_books, search_builder};
 use serde::Serialize;
-pub use sitemap::{SITEMAP_URLS, sitemap};
+pub use sitemap::{SITEMAP_URLS, book_urls, sitemap};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -219,7 +220,7 @@ pub fn render_jobs(
     jobs.par_iter().try_for_each(|job| -> Result<()> {
         tick();
         let files: Vec<OutFile> = match job {
-            Job::Home => vec![home(site, findings, tera)?],
+            Job::Home => vec![home(site, tera)?],
             Job::Book(bi) => {
                 let (files, spent) = book_pages(site, *bi, &findings[*bi], tera)?;
                 if let Ok(mut t) = chart_time.lock() {

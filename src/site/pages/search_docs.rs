@@ -2,18 +2,6 @@
 
 use super::*;
 
-/// The search index over every book: departments, projects, indicator names and values.
-pub fn search_index(site: &Site) -> Vec<OutFile> {
-    search_builder(site, false)
-        .files()
-        .into_iter()
-        .map(|(path, s)| OutFile {
-            path,
-            bytes: s.into_bytes(),
-        })
-        .collect()
-}
-
 /// The index over every book, documents in book order.
 pub fn search_builder(site: &Site, for_updates: bool) -> IndexBuilder {
     let per_book: Vec<Vec<crate::site::search::Tokenized>> =
@@ -32,14 +20,9 @@ pub fn search_builder(site: &Site, for_updates: bool) -> IndexBuilder {
 
 /// (slug, title) of every book, for the search manifest's book filter.
 pub fn search_books(site: &Site) -> Vec<(String, String)> {
-    site.books
+    site.summaries
         .iter()
-        .map(|b| {
-            (
-                b.slug.clone(),
-                crate::text::for_pages(&b.title).into_owned(),
-            )
-        })
+        .map(|s| (s.slug.clone(), s.search_title.clone()))
         .collect()
 }
 

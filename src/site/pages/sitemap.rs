@@ -5,6 +5,20 @@ use super::*;
 /// Sitemap protocol limit of URLs per file.
 pub const SITEMAP_URLS: usize = 50_000;
 
+/// The pages of one book the sitemap lists.
+pub fn book_urls(b: &Book) -> Vec<String> {
+    let mut urls = vec![
+        book_path(b),
+        format!("{}/findings.html", b.slug),
+        format!("{}/print.html", b.slug),
+    ];
+    for d in &b.departments {
+        urls.push(dept_path(b, d));
+        urls.extend(d.projects.iter().map(|p| project_path(b, d, p)));
+    }
+    urls
+}
+
 /// `sitemap.xml`; above [`SITEMAP_URLS`] it becomes an index of `sitemap-N.xml` files.
 pub fn sitemap(site: &Site) -> Vec<OutFile> {
     let mut urls = vec![
@@ -14,14 +28,8 @@ pub fn sitemap(site: &Site) -> Vec<OutFile> {
         "rules.html".into(),
     ];
     urls.extend(site.pages.iter().map(|(s, _, _)| format!("{s}.html")));
-    for b in &site.books {
-        urls.push(book_path(b));
-        urls.push(format!("{}/findings.html", b.slug));
-        urls.push(format!("{}/print.html", b.slug));
-        for d in &b.departments {
-            urls.push(dept_path(b, d));
-            urls.extend(d.projects.iter().map(|p| project_path(b, d, p)));
-        }
+    for s in &site.summaries {
+        urls.extend(s.urls.iter().cloned());
     }
     let base = &site.config.base_url;
     let urlset = |urls: &[String]| {

@@ -1,0 +1,508 @@
+//! `jixiao build`: scan → load → analyse → render → write, for the whole site or, with the
+//! build cache of the last build ([`super::cache`]), only for the books whose files
+//! changed. Either way the output is byte-identical to a clean build.
+
+use super::cache::{self, BookInput, Changes, Previous, Recorder, State};
+use super::pages::book_search_docs;
+use super::search::{self, IndexBuilder, Tokenized};
+use super::summary::{self, BookSummary};
+use super::*;
+use std::collections::HashMap;
+
+/// What an incremental build did.
+#[derive(Debug, Default, Clone)]
+pub struct Rebuilt {
+    /// Books loaded and rendered again, of all.
+    pub books: usize,
+    pub of: usize,
+    /// Output files written (changed or new) and removed.
+    pub written: usize,
+    pub removed: usize,
+}
+
+/// Build the site into `opts.out`.
+pub fn build(opts: &BuildOptions) -> Result<BuildStats> {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    // Before anything is built: a missing browser is the user's to fix, not a half build.
+    let chromium = opts.pdf.then(pdf::Chromium::find).transpose()?;
+    recover_output(&opts.out)?;
+    cache::recover(&opts.out)?;
+    let config = crate::config::load(&opts.root.join("book.toml"))?;
+    let base = base_url(&config, opts.base_url.as_deref())?;
+    let inputs = cache::scan(&opts.root, config.theme.as_deref(), &base, opts.pdf)?;
+    // A printed build re-reads its staged pages: it is always a full one.
+    let prev = if opts.pdf {
+        cache::remove(&opts.out);
+        None
+    } else {
+        Previous::read(&opts.out)
+    };
+    let t = timings.add("scan", t);
+    match prev {
+        Some(prev) => incremental(opts, &inputs, prev, timings, t),
+        None => full(opts, &inputs, chromium.as_ref(), timings, t),
+    }
+}
+
+fn state(inputs: &Inputs, summaries: &[BookSummary]) -> State {
+    State::new(
+        inputs.frame,
+        inputs.scanned,
+        inputs
+            .books
+            .iter()
+            .zip(summaries)
+            .map(|(i, s)| cache::BookState {
+                fingerprint: i.fingerprint,
+                newest: i.newest,
+                summary: s.clone(),
+            })
+            .collect(),
+    )
+}
+
+use cache::Inputs;
+
+/// Load everything, render into a fresh folder, swap it in, and keep a new cache.
+fn full(
+    opts: &BuildOptions,
+    inputs: &Inputs,
+    chromium: Option<&pdf::Chromium>,
+    mut timings: Timings,
+    t: Instant,
+) -> Result<BuildStats> {
+    let mut site = load(&opts.root)?;
+    site.pdf = opts.pdf;
+    site.config.base_url = base_url(&site.config, opts.base_url.as_deref())?;
+    let (tera, statics) = theme::load(&opts.root, site.config.theme.as_deref())?;
+    let t = timings.add("load", t);
+    let findings = analyse(&site);
+    site.summaries = summary::summarise_all(&site, &findings);
+    timings.add("analyse", t);
+    let cached = inputs.books.len() == site.books.len()
+        && inputs
+            .books
+            .iter()
+            .zip(&site.books)
+            .all(|(i, b)| i.slug == b.slug);
+
+    let sink = DirSink::begin(&opts.out)?;
+    let recorder = Recorder {
+        inner: &sink,
+        hashes: Default::default(),
+    };
+    let result = (|| -> Result<(usize, u64, Vec<(String, Vec<u8>)>)> {
+        let pages = render_site(
+            &site,
+            &findings,
+            &tera,
+            &statics,
+            &recorder,
+            opts.progress,
+            &mut timings,
+        )?;
+        let t = Instant::now();
+        let docs: Vec<Vec<Tokenized>> = site.books.par_iter().map(book_search_docs).collect();
+        let mut keep: Vec<(String, Vec<u8>)> = site
+            .books
+            .par_iter()
+            .zip(docs.par_iter())
+            .map(|(b, d)| (format!("search/b-{}", b.slug), search::encode_docs(d)))
+            .collect();
+        let (files, shards) = whole_index(&site, docs, true);
+        let search_bytes = put_search(&recorder, files)?;
+        keep.extend(shard_files(shards));
+        timings.add("search index", t);
+        if let Some(chromium) = chromium {
+            let t = Instant::now();
+            print_reports(&site, &findings, &tera, &sink, chromium)?;
+            timings.add("pdf", t);
+        }
+        Ok((pages, search_bytes, keep))
+    })();
+    let (pages, search_bytes, keep) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            sink.abort();
+            return Err(e);
+        }
+    };
+    let t = Instant::now();
+    let files = sink.files();
+    let bytes = sink.bytes();
+    let outputs = recorder.hashes.into_inner().unwrap_or_default();
+    // The old cache describes the old site: gone before the new site is swapped in.
+    cache::remove(&opts.out);
+    sink.commit()?;
+    if cached && !opts.pdf {
+        cache::write_fresh(&opts.out, &state(inputs, &site.summaries), &outputs, keep)?;
+    }
+    timings.add("swap in", t);
+    Ok(BuildStats {
+        pages,
+        files,
+        bytes,
+        search_bytes,
+        timings,
+        rebuilt: None,
+    })
+}
+
+/// The search index over every book, from each book's documents.
+fn whole_index(
+    site: &Site,
+    docs: Vec<Vec<Tokenized>>,
+    keep: bool,
+) -> (Vec<(String, String)>, Vec<Vec<u8>>) {
+    let mut ix = IndexBuilder::default();
+    for t in docs.into_iter().flatten() {
+        ix.add_tokenized(t);
+    }
+    ix.set_books(pages::search_books(site));
+    ix.files_and_shards(keep)
+}
+
+fn shard_files(shards: Vec<Vec<u8>>) -> impl Iterator<Item = (String, Vec<u8>)> {
+    shards
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| (format!("search/s-{i}"), b))
+}
+
+fn put_search(sink: &dyn Sink, files: Vec<(String, String)>) -> Result<u64> {
+    let bytes = files.iter().map(|f| f.1.len() as u64).sum();
+    files.into_par_iter().try_for_each(|(path, s)| {
+        sink.put(OutFile {
+            path,
+            bytes: s.into_bytes(),
+        })
+    })?;
+    Ok(bytes)
+}
+
+/// Load and render only the books that changed since the build `prev` describes (all of
+/// them if the frame changed), and write only the files whose bytes changed.
+fn incremental(
+    opts: &BuildOptions,
+    inputs: &Inputs,
+    prev: Previous,
+    mut timings: Timings,
+    t: Instant,
+) -> Result<BuildStats> {
+    let frame_same = prev.state.frame == inputs.frame;
+    let dirty: Vec<&BookInput> = inputs
+        .books
+        .iter()
+        .filter(|b| !frame_same || !prev.unchanged(b))
+        .collect();
+    let removed = prev
+        .state
+        .books
+        .iter()
+        .filter(|s| !inputs.books.iter().any(|b| b.slug == s.summary.slug))
+        .count();
+    let mut stats = BuildStats {
+        rebuilt: Some(Rebuilt {
+            books: dirty.len(),
+            of: inputs.books.len(),
+            ..Rebuilt::default()
+        }),
+        ..BuildStats::default()
+    };
+    if frame_same && dirty.is_empty() && removed == 0 {
+        stats.timings = timings;
+        return Ok(stats);
+    }
+
+    let dirs: Vec<PathBuf> = dirty.iter().map(|b| b.dir.clone()).collect();
+    let mut site = load_books_in(&opts.root, Some(&dirs))?;
+    site.config.base_url = base_url(&site.config, opts.base_url.as_deref())?;
+    let (tera, statics) = theme::load(&opts.root, site.config.theme.as_deref())?;
+    let t = timings.add("load", t);
+    let findings = analyse(&site);
+    let fresh = summary::summarise_all(&site, &findings);
+    let mut summaries = Vec::with_capacity(inputs.books.len());
+    for b in &inputs.books {
+        let s = match site.books.iter().position(|x| x.slug == b.slug) {
+            Some(i) => fresh[i].clone(),
+            None => match prev.book(&b.slug) {
+                Some(s) => s.summary.clone(),
+                // Not in the cache yet the scan called it unchanged: cannot happen,
+                // but a full build is always right.
+                None => return full(opts, inputs, None, timings, t),
+            },
+        };
+        summaries.push(s);
+    }
+    site.summaries = summaries;
+    timings.add("analyse", t);
+
+    let sink = Changes::begin(&opts.out, &prev)?;
+    let result = (|| -> Result<(usize, u64, Vec<(String, Option<Vec<u8>>)>)> {
+        let pages = render_site(
+            &site,
+            &findings,
+            &tera,
+            &statics,
+            &sink,
+            opts.progress,
+            &mut timings,
+        )?;
+        let t = Instant::now();
+        let (search_bytes, keep) = update_index(&site, &prev, &sink)?;
+        timings.add("search index", t);
+        Ok((pages, search_bytes, keep))
+    })();
+    let (pages, search_bytes, mut keep) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            sink.abort();
+            return Err(e);
+        }
+    };
+    let t = Instant::now();
+    for s in &prev.state.books {
+        if !site.summaries.iter().any(|x| x.slug == s.summary.slug) {
+            keep.push((format!("search/b-{}", s.summary.slug), None));
+        }
+    }
+    let kept: Vec<String> = inputs
+        .books
+        .iter()
+        .filter(|b| !dirty.iter().any(|d| d.slug == b.slug))
+        .map(|b| format!("{}/", b.slug))
+        .collect();
+    let written = sink.written();
+    stats.bytes = sink.bytes();
+    let (_, deleted) = sink.commit(&kept, keep, &state(inputs, &site.summaries))?;
+    timings.add("swap in", t);
+    stats.pages = pages;
+    stats.files = written;
+    stats.search_bytes = search_bytes;
+    stats.timings = timings;
+    if let Some(r) = stats.rebuilt.as_mut() {
+        r.written = written;
+        r.removed = deleted;
+    }
+    Ok(stats)
+}
+
+/// The search index after an incremental build's changes. When every book kept its
+/// number of documents (ids stay put), only the shards of tokens the changed documents
+/// gained or lost and the blocks of changed documents are made again, from the cache's
+/// whole postings; otherwise the index is made again from every book's cached documents.
+/// Returns the bytes of the search files made and the cache files to replace.
+fn update_index(
+    site: &Site,
+    prev: &Previous,
+    sink: &Changes,
+) -> Result<(u64, Vec<(String, Option<Vec<u8>>)>)> {
+    let cache_err = |what: &str| {
+        anyhow::anyhow!(
+            "the build cache in {} is damaged ({what})\n  = help: delete that folder; the next build is a full one",
+            prev.dir.display()
+        )
+    };
+    let fresh: Vec<(usize, Vec<Tokenized>)> = site
+        .books
+        .par_iter()
+        .map(|b| {
+            let at = site
+                .summaries
+                .iter()
+                .position(|s| s.slug == b.slug)
+                .unwrap_or(0);
+            (at, book_search_docs(b))
+        })
+        .collect();
+    let read_docs = |slug: &str| -> Result<Vec<Tokenized>> {
+        prev.read_file(&format!("search/b-{slug}"))
+            .and_then(|b| search::decode_docs(&b))
+            .ok_or_else(|| cache_err(&format!("search/b-{slug}")))
+    };
+    let mut keep: Vec<(String, Option<Vec<u8>>)> = fresh
+        .iter()
+        .map(|(at, d)| {
+            (
+                format!("search/b-{}", site.summaries[*at].slug),
+                Some(search::encode_docs(d)),
+            )
+        })
+        .collect();
+    let same_shape = prev.state.books.len() == site.summaries.len()
+        && prev
+            .state
+            .books
+            .iter()
+            .zip(&site.summaries)
+            .all(|(p, s)| p.summary.slug == s.slug && p.summary.docs == s.docs)
+        && fresh.len() * 2 <= site.summaries.len().max(1);
+    if !same_shape {
+        let mut fresh = fresh.into_iter().peekable();
+        let mut docs = Vec::with_capacity(site.summaries.len());
+        for (i, s) in site.summaries.iter().enumerate() {
+            if fresh.peek().is_some_and(|f| f.0 == i) {
+                docs.push(fresh.next().map(|f| f.1).unwrap_or_default());
+            } else {
+                docs.push(read_docs(&s.slug)?);
+            }
+        }
+        let (files, shards) = whole_index(site, docs, true);
+        let bytes = put_search(sink, files)?;
+        let n = shards.len();
+        keep.extend(shard_files(shards).map(|(p, b)| (p, Some(b))));
+        let old_n = search::shard_count(prev.state.books.iter().map(|b| b.summary.docs).sum());
+        keep.extend((n..old_n as usize).map(|i| (format!("search/s-{i}"), None)));
+        return Ok((bytes, keep));
+    }
+
+    // Ids stay put: patch.
+    let starts: Vec<usize> = site
+        .summaries
+        .iter()
+        .scan(0, |acc, s| {
+            let at = *acc;
+            *acc += s.docs;
+            Some(at)
+        })
+        .collect();
+    let total: usize = site.summaries.iter().map(|s| s.docs).sum();
+    let shards = search::shard_count(total);
+    let mut changed: Vec<(u32, Vec<(String, u32)>, Vec<(String, u32)>)> = Vec::new();
+    let mut blocks = std::collections::BTreeSet::new();
+    let mut touched = std::collections::BTreeSet::new();
+    for (at, new) in &fresh {
+        let old = read_docs(&site.summaries[*at].slug)?;
+        for (k, (o, n)) in old.iter().zip(new).enumerate() {
+            let id = starts[*at] + k;
+            if o.doc != n.doc {
+                blocks.insert(id / search::DOC_BLOCK);
+            }
+            if o.tokens != n.tokens {
+                for (t, _) in o.tokens.iter().chain(&n.tokens) {
+                    touched.insert(search::fnv1a(t) % shards);
+                }
+                changed.push((id as u32, o.tokens.clone(), n.tokens.clone()));
+            }
+        }
+    }
+    let patched: Vec<(u32, Vec<u8>, (String, String))> = touched
+        .par_iter()
+        .map(|&i| -> Result<_> {
+            let mut shard = prev
+                .read_file(&format!("search/s-{i}"))
+                .and_then(|b| search::decode_shard(&b))
+                .ok_or_else(|| cache_err(&format!("search/s-{i}")))?;
+            for (id, old, new) in &changed {
+                search::repost(&mut shard, (i, shards), *id, old, new);
+            }
+            Ok((
+                i,
+                search::encode_shard(&shard),
+                search::shard_file(i, &shard),
+            ))
+        })
+        .collect::<Result<_>>()?;
+    let mut files: Vec<(String, String)> = Vec::new();
+    for (i, bytes, file) in patched {
+        keep.push((format!("search/s-{i}"), Some(bytes)));
+        files.push(file);
+    }
+    // Blocks: their documents, from the books just rendered or the cache.
+    let mut clean_docs: HashMap<usize, Vec<Tokenized>> = HashMap::new();
+    for b in blocks {
+        let ids = b * search::DOC_BLOCK..((b + 1) * search::DOC_BLOCK).min(total);
+        let mut docs: Vec<search::Doc> = Vec::new();
+        for id in ids {
+            let at = starts.partition_point(|s| *s <= id) - 1;
+            let k = id - starts[at];
+            let doc = match fresh.iter().find(|f| f.0 == at) {
+                Some(f) => f.1[k].doc.clone(),
+                None => {
+                    if !clean_docs.contains_key(&at) {
+                        clean_docs.insert(at, read_docs(&site.summaries[at].slug)?);
+                    }
+                    clean_docs[&at][k].doc.clone()
+                }
+            };
+            docs.push(doc);
+        }
+        let refs: Vec<&search::Doc> = docs.iter().collect();
+        files.push(search::block_file(b, &refs));
+    }
+    let ranges: Vec<search::BookRange> = site
+        .summaries
+        .iter()
+        .zip(&starts)
+        .filter(|(s, _)| s.docs > 0)
+        .map(|(s, start)| search::BookRange {
+            slug: s.slug.clone(),
+            title: s.search_title.clone(),
+            start: *start,
+            end: start + s.docs,
+        })
+        .collect();
+    files.push(search::manifest_file(total, &ranges));
+    for (at, new) in &fresh {
+        let docs: Vec<search::Doc> = new.iter().map(|t| t.doc.clone()).collect();
+        files.extend(search::dept_file(
+            &site.summaries[*at].slug,
+            search::dept_entries(&docs, starts[*at]),
+        ));
+    }
+    let bytes = put_search(sink, files)?;
+    // Every other search file stays as the last build wrote it.
+    for i in 0..shards {
+        sink.keep(&format!("search/t{i}.js"));
+    }
+    for b in 0..total.div_ceil(search::DOC_BLOCK) {
+        sink.keep(&format!("search/d{b}.js"));
+    }
+    for s in &site.summaries {
+        sink.keep(&format!("search/depts-{}.js", s.slug));
+    }
+    Ok((bytes, keep))
+}
+
+/// Print every book's report to `<book>/print.pdf` in the staged site, and number its
+/// contents from that print: printed, numbered, printed again until the numbers hold
+/// (the second print, as the numbers take no extra room).
+fn print_reports(
+    site: &Site,
+    findings: &[BookFindings],
+    tera: &tera::Tera,
+    sink: &DirSink,
+    chromium: &pdf::Chromium,
+) -> Result<()> {
+    site.books
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(bi, b)| -> Result<()> {
+            let html = sink.staged(&format!("{}/print.html", b.slug))?;
+            let work = sink.staged(&format!("{}/.print-pass.pdf", b.slug))?;
+            let mut known: Option<pdf::PdfInfo> = None;
+            for _ in 0..4 {
+                chromium.print(&html, &work)?;
+                let bytes = std::fs::read(&work)
+                    .with_context(|| format!("reading {}", work.display()))?;
+                std::fs::remove_file(&work).ok();
+                let printed = pdf::read(&bytes)
+                    .with_context(|| format!("{}: the printed report", b.slug))?;
+                if known.as_ref() == Some(&printed.info) {
+                    return sink.put(OutFile {
+                        path: format!("{}/print.pdf", b.slug),
+                        bytes: printed.into_bytes()?,
+                    });
+                }
+                let page =
+                    pages::print_page_numbered(site, bi, &findings[bi], tera, &printed.info)?;
+                sink.replace(page)?;
+                known = Some(printed.info);
+            }
+            bail!(
+                "{}: the report's page numbers changed with every print; print.html's contents may be laid out differently once numbered",
+                b.slug
+            )
+        })
+}

@@ -124,7 +124,10 @@ fn crumbs(ctx: &mut tera::Context, items: &[(&str, &str)]) {
 }
 
 fn render(tera: &tera::Tera, name: &str, ctx: &tera::Context, path: &str) -> Result<OutFile> {
-    let html = tera.render(name, ctx).map_err(|e| {
+    // Straight into the bytes written: `Tera::render` would check the whole page is
+    // UTF-8 again to return a `String` (it is: Tera writes nothing but `str`s).
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    tera.render_to(name, ctx, &mut bytes).map_err(|e| {
         anyhow!(
             "rendering {path} with {name}: {}",
             super::theme::tera_error_chain(&e)
@@ -132,7 +135,7 @@ fn render(tera: &tera::Tera, name: &str, ctx: &tera::Context, path: &str) -> Res
     })?;
     Ok(OutFile {
         path: path.to_string(),
-        bytes: html.into_bytes(),
+        bytes,
     })
 }
 

@@ -36,7 +36,7 @@ pub(super) struct OverallView {
     tasks: Vec<(String, String)>,
     goal: Option<String>,
     amounts: Vec<(String, String)>,
-    tree: Vec<TreeRow>,
+    tree: Tree,
 }
 
 /// Projects per page of a department's table: pages must not grow with the book.

@@ -31,7 +31,7 @@ use home::*;
 pub use print::print_page_numbered;
 use print::*;
 use project::*;
-pub use project::{TreeRow, tree};
+pub use project::{Tree, TreeRow, tree};
 use rayon::prelude::*;
 use report::*;
 use rules_page::*;
@@ -111,6 +111,13 @@ fn base(site: &Site, path: &str) -> tera::Context {
     ctx
 }
 
+/// A breadcrumb: its label and link relative to the page (empty for the page itself).
+#[derive(Serialize)]
+struct Crumb {
+    label: String,
+    href: String,
+}
+
 /// Breadcrumbs: (label, link relative to the page); the last has no link.
 fn crumbs(ctx: &mut tera::Context, items: &[(&str, &str)]) {
     let root = ctx
@@ -118,8 +125,14 @@ fn crumbs(ctx: &mut tera::Context, items: &[(&str, &str)]) {
         .and_then(|v| v.as_str())
         .unwrap_or("")
         .to_string();
-    let mut list: Vec<(String, String)> = vec![("首页".into(), format!("{root}index.html"))];
-    list.extend(items.iter().map(|(l, h)| (l.to_string(), h.to_string())));
+    let mut list = vec![Crumb {
+        label: "首页".into(),
+        href: format!("{root}index.html"),
+    }];
+    list.extend(items.iter().map(|(l, h)| Crumb {
+        label: l.to_string(),
+        href: h.to_string(),
+    }));
     ctx.insert("crumbs", &list);
 }
 

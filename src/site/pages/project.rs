@@ -245,6 +245,21 @@ pub(super) struct ProjectView {
     completeness: u8,
 }
 
+/// A project's indicator tree as its page shows it, and the place of its table when
+/// the source is an office file (empty for text exports, which are found by line).
+pub(super) fn form_tree(b: &Book, p: &Project) -> (Tree, String) {
+    let mut t = tree(&p.indicators);
+    // Office files number rows, not lines: they are named by their place instead.
+    match b.source(&p.source.file).filter(|s| !s.places.is_empty()) {
+        Some(office) => {
+            // Row numbers of a Word or Excel file are not lines a reader can find.
+            t.lines_hidden();
+            (t, office.place(p.source.line))
+        }
+        None => (t, String::new()),
+    }
+}
+
 /// A 二级指标 category and whether the project sets an indicator of it.
 #[derive(Serialize)]
 pub(super) struct Category {
@@ -254,8 +269,7 @@ pub(super) struct Category {
 
 pub(super) fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView {
     let cats = rules::categories(p);
-    // Office files number rows, not lines: they are named by their place instead.
-    let office = b.source(&p.source.file).filter(|s| !s.places.is_empty());
+    let (tree, source_place) = form_tree(b, p);
     ProjectView {
         name: p.name.clone(),
         slug: p.slug.clone(),
@@ -265,18 +279,11 @@ pub(super) fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView
         funds: fund_lines(p),
         goal_field: p.goal.is_some(),
         goal: p.goal.clone().unwrap_or_default(),
-        tree: {
-            let mut t = tree(&p.indicators);
-            if office.is_some() {
-                // Row numbers of a Word or Excel file are not lines a reader can find.
-                t.lines_hidden();
-            }
-            t
-        },
+        tree,
         source_file: p.source.file.clone(),
         source_line: p.source.line,
         source_end_line: p.source.end_line,
-        source_place: office.map_or(String::new(), |s| s.place(p.source.line)),
+        source_place,
         long_goal: p.long_goal.clone(),
         extra: p
             .extra

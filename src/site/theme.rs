@@ -119,8 +119,71 @@ pub fn load(root: &Path, theme: Option<&str>) -> Result<(tera::Tera, StaticFiles
     Ok((tera, statics))
 }
 
+/// Bytes that may start something [`escape_html`] changes.
+static ATTENTION: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = c != b'\n' as usize && c != b'\t' as usize;
+        c += 1;
+    }
+    t[0x7f] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[0xc2] = true;
+    t[0xe2] = true;
+    t
+};
+
+/// Tera's escape function: exactly [`super::escape_xml`] (the five characters HTML
+/// needs escaped, and the characters of [`crate::text::is_hidden_on_pages`] dropped),
+/// but it copies the runs between them whole instead of decoding and re-encoding every
+/// character. Every printed value of every page passes through here.
 fn escape_html(s: &str) -> String {
-    super::escape_xml(s)
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len() + 8);
+    // `start..i` is the run not yet copied; `i` is always at the start of a character,
+    // since only ASCII bytes and the first bytes of 2- and 3-byte sequences are matched.
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !ATTENTION[usize::from(b[i])] {
+            i += 1;
+            continue;
+        }
+        let (len, with) = match b[i] {
+            b'<' => (1, "&lt;"),
+            b'>' => (1, "&gt;"),
+            b'&' => (1, "&amp;"),
+            b'"' => (1, "&quot;"),
+            b'\'' => (1, "&#39;"),
+            // C0 controls (but for tab and newline, not marked) and DEL.
+            0..=0x1f | 0x7f => (1, ""),
+            // C1 controls, U+0080–U+009F.
+            0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => (2, ""),
+            // U+202A–U+202E and U+2066–U+2069.
+            0xe2 if matches!(
+                (b.get(i + 1), b.get(i + 2)),
+                (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+            ) =>
+            {
+                (3, "")
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(with);
+        i += len;
+        start = i;
+    }
+    out.push_str(&s[start..]);
+    out
 }
 
 /// Tera errors nest their cause; show the whole chain.
@@ -142,4 +205,37 @@ fn json_script_filter(
     _: &HashMap<String, tera::Value>,
 ) -> tera::Result<tera::Value> {
     Ok(tera::Value::String(super::json_for_script(value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_html_is_escape_xml() {
+        let mut samples: Vec<String> = [
+            "",
+            "plain",
+            "项目名称",
+            "<a href=\"x\">'&'</a>",
+            "a\nb\tc\rd\u{0}e\u{7f}",
+            "项目\u{202e}gnp.exe",
+            "\u{2066}隔离\u{2069}\u{2065}\u{206a}\u{2029}\u{2028}",
+            "\u{80}\u{9f}\u{a0}\u{ff}é",
+            "≥90% ≤ ＜＞ “引号” ‘单’",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every character up to U+2100 (the ranges above and their neighbours), alone
+        // and between others.
+        samples.extend(
+            (0..0x2100u32)
+                .filter_map(char::from_u32)
+                .flat_map(|c| [c.to_string(), format!("x{c}项"), format!("{c}{c}<")]),
+        );
+        for s in &samples {
+            assert_eq!(escape_html(s), crate::site::escape_xml(s), "{s:?}");
+        }
+    }
 }

@@ -36,7 +36,48 @@ pub(super) struct OverallView {
     tasks: Vec<(String, String)>,
     goal: Option<String>,
     amounts: Vec<(String, String)>,
-    tree: Vec<TreeRow>,
+    tree: Tree,
+}
+
+/// A line of a department's project table.
+#[derive(Serialize)]
+pub(super) struct DeptProjectRow {
+    slug: String,
+    name: String,
+    total: Option<Decimal>,
+    total_text: String,
+    fiscal_text: String,
+    indicators: usize,
+    /// The 二级指标 categories set, each followed by a space (the 覆盖 cell's tooltip),
+    /// written here once instead of by a loop over the categories in every row.
+    categories_title: String,
+    categories_set: usize,
+    completeness: u8,
+    findings: usize,
+}
+
+impl From<ProjectRow> for DeptProjectRow {
+    fn from(r: ProjectRow) -> Self {
+        let mut categories_title = String::new();
+        for (c, set) in Level2::ALL.iter().zip(&r.categories) {
+            if *set {
+                categories_title.push_str(c.label());
+                categories_title.push(' ');
+            }
+        }
+        DeptProjectRow {
+            slug: r.slug,
+            name: r.name,
+            total: r.total,
+            total_text: r.total_text,
+            fiscal_text: r.fiscal_text,
+            indicators: r.indicators,
+            categories_title,
+            categories_set: r.categories_set,
+            completeness: r.completeness,
+            findings: r.findings,
+        }
+    }
 }
 
 /// Projects per page of a department's table: pages must not grow with the book.
@@ -73,9 +114,15 @@ pub(super) fn department_page(
     let path = format!("{}/{}/{}", b.slug, d.slug, page_file("index", page));
     let mut ctx = base(site, &path);
     let range = page_range(d.projects.len(), DEPT_PAGE, page);
-    let rows: Vec<ProjectRow> = range
+    let rows: Vec<DeptProjectRow> = range
         .clone()
-        .map(|pi| analyse::project_row(d, &d.projects[pi], &f.projects[di][pi]))
+        .map(|pi| {
+            DeptProjectRow::from(analyse::project_row(
+                d,
+                &d.projects[pi],
+                &f.projects[di][pi],
+            ))
+        })
         .collect();
     let mut sums = Sums::default();
     for p in &d.projects {

@@ -32,7 +32,7 @@ use home::*;
 pub use print::print_page_numbered;
 use print::*;
 use project::*;
-pub use project::{TreeRow, tree};
+pub use project::{Tree, TreeRow, tree};
 use rayon::prelude::*;
 use report::*;
 use rules_page::*;
@@ -112,6 +112,13 @@ fn base(site: &Site, path: &str) -> tera::Context {
     ctx
 }
 
+/// A breadcrumb: its label and link relative to the page (empty for the page itself).
+#[derive(Serialize)]
+struct Crumb {
+    label: String,
+    href: String,
+}
+
 /// Breadcrumbs: (label, link relative to the page); the last has no link.
 fn crumbs(ctx: &mut tera::Context, items: &[(&str, &str)]) {
     let root = ctx
@@ -119,13 +126,22 @@ fn crumbs(ctx: &mut tera::Context, items: &[(&str, &str)]) {
         .and_then(|v| v.as_str())
         .unwrap_or("")
         .to_string();
-    let mut list: Vec<(String, String)> = vec![("首页".into(), format!("{root}index.html"))];
-    list.extend(items.iter().map(|(l, h)| (l.to_string(), h.to_string())));
+    let mut list = vec![Crumb {
+        label: "首页".into(),
+        href: format!("{root}index.html"),
+    }];
+    list.extend(items.iter().map(|(l, h)| Crumb {
+        label: l.to_string(),
+        href: h.to_string(),
+    }));
     ctx.insert("crumbs", &list);
 }
 
 fn render(tera: &tera::Tera, name: &str, ctx: &tera::Context, path: &str) -> Result<OutFile> {
-    let html = tera.render(name, ctx).map_err(|e| {
+    // Straight into the bytes written: `Tera::render` would check the whole page is
+    // UTF-8 again to return a `String` (it is: Tera writes nothing but `str`s).
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    tera.render_to(name, ctx, &mut bytes).map_err(|e| {
         anyhow!(
             "rendering {path} with {name}: {}",
             super::theme::tera_error_chain(&e)
@@ -133,7 +149,7 @@ fn render(tera: &tera::Tera, name: &str, ctx: &tera::Context, path: &str) -> Res
     })?;
     Ok(OutFile {
         path: path.to_string(),
-        bytes: html.into_bytes(),
+        bytes,
     })
 }
 

@@ -12,15 +12,70 @@ struct Chapter<'a> {
     row: &'a DeptRow,
     /// The page it starts on in the PDF, once printed.
     page: Option<u32>,
-    rows: Vec<analyse::ProjectRow>,
-    projects: Vec<PrintedProject>,
+    rows: Vec<SummaryRow>,
+    projects: Vec<PrintedProject<'a>>,
 }
 
+/// A line of a chapter's project table.
 #[derive(Serialize)]
-struct PrintedProject {
-    #[serde(flatten)]
-    view: ProjectView,
-    findings: Vec<FindingView>,
+struct SummaryRow {
+    name: String,
+    total_text: String,
+    indicators: usize,
+    completeness: u8,
+    findings: usize,
+}
+
+/// A project's form as printed: only what the report shows (the report holds every
+/// form of the book, so each field here is serialised for every project).
+#[derive(Serialize)]
+struct PrintedProject<'a> {
+    slug: &'a str,
+    name: &'a str,
+    implementing_unit: &'a str,
+    funds: Vec<FundLine>,
+    /// The form has a goal field (its text may be empty).
+    goal_field: bool,
+    goal: &'a str,
+    tree: Tree,
+    source_file: &'a str,
+    source_line: u32,
+    source_place: String,
+    findings: Vec<FormFinding<'a>>,
+}
+
+/// A finding printed under its form.
+#[derive(Serialize)]
+struct FormFinding<'a> {
+    severity: &'static str,
+    severity_label: &'static str,
+    title: &'static str,
+    message: &'a str,
+}
+
+fn printed_project<'a>(b: &Book, p: &'a Project, found: &'a [Finding]) -> PrintedProject<'a> {
+    let (tree, source_place) = form_tree(b, p);
+    PrintedProject {
+        slug: &p.slug,
+        name: &p.name,
+        implementing_unit: &p.implementing_unit,
+        funds: fund_lines(p),
+        goal_field: p.goal.is_some(),
+        goal: p.goal.as_deref().unwrap_or_default(),
+        tree,
+        source_file: &p.source.file,
+        source_line: p.source.line,
+        source_place,
+        findings: found
+            .iter()
+            .map(|x| FormFinding {
+                severity: x.severity.id(),
+                severity_label: x.severity.label(),
+                title: rules::rule(&x.rule).map(|r| r.title).unwrap_or(""),
+                message: &x.message,
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -59,16 +114,22 @@ pub(super) fn print_page(
                     .projects
                     .iter()
                     .zip(found)
-                    .map(|(p, x)| analyse::project_row(d, p, x))
+                    .map(|(p, x)| {
+                        let r = analyse::project_row(d, p, x);
+                        SummaryRow {
+                            name: r.name,
+                            total_text: r.total_text,
+                            indicators: r.indicators,
+                            completeness: r.completeness,
+                            findings: r.findings,
+                        }
+                    })
                     .collect(),
                 projects: d
                     .projects
                     .iter()
                     .zip(found)
-                    .map(|(p, x)| PrintedProject {
-                        view: project_view(b, d, p),
-                        findings: x.iter().map(finding_view).collect(),
-                    })
+                    .map(|(p, x)| printed_project(b, p, x))
                     .collect(),
             }
         })

@@ -2,21 +2,59 @@
 
 use super::*;
 
-/// One row of an indicator tree with the rowspans of its merged cells.
+/// An indicator tree as the `tree` macro draws it.
+#[derive(Serialize)]
+pub struct Tree {
+    rows: Vec<TreeRow>,
+    /// Some row has a source line: the table gets a 行 column.
+    lines: bool,
+}
+
+impl Tree {
+    fn lines_hidden(&mut self) {
+        self.rows.iter_mut().for_each(|r| r.line = 0);
+        self.lines = false;
+    }
+}
+
+/// One row of an indicator tree with the rowspans of its merged cells. Every field is
+/// named and flat: Tera looks `r.name` up far faster than `r.level1[0]`, and a page
+/// reads these once per row.
 #[derive(Serialize)]
 pub struct TreeRow {
-    level1: Option<(String, usize)>,
-    level2: Option<(String, usize)>,
+    /// The 一级指标 cell that starts on this row and the rows it spans (0: none starts here).
+    l1: String,
+    l1_rows: usize,
+    /// The same for 二级指标.
+    l2: String,
+    l2_rows: usize,
     name: String,
     value: String,
     /// The source line (text exports only; office files are found by `place`).
     line: u32,
     empty: bool,
     /// The form's own further columns (权重, 评分标准, 备注, 长期指标值…), as written.
-    details: Vec<(String, String)>,
-    /// Findings on this row: (severity id, severity label, rule title, number in the
-    /// page's list of findings), so a reader sees them where they apply.
-    findings: Vec<(&'static str, &'static str, String, usize)>,
+    details: Vec<Field>,
+    /// Findings on this row, so a reader sees them where they apply.
+    findings: Vec<RowFinding>,
+}
+
+/// A labelled value of a form (an indicator's further column, a project's extra row).
+#[derive(Serialize)]
+pub(super) struct Field {
+    label: String,
+    value: String,
+}
+
+/// A finding shown on the indicator row it concerns.
+#[derive(Serialize)]
+struct RowFinding {
+    severity: &'static str,
+    severity_label: &'static str,
+    /// The rule's title.
+    title: String,
+    /// Its number in the page's list of findings.
+    number: usize,
 }
 
 pub(super) fn level1_text(i: &Indicator) -> String {
@@ -40,7 +78,7 @@ pub(super) fn level2_text(i: &Indicator) -> String {
 }
 
 /// An indicator's further columns, labelled as the common forms label them.
-pub(super) fn details(i: &Indicator) -> Vec<(String, String)> {
+pub(super) fn details(i: &Indicator) -> Vec<Field> {
     let mut out = Vec::new();
     let named = [
         ("指标性质", &i.operator),
@@ -53,19 +91,27 @@ pub(super) fn details(i: &Indicator) -> Vec<(String, String)> {
         // Sign and unit are already part of the value shown.
         let shown = (label == "指标性质" || label == "计量单位") && i.value.contains(v.as_str());
         if !v.is_empty() && !shown {
-            out.push((label.to_string(), v.clone()));
+            out.push(Field {
+                label: label.to_string(),
+                value: v.clone(),
+            });
         }
     }
-    out.extend(i.extra.iter().map(|e| (e.label.clone(), e.value.clone())));
+    out.extend(i.extra.iter().map(|e| Field {
+        label: e.label.clone(),
+        value: e.value.clone(),
+    }));
     out
 }
 
-pub fn tree(indicators: &[Indicator]) -> Vec<TreeRow> {
+pub fn tree(indicators: &[Indicator]) -> Tree {
     let mut rows: Vec<TreeRow> = indicators
         .iter()
         .map(|i| TreeRow {
-            level1: None,
-            level2: None,
+            l1: String::new(),
+            l1_rows: 0,
+            l2: String::new(),
+            l2_rows: 0,
             name: i.name.clone(),
             value: i.value.clone(),
             line: i.line,
@@ -82,19 +128,22 @@ pub fn tree(indicators: &[Indicator]) -> Vec<TreeRow> {
         while end < indicators.len() && key1(&indicators[end]) == key1(&indicators[start]) {
             end += 1;
         }
-        rows[start].level1 = Some((level1_text(&indicators[start]), end - start));
+        rows[start].l1 = level1_text(&indicators[start]);
+        rows[start].l1_rows = end - start;
         let mut s2 = start;
         while s2 < end {
             let mut e2 = s2 + 1;
             while e2 < end && key2(&indicators[e2]) == key2(&indicators[s2]) {
                 e2 += 1;
             }
-            rows[s2].level2 = Some((level2_text(&indicators[s2]), e2 - s2));
+            rows[s2].l2 = level2_text(&indicators[s2]);
+            rows[s2].l2_rows = e2 - s2;
             s2 = e2;
         }
         start = end;
     }
-    rows
+    let lines = rows.iter().any(|r| r.line != 0);
+    Tree { rows, lines }
 }
 
 #[derive(Serialize)]
@@ -183,23 +232,44 @@ pub(super) struct ProjectView {
     /// The form has a goal field (its text may be empty).
     goal_field: bool,
     goal: String,
-    tree: Vec<TreeRow>,
+    tree: Tree,
     source_file: String,
     source_line: u32,
     source_end_line: u32,
     source_place: String,
     long_goal: String,
-    extra: Vec<(String, String)>,
+    extra: Vec<Field>,
     notes_html: String,
-    categories: Vec<(String, bool)>,
+    categories: Vec<Category>,
     total_text: String,
     completeness: u8,
 }
 
+/// A project's indicator tree as its page shows it, and the place of its table when
+/// the source is an office file (empty for text exports, which are found by line).
+pub(super) fn form_tree(b: &Book, p: &Project) -> (Tree, String) {
+    let mut t = tree(&p.indicators);
+    // Office files number rows, not lines: they are named by their place instead.
+    match b.source(&p.source.file).filter(|s| !s.places.is_empty()) {
+        Some(office) => {
+            // Row numbers of a Word or Excel file are not lines a reader can find.
+            t.lines_hidden();
+            (t, office.place(p.source.line))
+        }
+        None => (t, String::new()),
+    }
+}
+
+/// A 二级指标 category and whether the project sets an indicator of it.
+#[derive(Serialize)]
+pub(super) struct Category {
+    label: &'static str,
+    set: bool,
+}
+
 pub(super) fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView {
     let cats = rules::categories(p);
-    // Office files number rows, not lines: they are named by their place instead.
-    let office = b.source(&p.source.file).filter(|s| !s.places.is_empty());
+    let (tree, source_place) = form_tree(b, p);
     ProjectView {
         name: p.name.clone(),
         slug: p.slug.clone(),
@@ -209,28 +279,27 @@ pub(super) fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView
         funds: fund_lines(p),
         goal_field: p.goal.is_some(),
         goal: p.goal.clone().unwrap_or_default(),
-        tree: {
-            let mut rows = tree(&p.indicators);
-            if office.is_some() {
-                // Row numbers of a Word or Excel file are not lines a reader can find.
-                rows.iter_mut().for_each(|r| r.line = 0);
-            }
-            rows
-        },
+        tree,
         source_file: p.source.file.clone(),
         source_line: p.source.line,
         source_end_line: p.source.end_line,
-        source_place: office.map_or(String::new(), |s| s.place(p.source.line)),
+        source_place,
         long_goal: p.long_goal.clone(),
         extra: p
             .extra
             .iter()
-            .map(|e| (e.label.clone(), e.value.clone()))
+            .map(|e| Field {
+                label: e.label.clone(),
+                value: e.value.clone(),
+            })
             .collect(),
         notes_html: crate::markdown::render(&p.notes),
         categories: Level2::ALL
             .iter()
-            .map(|c| (c.label().to_string(), cats.contains(c)))
+            .map(|c| Category {
+                label: c.label(),
+                set: cats.contains(c),
+            })
             .collect(),
         total_text: amount_text(&p.funds.total),
         completeness: rules::completeness(p, !d.unnamed),
@@ -267,14 +336,14 @@ pub(super) fn project_page(
         if x.line == 0 {
             continue;
         }
-        if let Some(row) = view.tree.iter_mut().find(|r| r.line == x.line) {
+        if let Some(row) = view.tree.rows.iter_mut().find(|r| r.line == x.line) {
             let title = rules::rule(&x.rule).map(|r| r.title).unwrap_or("");
-            row.findings.push((
-                x.severity.id(),
-                x.severity.label(),
-                title.to_string(),
-                n + 1,
-            ));
+            row.findings.push(RowFinding {
+                severity: x.severity.id(),
+                severity_label: x.severity.label(),
+                title: title.to_string(),
+                number: n + 1,
+            });
         }
     }
     ctx.insert("project", &view);

@@ -8,6 +8,7 @@ use super::search::{self, IndexBuilder, Tokenized};
 use super::summary::{self, BookSummary};
 use super::*;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// What an incremental build did.
 #[derive(Debug, Default, Clone)]
@@ -64,7 +65,158 @@ fn state(inputs: &Inputs, summaries: &[BookSummary]) -> State {
 
 use cache::Inputs;
 
-/// Load everything, render into a fresh folder, swap it in, and keep a new cache.
+/// Thread time summed over the books rendered in parallel, per step.
+#[derive(Default)]
+struct Steps(Mutex<[Duration; 4]>);
+
+impl Steps {
+    fn add(&self, step: usize, since: Instant) -> Instant {
+        if let Ok(mut s) = self.0.lock() {
+            s[step] += since.elapsed();
+        }
+        Instant::now()
+    }
+
+    fn report(self, timings: &mut Timings) {
+        let s = self.0.into_inner().unwrap_or_default();
+        for (name, d) in ["  load", "  analyse", "  render+write", "  downloads"]
+            .into_iter()
+            .zip(s)
+        {
+            timings.phases.push((name, d));
+        }
+    }
+}
+
+/// One book done: what the site-wide pages and the search index need of it.
+struct BookDone {
+    summary: BookSummary,
+    /// Its search documents and tokens ([`search::encode_docs`]): compact until the
+    /// index is made, and kept in the cache.
+    docs: Vec<u8>,
+    pages: usize,
+}
+
+/// Load, check and render the books in `dirs`, a few at a time in parallel, each dropped
+/// once its pages, downloads and search documents are made: memory holds a few books,
+/// not the site. Content errors of every book are collected and reported together.
+fn render_books(
+    frame: &Site,
+    dirs: &[PathBuf],
+    tera: &tera::Tera,
+    sink: &dyn Sink,
+    print: Option<(&pdf::Chromium, &DirSink)>,
+    progress: bool,
+    steps: &Steps,
+) -> Result<Vec<BookDone>> {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let show = progress && dirs.len() >= 20 && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let results: Vec<Result<BookDone, Vec<crate::content::ContentError>>> = dirs
+        .par_iter()
+        .map(|dir| -> Result<_> {
+            let t = Instant::now();
+            let mut errors = Vec::new();
+            let book = crate::content::load_book(dir, &mut errors);
+            let (Some(book), true) = (book, errors.is_empty()) else {
+                return Ok(Err(errors));
+            };
+            let t = steps.add(0, t);
+            let findings = [analyse_book(&book, &frame.config)];
+            let t = steps.add(1, t);
+            let site = Site {
+                root: frame.root.clone(),
+                config: frame.config.clone(),
+                books: vec![book],
+                pages: Vec::new(),
+                pdf: frame.pdf,
+                summaries: Vec::new(),
+            };
+            let (pages, _) = pages::render_jobs(
+                &site,
+                &findings,
+                tera,
+                &pages::book_jobs(&site, 0),
+                sink,
+                false,
+            )?;
+            let t = steps.add(2, t);
+            let b = &site.books[0];
+            for file in pages::downloads(b, &findings[0]) {
+                sink.put(file)?;
+            }
+            let docs = search::encode_docs(&book_search_docs(b));
+            let summary = summary::summarise(&site, b, &findings[0]);
+            steps.add(3, t);
+            if let Some((chromium, staged)) = print {
+                print_reports(&site, &findings, tera, staged, chromium)?;
+            }
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if show && n.is_multiple_of((dirs.len() / 10).max(1)) {
+                eprintln!("  rendered {n}/{} books", dirs.len());
+            }
+            Ok(Ok(BookDone {
+                summary,
+                docs,
+                pages,
+            }))
+        })
+        .collect::<Result<_>>()?;
+    let mut out = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(b) => out.push(b),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(crate::content::LoadErrors(errors).into());
+    }
+    Ok(out)
+}
+
+/// The theme's static files: first, as the printed report needs its style sheet.
+fn put_statics(statics: &[(String, Vec<u8>)], sink: &dyn Sink) -> Result<()> {
+    for (name, bytes) in statics {
+        sink.put(OutFile {
+            path: format!("static/{name}"),
+            bytes: bytes.clone(),
+        })?;
+    }
+    Ok(())
+}
+
+/// The site-wide pages (home, search, guide, rules, 404, Markdown pages) and the
+/// sitemap, from the books' summaries. Returns the number of pages.
+fn render_frame(frame: &Site, tera: &tera::Tera, sink: &dyn Sink) -> Result<usize> {
+    let (pages, _) = pages::render_jobs(frame, &[], tera, &pages::site_jobs(frame), sink, false)?;
+    for file in pages::sitemap(frame) {
+        sink.put(file)?;
+    }
+    Ok(pages)
+}
+
+/// book.toml, the site pages and the theme: all but the books. When a site page has
+/// errors, the books in `dirs` are read too, so every content error is listed at once.
+fn load_frame(
+    opts: &BuildOptions,
+    dirs: &[PathBuf],
+) -> Result<(Site, tera::Tera, Vec<(String, Vec<u8>)>)> {
+    let mut frame = match load_books_in(&opts.root, Some(&[])) {
+        Ok(f) => f,
+        // Loaded with the books, it lists the books' errors as well as the pages'.
+        Err(e) if e.is::<crate::content::LoadErrors>() => {
+            return Err(load_books_in(&opts.root, Some(dirs)).err().unwrap_or(e));
+        }
+        Err(e) => return Err(e),
+    };
+    frame.pdf = opts.pdf;
+    frame.config.base_url = base_url(&frame.config, opts.base_url.as_deref())?;
+    let (tera, statics) = theme::load(&opts.root, frame.config.theme.as_deref())?;
+    Ok((frame, tera, statics))
+}
+
+/// Render every book into a fresh folder, swap it in, and keep a new cache.
 fn full(
     opts: &BuildOptions,
     inputs: &Inputs,
@@ -72,53 +224,49 @@ fn full(
     mut timings: Timings,
     t: Instant,
 ) -> Result<BuildStats> {
-    let mut site = load(&opts.root)?;
-    site.pdf = opts.pdf;
-    site.config.base_url = base_url(&site.config, opts.base_url.as_deref())?;
-    let (tera, statics) = theme::load(&opts.root, site.config.theme.as_deref())?;
-    let t = timings.add("load", t);
-    let findings = analyse(&site);
-    site.summaries = summary::summarise_all(&site, &findings);
-    timings.add("analyse", t);
-    let cached = inputs.books.len() == site.books.len()
-        && inputs
-            .books
-            .iter()
-            .zip(&site.books)
-            .all(|(i, b)| i.slug == b.slug);
-
+    let dirs: Vec<PathBuf> = inputs.books.iter().map(|b| b.dir.clone()).collect();
+    let (mut frame, tera, statics) = load_frame(opts, &dirs)?;
+    let t = timings.add("frame", t);
     let sink = DirSink::begin(&opts.out)?;
     let recorder = Recorder {
         inner: &sink,
         hashes: Default::default(),
     };
+    let steps = Steps::default();
     let result = (|| -> Result<(usize, u64, Vec<(String, Vec<u8>)>)> {
-        let pages = render_site(
-            &site,
-            &findings,
+        put_statics(&statics, &recorder)?;
+        let done = render_books(
+            &frame,
+            &dirs,
             &tera,
-            &statics,
             &recorder,
+            chromium.map(|c| (c, &sink)),
             opts.progress,
-            &mut timings,
+            &steps,
         )?;
-        let t = Instant::now();
-        let docs: Vec<Vec<Tokenized>> = site.books.par_iter().map(book_search_docs).collect();
-        let mut keep: Vec<(String, Vec<u8>)> = site
-            .books
-            .par_iter()
-            .zip(docs.par_iter())
-            .map(|(b, d)| (format!("search/b-{}", b.slug), search::encode_docs(d)))
-            .collect();
-        let (files, shards) = whole_index(&site, docs, true);
+        let t = timings.add("books", t);
+        frame.summaries = done.iter().map(|d| d.summary.clone()).collect();
+        let mut pages = render_frame(&frame, &tera, &recorder)?;
+        pages += done.iter().map(|d| d.pages).sum::<usize>();
+        let t = timings.add("site pages", t);
+        let mut ix = IndexBuilder::default();
+        for d in &done {
+            let docs = search::decode_docs(&d.docs)
+                .ok_or_else(|| anyhow::anyhow!("search documents did not read back"))?;
+            for t in docs {
+                ix.add_tokenized(t);
+            }
+        }
+        ix.set_books(pages::search_books(&frame));
+        let (files, shards) = ix.files_and_shards(true);
+        drop(ix);
         let search_bytes = put_search(&recorder, files)?;
+        let mut keep: Vec<(String, Vec<u8>)> = done
+            .into_iter()
+            .map(|d| (format!("search/b-{}", d.summary.slug), d.docs))
+            .collect();
         keep.extend(shard_files(shards));
         timings.add("search index", t);
-        if let Some(chromium) = chromium {
-            let t = Instant::now();
-            print_reports(&site, &findings, &tera, &sink, chromium)?;
-            timings.add("pdf", t);
-        }
         Ok((pages, search_bytes, keep))
     })();
     let (pages, search_bytes, keep) = match result {
@@ -135,10 +283,11 @@ fn full(
     // The old cache describes the old site: gone before the new site is swapped in.
     cache::remove(&opts.out);
     sink.commit()?;
-    if cached && !opts.pdf {
-        cache::write_fresh(&opts.out, &state(inputs, &site.summaries), &outputs, keep)?;
+    if !opts.pdf {
+        cache::write_fresh(&opts.out, &state(inputs, &frame.summaries), &outputs, keep)?;
     }
     timings.add("swap in", t);
+    steps.report(&mut timings);
     Ok(BuildStats {
         pages,
         files,
@@ -216,41 +365,35 @@ fn incremental(
     }
 
     let dirs: Vec<PathBuf> = dirty.iter().map(|b| b.dir.clone()).collect();
-    let mut site = load_books_in(&opts.root, Some(&dirs))?;
-    site.config.base_url = base_url(&site.config, opts.base_url.as_deref())?;
-    let (tera, statics) = theme::load(&opts.root, site.config.theme.as_deref())?;
-    let t = timings.add("load", t);
-    let findings = analyse(&site);
-    let fresh = summary::summarise_all(&site, &findings);
-    let mut summaries = Vec::with_capacity(inputs.books.len());
-    for b in &inputs.books {
-        let s = match site.books.iter().position(|x| x.slug == b.slug) {
-            Some(i) => fresh[i].clone(),
-            None => match prev.book(&b.slug) {
-                Some(s) => s.summary.clone(),
-                // Not in the cache yet the scan called it unchanged: cannot happen,
-                // but a full build is always right.
-                None => return full(opts, inputs, None, timings, t),
-            },
-        };
-        summaries.push(s);
-    }
-    site.summaries = summaries;
-    timings.add("analyse", t);
-
+    let (mut frame, tera, statics) = load_frame(opts, &dirs)?;
+    let t = timings.add("frame", t);
     let sink = Changes::begin(&opts.out, &prev)?;
+    let steps = Steps::default();
     let result = (|| -> Result<(usize, u64, Vec<(String, Option<Vec<u8>>)>)> {
-        let pages = render_site(
-            &site,
-            &findings,
-            &tera,
-            &statics,
-            &sink,
-            opts.progress,
-            &mut timings,
-        )?;
-        let t = Instant::now();
-        let (search_bytes, keep) = update_index(&site, &prev, &sink)?;
+        put_statics(&statics, &sink)?;
+        let done = render_books(&frame, &dirs, &tera, &sink, None, opts.progress, &steps)?;
+        let t = timings.add("books", t);
+        let mut summaries = Vec::with_capacity(inputs.books.len());
+        let mut fresh = Vec::with_capacity(done.len());
+        let mut done = done.into_iter().peekable();
+        let mut pages = 0;
+        for (at, b) in inputs.books.iter().enumerate() {
+            if done.peek().is_some_and(|d| d.summary.slug == b.slug) {
+                let d = done.next().unwrap_or_else(|| unreachable!());
+                summaries.push(d.summary);
+                pages += d.pages;
+                fresh.push((at, d.docs));
+            } else {
+                match prev.book(&b.slug) {
+                    Some(s) => summaries.push(s.summary.clone()),
+                    None => bail!("{} is not in the build cache", b.slug),
+                }
+            }
+        }
+        frame.summaries = summaries;
+        pages += render_frame(&frame, &tera, &sink)?;
+        let t = timings.add("site pages", t);
+        let (search_bytes, keep) = update_index(&frame, fresh, &prev, &sink)?;
         timings.add("search index", t);
         Ok((pages, search_bytes, keep))
     })();
@@ -261,6 +404,7 @@ fn incremental(
             return Err(e);
         }
     };
+    let site = &frame;
     let t = Instant::now();
     for s in &prev.state.books {
         if !site.summaries.iter().any(|x| x.slug == s.summary.slug) {
@@ -277,6 +421,7 @@ fn incremental(
     stats.bytes = sink.bytes();
     let (_, deleted) = sink.commit(&kept, keep, &state(inputs, &site.summaries))?;
     timings.add("swap in", t);
+    steps.report(&mut timings);
     stats.pages = pages;
     stats.files = written;
     stats.search_bytes = search_bytes;
@@ -295,6 +440,7 @@ fn incremental(
 /// Returns the bytes of the search files made and the cache files to replace.
 fn update_index(
     site: &Site,
+    fresh: Vec<(usize, Vec<u8>)>,
     prev: &Previous,
     sink: &Changes,
 ) -> Result<(u64, Vec<(String, Option<Vec<u8>>)>)> {
@@ -304,32 +450,20 @@ fn update_index(
             prev.dir.display()
         )
     };
-    let fresh: Vec<(usize, Vec<Tokenized>)> = site
-        .books
-        .par_iter()
-        .map(|b| {
-            let at = site
-                .summaries
-                .iter()
-                .position(|s| s.slug == b.slug)
-                .unwrap_or(0);
-            (at, book_search_docs(b))
-        })
-        .collect();
     let read_docs = |slug: &str| -> Result<Vec<Tokenized>> {
         prev.read_file(&format!("search/b-{slug}"))
             .and_then(|b| search::decode_docs(&b))
             .ok_or_else(|| cache_err(&format!("search/b-{slug}")))
     };
-    let mut keep: Vec<(String, Option<Vec<u8>>)> = fresh
-        .iter()
-        .map(|(at, d)| {
-            (
-                format!("search/b-{}", site.summaries[*at].slug),
-                Some(search::encode_docs(d)),
-            )
-        })
-        .collect();
+    let mut keep: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+    let mut decoded = Vec::with_capacity(fresh.len());
+    for (at, bytes) in fresh {
+        let docs = search::decode_docs(&bytes)
+            .ok_or_else(|| anyhow::anyhow!("search documents did not read back"))?;
+        keep.push((format!("search/b-{}", site.summaries[at].slug), Some(bytes)));
+        decoded.push((at, docs));
+    }
+    let fresh = decoded;
     let same_shape = prev.state.books.len() == site.summaries.len()
         && prev
             .state

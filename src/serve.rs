@@ -86,6 +86,10 @@ impl Workspace {
     /// Load and build everything into `out`.
     pub fn open(root: &Path, out: &Path, base_url: Option<String>) -> Result<Workspace> {
         site::recover_output(out)?;
+        site::cache::recover(out)?;
+        // serve writes the folder as edits come: a build cache of it would no longer tell
+        // what is on disk, so the next `jixiao build` there is a clean one.
+        site::cache::remove(out);
         let mut site = site::load(root)?;
         site.config.base_url = site::base_url(&site.config, base_url.as_deref())?;
         let (tera, statics) = site::theme::load(root, site.config.theme.as_deref())?;

@@ -10,6 +10,13 @@ use super::*;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+/// Files for the build cache, by path inside it.
+type CacheFiles = Vec<(String, Vec<u8>)>;
+/// Cache files to replace (`None`: to remove).
+type CacheEdits = Vec<(String, Option<Vec<u8>>)>;
+/// A document's tokens with their weights.
+type Tokens = Vec<(String, u32)>;
+
 /// What an incremental build did.
 #[derive(Debug, Default, Clone)]
 pub struct Rebuilt {
@@ -201,7 +208,7 @@ fn render_frame(frame: &Site, tera: &tera::Tera, sink: &dyn Sink) -> Result<usiz
 fn load_frame(
     opts: &BuildOptions,
     dirs: &[PathBuf],
-) -> Result<(Site, tera::Tera, Vec<(String, Vec<u8>)>)> {
+) -> Result<(Site, tera::Tera, theme::StaticFiles)> {
     let mut frame = match load_books_in(&opts.root, Some(&[])) {
         Ok(f) => f,
         // Loaded with the books, it lists the books' errors as well as the pages'.
@@ -233,7 +240,7 @@ fn full(
         hashes: Default::default(),
     };
     let steps = Steps::default();
-    let result = (|| -> Result<(usize, u64, Vec<(String, Vec<u8>)>)> {
+    let result = (|| -> Result<(usize, u64, CacheFiles)> {
         put_statics(&statics, &recorder)?;
         let done = render_books(
             &frame,
@@ -261,7 +268,7 @@ fn full(
         let (files, shards) = ix.files_and_shards(true);
         drop(ix);
         let search_bytes = put_search(&recorder, files)?;
-        let mut keep: Vec<(String, Vec<u8>)> = done
+        let mut keep: CacheFiles = done
             .into_iter()
             .map(|d| (format!("search/b-{}", d.summary.slug), d.docs))
             .collect();
@@ -369,7 +376,7 @@ fn incremental(
     let t = timings.add("frame", t);
     let sink = Changes::begin(&opts.out, &prev)?;
     let steps = Steps::default();
-    let result = (|| -> Result<(usize, u64, Vec<(String, Option<Vec<u8>>)>)> {
+    let result = (|| -> Result<(usize, u64, CacheEdits)> {
         put_statics(&statics, &sink)?;
         let done = render_books(&frame, &dirs, &tera, &sink, None, opts.progress, &steps)?;
         let t = timings.add("books", t);
@@ -443,7 +450,7 @@ fn update_index(
     fresh: Vec<(usize, Vec<u8>)>,
     prev: &Previous,
     sink: &Changes,
-) -> Result<(u64, Vec<(String, Option<Vec<u8>>)>)> {
+) -> Result<(u64, CacheEdits)> {
     let cache_err = |what: &str| {
         anyhow::anyhow!(
             "the build cache in {} is damaged ({what})\n  = help: delete that folder; the next build is a full one",
@@ -455,7 +462,7 @@ fn update_index(
             .and_then(|b| search::decode_docs(&b))
             .ok_or_else(|| cache_err(&format!("search/b-{slug}")))
     };
-    let mut keep: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+    let mut keep: CacheEdits = Vec::new();
     let mut decoded = Vec::with_capacity(fresh.len());
     for (at, bytes) in fresh {
         let docs = search::decode_docs(&bytes)
@@ -503,7 +510,7 @@ fn update_index(
         .collect();
     let total: usize = site.summaries.iter().map(|s| s.docs).sum();
     let shards = search::shard_count(total);
-    let mut changed: Vec<(u32, Vec<(String, u32)>, Vec<(String, u32)>)> = Vec::new();
+    let mut changed: Vec<(u32, Tokens, Tokens)> = Vec::new();
     let mut blocks = std::collections::BTreeSet::new();
     let mut touched = std::collections::BTreeSet::new();
     for (at, new) in &fresh {
@@ -554,10 +561,13 @@ fn update_index(
             let doc = match fresh.iter().find(|f| f.0 == at) {
                 Some(f) => f.1[k].doc.clone(),
                 None => {
-                    if !clean_docs.contains_key(&at) {
-                        clean_docs.insert(at, read_docs(&site.summaries[at].slug)?);
-                    }
-                    clean_docs[&at][k].doc.clone()
+                    let docs = match clean_docs.entry(at) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(read_docs(&site.summaries[at].slug)?)
+                        }
+                    };
+                    docs[k].doc.clone()
                 }
             };
             docs.push(doc);

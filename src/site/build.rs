@@ -385,8 +385,7 @@ fn incremental(
         let mut done = done.into_iter().peekable();
         let mut pages = 0;
         for (at, b) in inputs.books.iter().enumerate() {
-            if done.peek().is_some_and(|d| d.summary.slug == b.slug) {
-                let d = done.next().unwrap_or_else(|| unreachable!());
+            if let Some(d) = done.next_if(|d| d.summary.slug == b.slug) {
                 summaries.push(d.summary);
                 pages += d.pages;
                 fresh.push((at, d.docs));
@@ -411,10 +410,9 @@ fn incremental(
             return Err(e);
         }
     };
-    let site = &frame;
     let t = Instant::now();
     for s in &prev.state.books {
-        if !site.summaries.iter().any(|x| x.slug == s.summary.slug) {
+        if !frame.summaries.iter().any(|x| x.slug == s.summary.slug) {
             keep.push((format!("search/b-{}", s.summary.slug), None));
         }
     }
@@ -426,7 +424,7 @@ fn incremental(
         .collect();
     let written = sink.written();
     stats.bytes = sink.bytes();
-    let (_, deleted) = sink.commit(&kept, keep, &state(inputs, &site.summaries))?;
+    let (_, deleted) = sink.commit(&kept, keep, &state(inputs, &frame.summaries))?;
     timings.add("swap in", t);
     steps.report(&mut timings);
     stats.pages = pages;

@@ -572,6 +572,19 @@ pub fn load_books(content_dir: &Path) -> std::result::Result<Vec<Book>, LoadErro
         .filter(|(p, t)| t.is_dir() && p.join(INDEX).is_file())
         .map(|(p, _)| p)
         .collect();
+    match load_book_dirs(&dirs) {
+        Ok(books) if errors.is_empty() => Ok(books),
+        Ok(_) => Err(LoadErrors(errors)),
+        Err(e) => {
+            errors.extend(e.0);
+            Err(LoadErrors(errors))
+        }
+    }
+}
+
+/// Load the books in `dirs` in parallel, in their order; every error is collected.
+pub fn load_book_dirs(dirs: &[PathBuf]) -> std::result::Result<Vec<Book>, LoadErrors> {
+    let mut errors = Vec::new();
     let loaded: Vec<(Option<Book>, Vec<ContentError>)> = dirs
         .par_iter()
         .map(|d| {

@@ -13,31 +13,10 @@ use crate::site::{self, OutFile, Sink};
 use anyhow::{Context, Result, anyhow};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-fn hash(bytes: &[u8]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
-}
-
-/// Records what a full build writes, to compare later edits against.
-struct HashingSink<'a> {
-    inner: &'a dyn Sink,
-    hashes: Mutex<HashMap<String, u64>>,
-}
-
-impl Sink for HashingSink<'_> {
-    fn put(&self, file: OutFile) -> Result<()> {
-        let h = hash(&file.bytes);
-        if let Ok(mut m) = self.hashes.lock() {
-            m.insert(file.path.clone(), h);
-        }
-        self.inner.put(file)
-    }
-}
+use crate::site::cache::{Recorder, hash};
 
 /// What one update did.
 #[derive(Debug, Default, Clone)]
@@ -117,9 +96,9 @@ impl Workspace {
 
     fn write_all(&mut self) -> Result<()> {
         let sink = site::DirSink::begin(&self.out)?;
-        let hashing = HashingSink {
+        let hashing = Recorder {
             inner: &sink,
-            hashes: Mutex::new(HashMap::new()),
+            hashes: Default::default(),
         };
         let mut timings = site::Timings::default();
         let result = site::render_site(
@@ -144,7 +123,7 @@ impl Workspace {
         match result {
             Ok(_) => {
                 sink.commit()?;
-                self.output = hashes;
+                self.output = hashes.into_iter().collect();
                 Ok(())
             }
             Err(e) => {

@@ -444,23 +444,7 @@ impl Sink for Changes<'_> {
         if self.old.get(&file.path) == Some(&h) {
             return Ok(());
         }
-        if let Some(dir) = p.parent() {
-            let known = self.dirs.lock().map(|d| d.contains(dir)).unwrap_or(false);
-            if !known {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-                if let Ok(mut d) = self.dirs.lock() {
-                    d.insert(dir.to_path_buf());
-                }
-            }
-        }
-        std::fs::write(&p, &file.bytes).map_err(|e| {
-            anyhow::anyhow!(
-                "{}: cannot write: {e}\n  = help: {}; nothing was changed (the previous site is as it was)",
-                self.out.join(&file.path).display(),
-                crate::text::write_remedy(&e)
-            )
-        })?;
+        super::write_staged(&self.dirs, &p, &file.bytes, &self.out.join(&file.path))?;
         self.staged
             .lock()
             .map_err(|_| anyhow::anyhow!("output lock poisoned"))?

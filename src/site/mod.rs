@@ -347,23 +347,7 @@ impl Sink for DirSink {
                 file.path
             );
         }
-        if let Some(dir) = p.parent() {
-            let known = self.dirs.lock().map(|d| d.contains(dir)).unwrap_or(false);
-            if !known {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-                if let Ok(mut d) = self.dirs.lock() {
-                    d.insert(dir.to_path_buf());
-                }
-            }
-        }
-        std::fs::write(&p, &file.bytes).map_err(|e| {
-            anyhow::anyhow!(
-                "{}: cannot write: {e}\n  = help: {}; nothing was changed (the previous site is as it was)",
-                self.out.join(&file.path).display(),
-                crate::text::write_remedy(&e)
-            )
-        })?;
+        write_staged(&self.dirs, &p, &file.bytes, &self.out.join(&file.path))?;
         self.files
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.bytes.fetch_add(
@@ -372,6 +356,32 @@ impl Sink for DirSink {
         );
         Ok(())
     }
+}
+
+/// Write a staged file at `p`, making its folder once (`dirs` remembers the folders made);
+/// an error names the file as it will be in the site (`shown`).
+pub(crate) fn write_staged(
+    dirs: &std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    p: &Path,
+    bytes: &[u8],
+    shown: &Path,
+) -> Result<()> {
+    if let Some(dir) = p.parent() {
+        let known = dirs.lock().map(|d| d.contains(dir)).unwrap_or(false);
+        if !known {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            if let Ok(mut d) = dirs.lock() {
+                d.insert(dir.to_path_buf());
+            }
+        }
+    }
+    std::fs::write(p, bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot write: {e}\n  = help: {}; nothing was changed (the previous site is as it was)",
+            shown.display(),
+            crate::text::write_remedy(&e)
+        )
+    })
 }
 
 /// Collects files in memory (for incremental rebuilds and tests).
@@ -416,26 +426,7 @@ fn load_books_in(root: &Path, only: Option<&[PathBuf]>) -> Result<Site> {
     let content = root.join("content");
     let loaded = match only {
         None => crate::content::load_books(&content),
-        Some(dirs) => {
-            let loaded: Vec<(Option<Book>, Vec<ContentError>)> = dirs
-                .par_iter()
-                .map(|d| {
-                    let mut errs = Vec::new();
-                    (crate::content::load_book(d, &mut errs), errs)
-                })
-                .collect();
-            let mut books = Vec::new();
-            let mut errors = Vec::new();
-            for (b, e) in loaded {
-                books.extend(b);
-                errors.extend(e);
-            }
-            if errors.is_empty() {
-                Ok(books)
-            } else {
-                Err(crate::content::LoadErrors(errors))
-            }
-        }
+        Some(dirs) => crate::content::load_book_dirs(dirs),
     };
     let (books, mut errors) = match loaded {
         Ok(b) => (b, Vec::new()),

@@ -564,14 +564,9 @@ pub fn parse_book(path: &Path, text: &str) -> std::result::Result<Book, ContentE
 /// All errors are collected; the caller decides whether any is fatal.
 pub fn load_books(content_dir: &Path) -> std::result::Result<Vec<Book>, LoadErrors> {
     let mut errors = Vec::new();
-    let Some(listed) = entries(content_dir, &mut errors) else {
+    let Some(dirs) = listed_books(content_dir, &mut errors) else {
         return Err(LoadErrors(errors));
     };
-    let dirs: Vec<PathBuf> = listed
-        .into_iter()
-        .filter(|(p, t)| t.is_dir() && p.join(INDEX).is_file())
-        .map(|(p, _)| p)
-        .collect();
     match load_book_dirs(&dirs) {
         Ok(books) if errors.is_empty() => Ok(books),
         Ok(_) => Err(LoadErrors(errors)),
@@ -579,6 +574,25 @@ pub fn load_books(content_dir: &Path) -> std::result::Result<Vec<Book>, LoadErro
             errors.extend(e.0);
             Err(LoadErrors(errors))
         }
+    }
+}
+
+fn listed_books(content_dir: &Path, errors: &mut Vec<ContentError>) -> Option<Vec<PathBuf>> {
+    Some(
+        entries(content_dir, errors)?
+            .into_iter()
+            .filter(|(p, t)| t.is_dir() && p.join(INDEX).is_file())
+            .map(|(p, _)| p)
+            .collect(),
+    )
+}
+
+/// The book folders under `content_dir` (those holding `_index.md`), in name order.
+pub fn book_dirs(content_dir: &Path) -> std::result::Result<Vec<PathBuf>, LoadErrors> {
+    let mut errors = Vec::new();
+    match listed_books(content_dir, &mut errors) {
+        Some(dirs) if errors.is_empty() => Ok(dirs),
+        _ => Err(LoadErrors(errors)),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod amount;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod diff;
 pub mod forms;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -62,6 +62,35 @@ enum Command {
         #[arg(long, value_parser = parse_severity, default_value = "info")]
         show: jixiao::check::Severity,
     },
+    /// Compare two versions of a book: projects added, dropped, renamed, split or merged,
+    /// funds moved, targets weakened or strengthened, findings new or resolved.
+    Diff {
+        /// The old version: a book of the site (its folder name under content/) or a book
+        /// folder. With --git: the book to compare (default: every book of the site).
+        old: Option<String>,
+        /// The new version, as OLD.
+        new: Option<String>,
+        /// Site folder (holds book.toml; its [check] settings judge both sides).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Compare the books as they are now with the same books in this git revision
+        /// (a branch such as main, a tag or a commit): what a pull request changes.
+        #[arg(long, value_name = "REV")]
+        git: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+        /// Exit 1 when the comparison shows this (may be given more than once).
+        #[arg(long, value_enum)]
+        fail_on: Vec<jixiao::diff::FailOn>,
+        /// Address of the preview site, for links in the Markdown (default:
+        /// JIXIAO_BASE_URL, else base_url in book.toml when it is an http(s) address).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Compare only the findings the public site shows (default: every finding, as
+        /// reviewers see them).
+        #[arg(long)]
+        published: bool,
+    },
     /// Build, serve on 127.0.0.1, and rebuild what each saved change affects; the open
     /// page reloads itself (or shows the error while the last good site stays).
     Serve {
@@ -116,6 +145,15 @@ enum Command {
         #[arg(long, value_parser = parse_stage)]
         stage: Option<Stage>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    /// For a terminal.
+    Text,
+    /// For a pull-request comment.
+    Markdown,
+    Json,
 }
 
 fn parse_stage(s: &str) -> Result<Stage, String> {
@@ -220,9 +258,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 report::Format::Json => report::json(&checked, show),
                 report::Format::Github => report::github(&checked, show, &root),
             };
-            print!("{shown}");
+            emit(&shown);
             Ok(ExitCode::from(report::exit_code(&checked, strict)))
         }
+        Command::Diff {
+            old,
+            new,
+            root,
+            git,
+            format,
+            fail_on,
+            base_url,
+            published,
+        } => diff(DiffArgs {
+            old,
+            new,
+            root,
+            git,
+            format,
+            fail_on,
+            base_url,
+            published,
+        }),
         Command::Serve { root, port, out } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             jixiao::serve::serve(&root, &out, port)?;
@@ -363,4 +420,149 @@ fn read_inputs(paths: &[PathBuf]) -> anyhow::Result<(Vec<SourceInput>, Vec<Sourc
         }
     }
     Ok((named, found))
+}
+
+struct DiffArgs {
+    old: Option<String>,
+    new: Option<String>,
+    root: PathBuf,
+    git: Option<String>,
+    format: DiffFormat,
+    fail_on: Vec<jixiao::diff::FailOn>,
+    base_url: Option<String>,
+    published: bool,
+}
+
+/// `jixiao diff`: pair the books, compare each pair in parallel, print, and exit 1 when
+/// a `--fail-on` condition holds.
+fn diff(a: DiffArgs) -> Result<ExitCode> {
+    use jixiao::diff::side;
+    use rayon::prelude::*;
+    let toml = a.root.join("book.toml");
+    let config = if toml.is_file() {
+        jixiao::config::load(&toml)?
+    } else {
+        jixiao::config::parse(&toml, "")?
+    };
+    let temp = side::TempDir::new()?;
+    // (old, new) of each pair; a book only on one side is listed as added or dropped.
+    let mut pairs = Vec::new();
+    let mut only_old = Vec::new();
+    let mut only_new = Vec::new();
+    match (&a.git, a.old.as_deref(), a.new.as_deref()) {
+        (Some(rev), None, None) => {
+            let then = side::books_at(&a.root, rev)?;
+            let now: Vec<String> = jixiao::content::book_dirs(&a.root.join("content"))?
+                .iter()
+                .filter_map(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
+                .collect();
+            for b in &now {
+                if then.contains(b) {
+                    pairs.push((b.clone(), b.clone()));
+                } else {
+                    only_new.push(b.clone());
+                }
+            }
+            only_old.extend(then.iter().filter(|b| !now.contains(b)).cloned());
+        }
+        (Some(_), Some(book), None) => pairs.push((book.to_string(), book.to_string())),
+        (Some(_), Some(_), Some(_)) => anyhow::bail!(
+            "with --git, name one book (or none, for every book)\n  = help: jixiao diff --git main BOOK compares BOOK with itself on main; jixiao diff OLD NEW compares two books"
+        ),
+        (None, Some(old), Some(new)) => pairs.push((old.to_string(), new.to_string())),
+        (None, _, _) => anyhow::bail!(
+            "name the two versions to compare: jixiao diff OLD NEW (books of the site or book folders), or jixiao diff --git REV for what changed since a git revision"
+        ),
+        (Some(_), None, Some(_)) => unreachable!("clap fills OLD before NEW"),
+    }
+    let loaded: Vec<(side::Loaded, side::Loaded)> = pairs
+        .par_iter()
+        .map(|(o, n)| -> Result<_> {
+            let new_dir = side::book_dir(&a.root, n)?;
+            let new = side::load_dir(&new_dir, new_dir.display().to_string())?;
+            let old = match &a.git {
+                Some(rev) => side::load_at(&a.root, rev, o, &temp.0)?,
+                None => {
+                    let dir = side::book_dir(&a.root, o)?;
+                    side::load_dir(&dir, dir.display().to_string())?
+                }
+            };
+            Ok((old, new))
+        })
+        .collect::<Result<_>>()?;
+    let diffs: Vec<jixiao::diff::BookDiff> = loaded
+        .par_iter()
+        .map(|(o, n)| {
+            let check = |b: &jixiao::model::Book| {
+                let f = jixiao::check::check_book(b, &config.check);
+                if a.published { f.published() } else { f }
+            };
+            jixiao::diff::diff_books(&o.book, &check(&o.book), &n.book, &check(&n.book))
+        })
+        .collect();
+    let base = match a.format {
+        DiffFormat::Markdown => jixiao::site::base_url(&config, a.base_url.as_deref())
+            .ok()
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://")),
+        _ => None,
+    };
+    let mut out = String::new();
+    match a.format {
+        DiffFormat::Json => {
+            let books: Vec<serde_json::Value> = loaded
+                .iter()
+                .zip(&diffs)
+                .map(|((o, n), d)| {
+                    serde_json::json!({"old_source": o.label, "new_source": n.label, "diff": d})
+                })
+                .collect();
+            let v = serde_json::json!({
+                "books": books,
+                "books_added": only_new,
+                "books_dropped": only_old,
+            });
+            out = serde_json::to_string_pretty(&v)?;
+            out.push('\n');
+        }
+        DiffFormat::Text | DiffFormat::Markdown => {
+            for ((o, n), d) in loaded.iter().zip(&diffs) {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&match a.format {
+                    DiffFormat::Text => jixiao::diff::text::render(d, &o.label, &n.label),
+                    _ => jixiao::diff::markdown::render(d, &o.label, &n.label, base.as_deref()),
+                });
+            }
+            for (list, what) in [(&only_new, "新增的册"), (&only_old, "删除的册")] {
+                if !list.is_empty() {
+                    let names: Vec<String> = list
+                        .iter()
+                        .map(|b| jixiao::text::for_terminal(b).into_owned())
+                        .collect();
+                    out.push_str(&format!("\n{what}：{}\n", names.join("、")));
+                }
+            }
+            if loaded.is_empty() && only_new.is_empty() && only_old.is_empty() {
+                out.push_str("没有可比较的册。\n");
+            }
+        }
+    }
+    emit(&out);
+    let fails = a.fail_on.iter().any(|on| {
+        diffs.iter().any(|d| d.fails(*on))
+            || (*on == jixiao::diff::FailOn::Dropped && !only_old.is_empty())
+    });
+    Ok(if fails {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Print to stdout; a reader that went away (`| head`) is not an error.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }

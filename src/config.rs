@@ -20,6 +20,28 @@ pub struct Config {
     /// `[check]`: which rules run, at what severity.
     #[serde(default)]
     pub check: crate::check::rules::Settings,
+    /// `[books.<book>]`: settings of one book, by its folder name.
+    #[serde(default)]
+    pub books: std::collections::BTreeMap<String, BookSettings>,
+}
+
+/// `[books.<book>]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookSettings {
+    /// The version this book is compared with on its 变化 page: a book of this site (the
+    /// last draft round, the draft of an approved budget, last year's book).
+    pub previous: Option<toml::Spanned<String>>,
+}
+
+impl Config {
+    /// The book `slug` is compared with, if book.toml names one.
+    pub fn previous(&self, slug: &str) -> Option<&str> {
+        self.books
+            .get(slug)
+            .and_then(|b| b.previous.as_ref())
+            .map(|p| p.get_ref().as_str())
+    }
 }
 
 /// One `[[import]]` entry: the files of a book and the options given on import.
@@ -106,5 +128,50 @@ pub fn load(path: &std::path::Path) -> anyhow::Result<Config> {
             "run jixiao in the site folder (the one with book.toml), pass --root, or create a site with `jixiao init`",
         )
     })?;
-    parse(path, &text)
+    let config = parse(path, &text)?;
+    // Books named in `[books]` must be books of this site.
+    let content = path
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join("content");
+    let is_book = |slug: &str| {
+        crate::slug::is_valid(slug) && content.join(slug).join(crate::content::INDEX).is_file()
+    };
+    for (slug, settings) in &config.books {
+        let Some(previous) = &settings.previous else {
+            continue;
+        };
+        let (line, col) = line_col(&text, previous.span().start);
+        let fail = |message: String, help: &str| {
+            Err(crate::content::ContentError::at(path, &text, line, col, message, help).into())
+        };
+        if !is_book(slug) {
+            return fail(
+                format!("[books.{slug}]: there is no book {slug} in content/"),
+                "name a book by its folder under content/",
+            );
+        }
+        let p = previous.get_ref();
+        if p == slug {
+            return fail(
+                format!("book {slug} names itself as its previous version"),
+                "name the version it follows: the last draft round, the draft, or last year's book",
+            );
+        }
+        if !is_book(p) {
+            return fail(
+                format!("previous = \"{p}\": there is no book {p} in content/"),
+                "name a book of this site by its folder under content/ (import the earlier version as a book of its own)",
+            );
+        }
+    }
+    Ok(config)
+}
+
+/// 1-based line and column (in characters) of byte `at` in `text`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
 }

@@ -73,6 +73,7 @@ impl Workspace {
         site.config.base_url = site::base_url(&site.config, base_url.as_deref())?;
         let (tera, statics) = site::theme::load(root, site.config.theme.as_deref())?;
         let findings = site::analyse(&site);
+        site.changes = site::changes_of(&site, &findings);
         site.summaries = site::summary::summarise_all(&site, &findings);
         let mut ws = Workspace {
             root: root.to_path_buf(),
@@ -193,6 +194,18 @@ impl Workspace {
         }
         if !full && books.is_empty() {
             return Ok(Update::default());
+        }
+        // A book compared with another (book.toml `[books]`): both pages change; the
+        // whole site is rebuilt, which keeps the comparison in one place.
+        let config = &self.site.config;
+        if books.iter().any(|b| {
+            config.previous(b).is_some()
+                || config
+                    .books
+                    .values()
+                    .any(|s| s.previous.as_ref().is_some_and(|p| p.get_ref() == b))
+        }) {
+            full = true;
         }
         let mut update = if full {
             self.rebuild_all()?

@@ -129,6 +129,25 @@ fn render_books(
             };
             let t = steps.add(0, t);
             let findings = [analyse_book(&book, &frame.config)];
+            // Its previous version is loaded and checked again here, also when it is a
+            // book of this build: books stream through one at a time.
+            let changes = match frame.config.previous(&book.slug) {
+                Some(p) => {
+                    let dir = frame.root.join("content").join(p);
+                    let previous = crate::content::load_book(&dir, &mut errors);
+                    let Some(previous) = previous else {
+                        return Ok(Err(errors));
+                    };
+                    let pf = analyse_book(&previous, &frame.config);
+                    Some(super::compare_with_previous(
+                        &book,
+                        &findings[0],
+                        &previous,
+                        &pf,
+                    ))
+                }
+                None => None,
+            };
             let t = steps.add(1, t);
             let site = Site {
                 root: frame.root.clone(),
@@ -137,6 +156,7 @@ fn render_books(
                 pages: Vec::new(),
                 pdf: frame.pdf,
                 summaries: Vec::new(),
+                changes: vec![changes],
             };
             let (pages, _) = pages::render_jobs(
                 &site,
@@ -347,10 +367,19 @@ fn incremental(
     t: Instant,
 ) -> Result<BuildStats> {
     let frame_same = prev.state.frame == inputs.frame;
+    let changed = |b: &BookInput| !frame_same || !prev.unchanged(b);
+    // A book's 变化 page and marks change with its previous version too.
+    let config = crate::config::load(&opts.root.join("book.toml"))?;
     let dirty: Vec<&BookInput> = inputs
         .books
         .iter()
-        .filter(|b| !frame_same || !prev.unchanged(b))
+        .filter(|b| {
+            changed(b)
+                || config
+                    .previous(&b.slug)
+                    .and_then(|p| inputs.books.iter().find(|x| x.slug == p))
+                    .is_some_and(changed)
+        })
         .collect();
     let removed = prev
         .state

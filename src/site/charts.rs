@@ -224,6 +224,84 @@ pub fn bars(id: &str, fit: Fit, title: &str, desc: &str, bars: &[Bar], color: RG
     finish(svg, id, fit, title, desc, &hotspots)
 }
 
+/// Bars that grow right for increases and left for decreases from a middle line, the
+/// label above each bar as in [`bars`]: the largest moves of funds between two versions.
+/// `value` is signed; blue is more, vermillion less (Okabe–Ito, told apart without hue
+/// too, by the side the bar is on).
+pub fn moves(id: &str, fit: Fit, title: &str, desc: &str, bars: &[Bar]) -> String {
+    let width: u32 = match fit {
+        Fit::Wide | Fit::Paper => 560,
+        Fit::Phone => PHONE_WIDTH,
+    };
+    let row: u32 = 40;
+    let top: u32 = 8;
+    let height = top + row * bars.len().max(1) as u32 + 8;
+    let max = bars.iter().map(|b| b.value.abs()).fold(0.0_f64, f64::max);
+    let value_room = bars
+        .iter()
+        .map(|b| text_width(&b.value_text, 13.0))
+        .fold(0.0, f64::max)
+        + 10.0;
+    let mid = width as f64 / 2.0;
+    let bar_max = (mid - 8.0 - value_room).max(30.0);
+    let mut svg = String::new();
+    let mut hotspots = Vec::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let m = mid.round() as i32;
+        let _ = root.draw(&PathElement::new(
+            vec![(m, top as i32), (m, (height - 8) as i32)],
+            GREY.stroke_width(1),
+        ));
+        for (i, b) in bars.iter().enumerate() {
+            let y = (top + row * i as u32) as i32;
+            let _ = root.draw(&Text::new(
+                crate::text::for_pages(&b.label).into_owned(),
+                (4, y + 2),
+                style(14.0, INK).pos(Pos::new(HPos::Left, VPos::Top)),
+            ));
+            let w = if max > 0.0 {
+                ((b.value.abs() / max * bar_max).round() as i32).max(1)
+            } else {
+                1
+            };
+            let by = y + 22;
+            let text = crate::text::for_pages(&b.value_text).into_owned();
+            if b.value >= 0.0 {
+                let _ = root.draw(&Rectangle::new([(m, by), (m + w, by + 12)], BLUE.filled()));
+                let _ = root.draw(&Text::new(
+                    text,
+                    (m + w + 6, by + 6),
+                    style(13.0, INK).pos(Pos::new(HPos::Left, VPos::Center)),
+                ));
+            } else {
+                let _ = root.draw(&Rectangle::new(
+                    [(m - w, by), (m, by + 12)],
+                    VERMILLION.filled(),
+                ));
+                let _ = root.draw(&Text::new(
+                    text,
+                    (m - w - 6, by + 6),
+                    style(13.0, INK).pos(Pos::new(HPos::Right, VPos::Center)),
+                ));
+            }
+            if !b.href.is_empty() {
+                hotspots.push(Hotspot {
+                    x: 0,
+                    y,
+                    w: width as i32,
+                    h: row as i32,
+                    href: b.href.clone(),
+                    title: format!("{}：{}", b.label, b.value_text),
+                });
+            }
+        }
+        let _ = root.present();
+    }
+    finish(svg, id, fit, title, desc, &hotspots)
+}
+
 /// One stacked bar of parts (label, value, value text, colour).
 pub struct Stack {
     pub label: String,

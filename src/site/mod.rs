@@ -411,6 +411,45 @@ pub struct Site {
     /// What the site-wide pages show of every book, in book order: of the loaded books
     /// and, in an incremental build, of the others from the build cache.
     pub summaries: Vec<summary::BookSummary>,
+    /// Per loaded book, its comparison with the previous version book.toml names.
+    pub changes: Vec<Option<pages::BookChanges>>,
+}
+
+impl Site {
+    /// Book `bi`'s comparison with its previous version, if it names one.
+    pub fn changes(&self, bi: usize) -> Option<&pages::BookChanges> {
+        self.changes.get(bi).and_then(Option::as_ref)
+    }
+}
+
+/// The comparison of `book` with its previous version: the book `previous` names, with
+/// its published findings (the public page compares what the public sees).
+pub fn compare_with_previous(
+    book: &crate::model::Book,
+    findings: &BookFindings,
+    previous: &crate::model::Book,
+    previous_findings: &BookFindings,
+) -> pages::BookChanges {
+    let diff = crate::diff::diff_books(previous, previous_findings, book, findings);
+    pages::BookChanges::new(diff, previous)
+}
+
+/// Comparisons of every loaded book that names a previous version (also loaded).
+pub fn changes_of(site: &Site, findings: &[BookFindings]) -> Vec<Option<pages::BookChanges>> {
+    site.books
+        .par_iter()
+        .map(|b| {
+            let p = site.config.previous(&b.slug)?;
+            let pi = site.books.iter().position(|x| x.slug == p)?;
+            let bi = site.books.iter().position(|x| x.slug == b.slug)?;
+            Some(compare_with_previous(
+                b,
+                &findings[bi],
+                &site.books[pi],
+                &findings[pi],
+            ))
+        })
+        .collect()
 }
 
 /// Load book.toml and the content tree. All content errors (books and site pages) are
@@ -500,6 +539,7 @@ fn load_books_in(root: &Path, only: Option<&[PathBuf]>) -> Result<Site> {
         pages,
         pdf: false,
         summaries: Vec::new(),
+        changes: Vec::new(),
     })
 }
 

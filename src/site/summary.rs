@@ -24,7 +24,7 @@ pub fn summarise(site: &Site, b: &Book, f: &BookFindings) -> BookSummary {
     BookSummary {
         slug: b.slug.clone(),
         card: super::pages::book_card(site, b, f),
-        urls: super::pages::book_urls(b),
+        urls: super::pages::book_urls(b, site.config.previous(&b.slug).is_some()),
         search_title: crate::text::for_pages(&b.title).into_owned(),
         docs: doc_count(b),
     }

@@ -18,6 +18,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "macros.html",
     "index.html",
     "book.html",
+    "changes.html",
     "department.html",
     "project.html",
     "findings.html",

@@ -52,6 +52,7 @@ pub(super) fn book_pages(
     let mut ctx = base(site, &path);
     crumbs(&mut ctx, &[(&b.title, "")]);
     ctx.insert("pdf", &site.pdf);
+    ctx.insert("changes", &book_mark(site, bi));
     ctx.extend(overview.ctx.clone());
     let page = render(tera, "book.html", &ctx, &path)?;
     let chart_time = overview.chart_time;

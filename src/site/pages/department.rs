@@ -54,6 +54,8 @@ pub(super) struct DeptProjectRow {
     categories_set: usize,
     completeness: u8,
     findings: usize,
+    /// What changed since the previous version (empty without one).
+    marks: Vec<Badge>,
 }
 
 impl From<ProjectRow> for DeptProjectRow {
@@ -76,6 +78,7 @@ impl From<ProjectRow> for DeptProjectRow {
             categories_set: r.categories_set,
             completeness: r.completeness,
             findings: r.findings,
+            marks: Vec::new(),
         }
     }
 }
@@ -117,11 +120,13 @@ pub(super) fn department_page(
     let rows: Vec<DeptProjectRow> = range
         .clone()
         .map(|pi| {
-            DeptProjectRow::from(analyse::project_row(
+            let mut row = DeptProjectRow::from(analyse::project_row(
                 d,
                 &d.projects[pi],
                 &f.projects[di][pi],
-            ))
+            ));
+            row.marks = project_badges(site, bi, di, pi);
+            row
         })
         .collect();
     let mut sums = Sums::default();
@@ -177,6 +182,7 @@ pub(super) fn department_page(
     ctx.insert("findings", &all);
     ctx.insert("pager", &pager("index", pages, page));
     ctx.insert("dept_projects", &d.projects.len());
+    ctx.insert("change", &dept_mark(site, bi, di));
     ctx.insert("page", &(page + 1));
     render(tera, "department.html", &ctx, &path)
 }

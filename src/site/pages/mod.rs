@@ -1,6 +1,7 @@
 //! Page contexts and rendering. Each page gets only what it shows.
 
 mod book;
+mod changes;
 mod department;
 mod downloads;
 mod findings;
@@ -22,6 +23,8 @@ use crate::check::{BookFindings, Finding, rules};
 use crate::model::{Book, Department, FundKind, Indicator, Level1, Level2, Project, Stage};
 use anyhow::{Result, anyhow};
 use book::*;
+pub use changes::BookChanges;
+use changes::*;
 pub use department::DEPT_PAGE;
 use department::*;
 pub use downloads::downloads;
@@ -174,6 +177,8 @@ pub enum Job {
     Findings(usize),
     Projects(usize),
     ImportReport(usize),
+    /// The comparison with the previous version.
+    Changes(usize),
     Search,
     Guide,
     Rules,
@@ -203,6 +208,9 @@ pub fn book_jobs(site: &Site, bi: usize) -> Vec<Job> {
         Job::Projects(bi),
         Job::ImportReport(bi),
     ];
+    if site.changes(bi).is_some() {
+        jobs.push(Job::Changes(bi));
+    }
     for (di, d) in b.departments.iter().enumerate() {
         jobs.push(Job::Department(bi, di));
         jobs.extend((0..d.projects.len()).map(|pi| Job::Project(bi, di, pi)));
@@ -251,6 +259,7 @@ pub fn render_jobs(
             Job::Findings(bi) => findings_pages(site, *bi, &findings[*bi], tera)?,
             Job::Projects(bi) => project_list::projects_pages(site, *bi, &findings[*bi], tera)?,
             Job::ImportReport(bi) => vec![import_report_page(site, *bi, tera)?],
+            Job::Changes(bi) => vec![changes_page(site, *bi, tera)?],
             Job::Search => {
                 let mut ctx = base(site, "search.html");
                 crumbs(&mut ctx, &[("搜索", "")]);

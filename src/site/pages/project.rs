@@ -347,6 +347,7 @@ pub(super) fn project_page(
         }
     }
     ctx.insert("project", &view);
+    ctx.insert("change", &project_mark(site, bi, di, pi));
     ctx.insert(
         "findings",
         &findings.iter().map(finding_view).collect::<Vec<_>>(),

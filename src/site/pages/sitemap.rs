@@ -6,12 +6,15 @@ use super::*;
 pub const SITEMAP_URLS: usize = 50_000;
 
 /// The pages of one book the sitemap lists.
-pub fn book_urls(b: &Book) -> Vec<String> {
+pub fn book_urls(b: &Book, changes: bool) -> Vec<String> {
     let mut urls = vec![
         book_path(b),
         format!("{}/findings.html", b.slug),
         format!("{}/print.html", b.slug),
     ];
+    if changes {
+        urls.push(format!("{}/changes.html", b.slug));
+    }
     for d in &b.departments {
         urls.push(dept_path(b, d));
         urls.extend(d.projects.iter().map(|p| project_path(b, d, p)));

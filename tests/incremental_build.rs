@@ -187,6 +187,36 @@ fn every_kind_of_change_rebuilds_to_the_clean_result() {
     edit(&t.join("page.html"), "主题一", "主题二");
     rebuild_matches_clean(root, "a theme template");
 
+    // A book compared with another (its 变化 page), then the other one edited: both
+    // render again, and only they.
+    let slug = |b: &Path| b.file_name().unwrap().to_string_lossy().to_string();
+    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        format!(
+            "{toml}\n[books.{}]\nprevious = \"{}\"\n",
+            slug(&books[2]),
+            slug(&books[0])
+        ),
+    )
+    .unwrap();
+    rebuild_matches_clean(root, "a previous version named");
+    assert!(
+        root.join("public")
+            .join(slug(&books[2]))
+            .join("changes.html")
+            .is_file()
+    );
+    // (Aging the files changed their times: one build records them again.)
+    build(&opts(root, &root.join("public"))).unwrap();
+    edit(&projects(&books[0])[5], "total = \"", "total = \"2");
+    let s = rebuild_matches_clean(root, "the previous version edited");
+    assert_eq!(
+        s.rebuilt.unwrap().books,
+        2,
+        "the edited book and the one compared with it"
+    );
+
     // A whole book removed.
     std::fs::remove_dir_all(&books[1]).unwrap();
     rebuild_matches_clean(root, "a deleted book");

@@ -64,7 +64,7 @@ pub fn render(d: &BookDiff, old: &str, new: &str, base: Option<&str>) -> String 
     };
     let _ = writeln!(
         s,
-        "**指标**：目标弱化 {weakened} · 目标加强 {} · 其他改变 {}  ",
+        "**指标**：要求降低 {weakened} · 要求提高 {} · 其他改变 {}  ",
         c.targets_strengthened, c.targets_changed
     );
     let _ = writeln!(
@@ -109,8 +109,8 @@ pub fn render(d: &BookDiff, old: &str, new: &str, base: Option<&str>) -> String 
     }
 
     for (verdict, title) in [
-        (Verdict::Weaker, "目标弱化"),
-        (Verdict::Stronger, "目标加强"),
+        (Verdict::Weaker, "要求降低的指标"),
+        (Verdict::Stronger, "要求提高的指标"),
     ] {
         let rows: Vec<_> = d
             .projects

@@ -44,8 +44,8 @@ pub enum Verdict {
     Changed,
 }
 
-// A comparison word before the number, the number, then the unit up to the next space
-// or punctuation, then a comparison word after it (`95%以上`).
+// A comparison word before the number, the number, its unit, a comparison word after
+// it (`95%以上`), then the end of the text or a punctuation mark.
 static TARGET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
@@ -53,9 +53,9 @@ static TARGET: LazyLock<Regex> = LazyLock::new(|| {
         \s*
         (?P<num>\d+(?:\.\d+)?)
         \s*
-        (?P<unit>%|‰|[\p{Han}A-Za-z²³/]{0,4}?)
-        (?P<post>以上|及以上|以下|及以下|以内|之内)?
-        (?:$|[\s,，。；;、)）]|[^\d.])",
+        (?P<unit>%|‰|[^\d\s.%‰,，。；;、:：()（）]{0,4}?)
+        (?P<post>及以上|以上|及以下|以下|以内|之内)?
+        (?:$|[\s,，。；;、:：()（）])",
     )
     .expect("valid regex")
 });
@@ -74,12 +74,15 @@ pub fn parse(ind: &Indicator) -> Option<Target> {
 }
 
 fn parse_text(k: &str) -> Option<Target> {
-    let mut found = TARGET.captures_iter(k);
-    let c = found.next()?;
     // Two numbers (`1-12月`, `3个乡镇5个村`): not one target.
-    if found.next().is_some() || k.matches(|c: char| c.is_ascii_digit()).count() == 0 {
+    let numbers = k
+        .split(|c: char| !c.is_ascii_digit() && c != '.')
+        .filter(|s| s.chars().any(|c| c.is_ascii_digit()))
+        .count();
+    if numbers != 1 {
         return None;
     }
+    let c = TARGET.captures(k)?;
     let number = Decimal::from_str(&c["num"]).ok()?;
     let unit = c.name("unit").map_or("", |m| m.as_str()).to_string();
     // A year or a date (`2026年`, `2026年底前`, `12月`): a deadline, not a quantity.

@@ -47,7 +47,7 @@ pub fn render(d: &BookDiff, old: &str, new: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "  指标：目标弱化 {}，目标加强 {}，其他改变 {}；检查发现：新增 {}，消除 {}",
+        "  指标：要求降低 {}，要求提高 {}，其他改变 {}；检查发现：新增 {}，消除 {}",
         c.targets_weakened,
         c.targets_strengthened,
         c.targets_changed,
@@ -112,8 +112,8 @@ pub fn render(d: &BookDiff, old: &str, new: &str) -> String {
     }
 
     for (verdict, title) in [
-        (Verdict::Weaker, "目标弱化"),
-        (Verdict::Stronger, "目标加强"),
+        (Verdict::Weaker, "要求降低的指标"),
+        (Verdict::Stronger, "要求提高的指标"),
     ] {
         let rows: Vec<_> = d
             .projects

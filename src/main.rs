@@ -475,24 +475,30 @@ fn diff(a: DiffArgs) -> Result<ExitCode> {
         ),
         (Some(_), None, Some(_)) => unreachable!("clap fills OLD before NEW"),
     }
-    let loaded: Vec<(side::Loaded, side::Loaded)> = pairs
+    // A book of the site is named `content/<book>`, wherever the site is.
+    let label = |dir: &std::path::Path| match dir.strip_prefix(a.root.join("content")) {
+        Ok(rel) => format!("content/{}", rel.display()),
+        Err(_) => dir.display().to_string(),
+    };
+    let in_site = |dir: &std::path::Path| dir.starts_with(a.root.join("content"));
+    let loaded: Vec<(side::Loaded, side::Loaded, bool)> = pairs
         .par_iter()
         .map(|(o, n)| -> Result<_> {
             let new_dir = side::book_dir(&a.root, n)?;
-            let new = side::load_dir(&new_dir, new_dir.display().to_string())?;
+            let new = side::load_dir(&new_dir, label(&new_dir))?;
             let old = match &a.git {
                 Some(rev) => side::load_at(&a.root, rev, o, &temp.0)?,
                 None => {
                     let dir = side::book_dir(&a.root, o)?;
-                    side::load_dir(&dir, dir.display().to_string())?
+                    side::load_dir(&dir, label(&dir))?
                 }
             };
-            Ok((old, new))
+            Ok((old, new, in_site(&new_dir)))
         })
         .collect::<Result<_>>()?;
     let diffs: Vec<jixiao::diff::BookDiff> = loaded
         .par_iter()
-        .map(|(o, n)| {
+        .map(|(o, n, _)| {
             let check = |b: &jixiao::model::Book| {
                 let f = jixiao::check::check_book(b, &config.check);
                 if a.published { f.published() } else { f }
@@ -512,7 +518,7 @@ fn diff(a: DiffArgs) -> Result<ExitCode> {
             let books: Vec<serde_json::Value> = loaded
                 .iter()
                 .zip(&diffs)
-                .map(|((o, n), d)| {
+                .map(|((o, n, _), d)| {
                     serde_json::json!({"old_source": o.label, "new_source": n.label, "diff": d})
                 })
                 .collect();
@@ -525,13 +531,15 @@ fn diff(a: DiffArgs) -> Result<ExitCode> {
             out.push('\n');
         }
         DiffFormat::Text | DiffFormat::Markdown => {
-            for ((o, n), d) in loaded.iter().zip(&diffs) {
+            for ((o, n, published), d) in loaded.iter().zip(&diffs) {
+                // Links only to pages the preview has: the new side's book of this site.
+                let base = base.as_deref().filter(|_| *published);
                 if !out.is_empty() {
                     out.push('\n');
                 }
                 out.push_str(&match a.format {
                     DiffFormat::Text => jixiao::diff::text::render(d, &o.label, &n.label),
-                    _ => jixiao::diff::markdown::render(d, &o.label, &n.label, base.as_deref()),
+                    _ => jixiao::diff::markdown::render(d, &o.label, &n.label, base),
                 });
             }
             for (list, what) in [(&only_new, "新增的册"), (&only_old, "删除的册")] {

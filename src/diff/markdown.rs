@@ -20,7 +20,13 @@ pub fn render(d: &BookDiff, old: &str, new: &str, base: Option<&str>) -> String 
     };
     let book_path = format!("{}/index.html", d.new.slug);
     let _ = writeln!(s, "### 绩效目标变化：{}\n", link(&book_path, &d.new.title));
-    let _ = writeln!(s, "{} → {}\n", esc(old), esc(new));
+    let code = |t: &str| {
+        format!(
+            "`{}`",
+            crate::text::for_pages(t).replace(['`', '\n', '\r'], "")
+        )
+    };
+    let _ = writeln!(s, "{} → {}\n", code(old), code(new));
     let _ = writeln!(s, "| | 原 | 新 | 变化 |\n|:--|--:|--:|--:|");
     let _ = writeln!(
         s,
@@ -57,6 +63,15 @@ pub fn render(d: &BookDiff, old: &str, new: &str, base: Option<&str>) -> String 
         c.projects_moved,
         c.projects_unchanged
     );
+    let _ = writeln!(
+        s,
+        "**部门**：新增 {} · 删除 {} · 更名 {} · 合并 {} · 拆分 {}  ",
+        c.departments_added,
+        c.departments_dropped,
+        c.departments_renamed,
+        c.departments_merged,
+        c.departments_split
+    );
     let weakened = if c.targets_weakened > 0 {
         format!("**{}**", c.targets_weakened)
     } else {
@@ -73,14 +88,21 @@ pub fn render(d: &BookDiff, old: &str, new: &str, base: Option<&str>) -> String 
         c.findings_new, c.findings_resolved
     );
 
+    // Each project of the new version links to its preview page; a dropped one has none.
     let project_link = |p: &ProjectChange| -> String {
-        match p.new.first().or(p.old.first()) {
-            Some(r) if !p.new.is_empty() => link(
-                &format!("{}/{}/{}.html", d.new.slug, r.department_slug, r.slug),
-                &project_label(p),
-            ),
-            _ => esc(&project_label(p)),
+        if p.new.is_empty() {
+            return esc(&project_label(p));
         }
+        p.new
+            .iter()
+            .map(|r| {
+                link(
+                    &format!("{}/{}/{}.html", d.new.slug, r.department_slug, r.slug),
+                    &format!("{} / {}", r.department, r.name),
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("；")
     };
 
     let moves = d.largest_moves(10);

@@ -62,35 +62,31 @@ fn pages(out: &Path) -> Vec<String> {
     v
 }
 
-#[test]
-fn every_page_kind_reads_on_desktop_and_phone() {
-    if skip_browser() {
-        return;
-    }
+/// Run the audit harness over `pages` of the site in `out`, at 1280 and 390 px.
+fn audit(out: &Path, pages: &[String]) -> Vec<serde_json::Value> {
     let harness = common::manifest().join("tests/browser");
     assert!(
         harness.join("node_modules/axe-core").is_dir()
             && harness.join("node_modules/playwright-core").is_dir(),
         "the browser audit needs its packages: run `cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci` (as .ci/run does), or set JIXIAO_SKIP_BROWSER=1"
     );
-    let dir = bundled_site();
-    let out = dir.path().join("public");
     let run = Command::new("node")
         .arg(harness.join("audit.mjs"))
-        .arg(&out)
-        .args(pages(&out))
+        .arg(out)
+        .args(pages)
         .output()
         .expect("node runs (install Node.js; see .ci/run)");
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "the audit ran: {stderr}");
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("audit JSON");
-    let entries = report["pages"].as_array().expect("pages");
-    assert_eq!(
-        entries.len(),
-        pages(&out).len() * 2,
-        "every page at both widths"
-    );
+    let entries = report["pages"].as_array().expect("pages").clone();
+    assert_eq!(entries.len(), pages.len() * 2, "every page at both widths");
+    entries
+}
 
+/// Serious or critical accessibility violations, page errors, and at 390 px crushed
+/// table columns and chart text under 12 px.
+fn layout_problems(entries: &[serde_json::Value]) -> Vec<String> {
     let mut problems = Vec::new();
     for e in entries {
         let at = format!("{} at {} px", e["page"].as_str().unwrap_or(""), e["width"]);
@@ -128,6 +124,18 @@ fn every_page_kind_reads_on_desktop_and_phone() {
             }
         }
     }
+    problems
+}
+
+#[test]
+fn every_page_kind_reads_on_desktop_and_phone() {
+    if skip_browser() {
+        return;
+    }
+    let dir = bundled_site();
+    let out = dir.path().join("public");
+    let entries = audit(&out, &pages(&out));
+    let mut problems = layout_problems(&entries);
     let search = entries
         .iter()
         .find(|e| {
@@ -369,5 +377,41 @@ fn the_printed_report_is_one_document_with_true_page_numbers() {
         }
     }
     assert_eq!(forms, 327, "every project printed once");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A site whose books name their previous versions (the fixture pairs of tests/diff.rs):
+/// the 变化 page, and department and project pages with change marks.
+#[test]
+fn the_changes_pages_read_on_desktop_and_phone() {
+    if skip_browser() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = common::manifest().join("tests/fixtures/diff");
+    for (from, to) in [("draft-r1", "xiqu-r1"), ("draft-r2", "xiqu-r2")] {
+        common::copy_dir(&fixtures.join(from), &dir.path().join("content").join(to));
+    }
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "[books.xiqu-r2]\nprevious = \"xiqu-r1\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("public");
+    jixiao::site::build(&jixiao::site::BuildOptions {
+        root: dir.path().to_path_buf(),
+        out: out.clone(),
+        base_url: None,
+        progress: false,
+        pdf: false,
+    })
+    .expect("the site builds");
+    let pages = [
+        "xiqu-r2/changes.html".to_string(),
+        "xiqu-r2/115001/index.html".to_string(),
+        "xiqu-r2/115001/falvyuanzhu.html".to_string(),
+        "xiqu-r2/index.html".to_string(),
+    ];
+    let problems = layout_problems(&audit(&out, &pages));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

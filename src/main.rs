@@ -90,6 +90,9 @@ enum Command {
         /// reviewers see them).
         #[arg(long)]
         published: bool,
+        /// Print wall time per phase (load, check, compare, output) on stderr.
+        #[arg(long)]
+        timings: bool,
     },
     /// Build, serve on 127.0.0.1, and rebuild what each saved change affects; the open
     /// page reloads itself (or shows the error while the last good site stays).
@@ -270,6 +273,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             fail_on,
             base_url,
             published,
+            timings,
         } => diff(DiffArgs {
             old,
             new,
@@ -279,6 +283,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             fail_on,
             base_url,
             published,
+            timings,
         }),
         Command::Serve { root, port, out } => {
             let out = out.unwrap_or_else(|| root.join("public"));
@@ -431,6 +436,7 @@ struct DiffArgs {
     fail_on: Vec<jixiao::diff::FailOn>,
     base_url: Option<String>,
     published: bool,
+    timings: bool,
 }
 
 /// `jixiao diff`: pair the books, compare each pair in parallel, print, and exit 1 when
@@ -444,6 +450,8 @@ fn diff(a: DiffArgs) -> Result<ExitCode> {
     } else {
         jixiao::config::parse(&toml, "")?
     };
+    let mut timings = jixiao::site::Timings::default();
+    let t = std::time::Instant::now();
     let temp = side::TempDir::new()?;
     // (old, new) of each pair; a book only on one side is listed as added or dropped.
     let mut pairs = Vec::new();
@@ -485,27 +493,37 @@ fn diff(a: DiffArgs) -> Result<ExitCode> {
         .par_iter()
         .map(|(o, n)| -> Result<_> {
             let new_dir = side::book_dir(&a.root, n)?;
-            let new = side::load_dir(&new_dir, label(&new_dir))?;
-            let old = match &a.git {
-                Some(rev) => side::load_at(&a.root, rev, o, &temp.0)?,
-                None => {
-                    let dir = side::book_dir(&a.root, o)?;
-                    side::load_dir(&dir, label(&dir))?
-                }
-            };
-            Ok((old, new, in_site(&new_dir)))
+            let (old, new) = rayon::join(
+                || match &a.git {
+                    Some(rev) => side::load_at(&a.root, rev, o, &temp.0),
+                    None => {
+                        let dir = side::book_dir(&a.root, o)?;
+                        side::load_dir(&dir, label(&dir))
+                    }
+                },
+                || side::load_dir(&new_dir, label(&new_dir)),
+            );
+            Ok((old?, new?, in_site(&new_dir)))
         })
         .collect::<Result<_>>()?;
-    let diffs: Vec<jixiao::diff::BookDiff> = loaded
+    let t = timings.add("load", t);
+    let checked: Vec<_> = loaded
         .par_iter()
         .map(|(o, n, _)| {
             let check = |b: &jixiao::model::Book| {
                 let f = jixiao::check::check_book(b, &config.check);
                 if a.published { f.published() } else { f }
             };
-            jixiao::diff::diff_books(&o.book, &check(&o.book), &n.book, &check(&n.book))
+            rayon::join(|| check(&o.book), || check(&n.book))
         })
         .collect();
+    let t = timings.add("check", t);
+    let diffs: Vec<jixiao::diff::BookDiff> = loaded
+        .par_iter()
+        .zip(&checked)
+        .map(|((o, n, _), (of, nf))| jixiao::diff::diff_books(&o.book, of, &n.book, nf))
+        .collect();
+    let t = timings.add("compare", t);
     let base = match a.format {
         DiffFormat::Markdown => jixiao::site::base_url(&config, a.base_url.as_deref())
             .ok()
@@ -557,6 +575,10 @@ fn diff(a: DiffArgs) -> Result<ExitCode> {
         }
     }
     emit(&out);
+    timings.add("output", t);
+    if a.timings {
+        eprintln!("{}", timings.report());
+    }
     let fails = a.fail_on.iter().any(|on| {
         diffs.iter().any(|d| d.fails(*on))
             || (*on == jixiao::diff::FailOn::Dropped && !only_old.is_empty())

@@ -173,41 +173,33 @@ impl<'a> Matcher<'a> {
         });
     }
 
+    /// Codes, then names and aliases; a code or name given to several departments pairs
+    /// them up in document order.
     fn departments_by_identity(&mut self) {
-        // Codes, where both sides give one and it is unique on each.
-        let codes = |b: &Book| {
-            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, d) in b.departments.iter().enumerate() {
-                if let Some(c) = d
-                    .code
-                    .as_deref()
-                    .map(crate::text::key)
-                    .filter(|c| !c.is_empty())
-                {
-                    map.entry(c).or_default().push(i);
-                }
-            }
-            map
+        let code_of = |d: &Department| {
+            d.code
+                .as_deref()
+                .map(crate::text::key)
+                .filter(|c| !c.is_empty())
         };
-        let (oc, nc) = (codes(self.old), codes(self.new));
-        let mut pairs: Vec<(usize, usize)> = oc
-            .iter()
-            .filter_map(
-                |(c, o)| match (o.as_slice(), nc.get(c).map(Vec::as_slice)) {
-                    ([o], Some([n])) => Some((*o, *n)),
-                    _ => None,
-                },
-            )
-            .collect();
-        pairs.sort_unstable();
-        for (o, n) in pairs {
-            self.pair_depts(o, n, MatchedBy::Code);
+        let mut codes: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, d) in self.new.departments.iter().enumerate().rev() {
+            if let Some(c) = code_of(d) {
+                codes.entry(c).or_default().push(i);
+            }
         }
-        // Then names and aliases, unique on each side.
+        for (o, d) in self.old.departments.iter().enumerate() {
+            if let Some(n) = code_of(d).and_then(|c| codes.get_mut(&c)).and_then(Vec::pop) {
+                self.pair_depts(o, n, MatchedBy::Code);
+            }
+        }
+        // Names: the canonical name first, then aliases, each key at most once per side.
         let mut names: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, d) in self.new.departments.iter().enumerate() {
+        for (i, d) in self.new.departments.iter().enumerate().rev() {
             if self.new_dept[i].is_none() {
-                for k in dept_keys(d) {
+                let mut keys = dept_keys(d);
+                keys.dedup();
+                for k in keys {
                     names.entry(k).or_default().push(i);
                 }
             }
@@ -216,18 +208,18 @@ impl<'a> Matcher<'a> {
             if self.old_dept[o].is_some() {
                 continue;
             }
-            let mut found: Vec<usize> = dept_keys(d)
-                .iter()
-                .filter_map(|k| names.get(k))
-                .flatten()
-                .copied()
-                .collect();
-            found.sort_unstable();
-            found.dedup();
-            if let [n] = found[..]
-                && self.new_dept[n].is_none()
-            {
-                self.pair_depts(o, n, MatchedBy::Name);
+            for k in dept_keys(d) {
+                let Some(list) = names.get_mut(&k) else {
+                    continue;
+                };
+                // Skip ones already paired through another key.
+                while list.last().is_some_and(|&n| self.new_dept[n].is_some()) {
+                    list.pop();
+                }
+                if let Some(n) = list.pop() {
+                    self.pair_depts(o, n, MatchedBy::Name);
+                    break;
+                }
             }
         }
     }
@@ -667,26 +659,27 @@ pub fn match_indicators<'a>(
         };
         (cat, crate::text::key(&without_years(&i.name, years)))
     };
-    let old_key = key;
     let old: Vec<&Indicator> = old.iter().filter(|i| i.is_set()).collect();
     let new: Vec<&Indicator> = new.iter().filter(|i| i.is_set()).collect();
+    // Each key once: folding a name is the costly part.
+    let old_keys: Vec<(String, String)> = old.iter().map(|i| key(i)).collect();
+    let new_keys: Vec<(String, String)> = new.iter().map(|i| key(i)).collect();
     let mut wanted: HashMap<(String, String), Vec<usize>> = HashMap::new();
-    for (j, i) in new.iter().enumerate().rev() {
-        wanted.entry(key(i)).or_default().push(j);
+    for (j, k) in new_keys.iter().enumerate().rev() {
+        wanted.entry(k.clone()).or_default().push(j);
     }
     let mut to: Vec<Option<usize>> = vec![None; old.len()];
     let mut taken = vec![false; new.len()];
-    for (i, o) in old.iter().enumerate() {
-        if let Some(j) = wanted.get_mut(&old_key(o)).and_then(Vec::pop) {
+    for (i, k) in old_keys.iter().enumerate() {
+        if let Some(j) = wanted.get_mut(k).and_then(Vec::pop) {
             to[i] = Some(j);
             taken[j] = true;
         }
     }
     // Renamed within a category: most alike first, at least 0.6 alike.
     let mut scored = Vec::new();
-    for (i, o) in old.iter().enumerate().filter(|(i, _)| to[*i].is_none()) {
-        for (j, n) in new.iter().enumerate().filter(|(j, _)| !taken[*j]) {
-            let (ko, kn) = (old_key(o), key(n));
+    for (i, ko) in old_keys.iter().enumerate().filter(|(i, _)| to[*i].is_none()) {
+        for (j, kn) in new_keys.iter().enumerate().filter(|(j, _)| !taken[*j]) {
             if ko.0 == kn.0 {
                 let s = dice(&pairs(&ko.1), &pairs(&kn.1));
                 if s >= 0.6 {

@@ -216,10 +216,15 @@ pub fn diff_books(
     let m = matching::match_books(old, new);
     // This year's book against last year's: the years in its texts roll forward.
     let years = matches!((old.year, new.year), (Some(a), Some(b)) if a != b);
-    let same = |a: &str, b: &str| {
-        crate::text::key(&matching::without_years(a, years))
-            == crate::text::key(&matching::without_years(b, years))
-    };
+    let same = |a: &str, b: &str| same_text(a, b, years);
+    // Department group of each department, per side: a project moved when its old and
+    // new departments are not one body.
+    let mut old_group = vec![usize::MAX; old.departments.len()];
+    let mut new_group = vec![usize::MAX; new.departments.len()];
+    for (g, l) in m.departments.iter().enumerate() {
+        l.old.iter().for_each(|&d| old_group[d] = g);
+        l.new.iter().for_each(|&d| new_group[d] = g);
+    }
     let unit = new.unit;
     let amount = |b: &Book, p: &Project, k: FundKind| {
         p.funds
@@ -326,11 +331,7 @@ pub fn diff_books(
         };
         if let ([o], [n]) = (&l.old[..], &l.new[..]) {
             let (po, pn) = (proj(old, *o), proj(new, *n));
-            change.moved = crate::import::departments::normalise(&old.departments[o.0].name)
-                != crate::import::departments::normalise(&new.departments[n.0].name)
-                && departments.iter().any(|d| {
-                    d.old.iter().any(|r| r.index == o.0) && !d.new.iter().any(|r| r.index == n.0)
-                });
+            change.moved = old_group[o.0] != new_group[n.0];
             for k in [
                 FundKind::Fiscal,
                 FundKind::FiscalUpper,
@@ -463,11 +464,29 @@ fn category(i: &Indicator) -> String {
     }
 }
 
-fn indicator_changes(old: &[Indicator], new: &[Indicator], years: bool) -> Vec<IndicatorChange> {
-    let same = |a: &str, b: &str| {
-        crate::text::key(&matching::without_years(a, years))
+/// Two texts read the same: equal, or equal once folded (full-width, spaces) and, year
+/// on year, without their years.
+fn same_text(a: &str, b: &str, years: bool) -> bool {
+    a == b
+        || crate::text::key(&matching::without_years(a, years))
             == crate::text::key(&matching::without_years(b, years))
+}
+
+fn indicator_changes(old: &[Indicator], new: &[Indicator], years: bool) -> Vec<IndicatorChange> {
+    // Most projects of a later round keep their indicators as they were.
+    let as_written = |a: &Indicator, b: &Indicator| {
+        a.level1_category == b.level1_category
+            && a.level2_category == b.level2_category
+            && a.level2 == b.level2
+            && a.name == b.name
+            && a.value == b.value
+            && a.operator == b.operator
+            && a.unit == b.unit
     };
+    if old.len() == new.len() && old.iter().zip(new).all(|(a, b)| as_written(a, b)) {
+        return Vec::new();
+    }
+    let same = |a: &str, b: &str| same_text(a, b, years);
     matching::match_indicators(old, new, years)
         .into_iter()
         .filter_map(|pair| {

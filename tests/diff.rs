@@ -1012,7 +1012,14 @@ fn draft_round_findings_new_and_resolved_are_about_the_edited_projects_only() {
 /// Nothing of any kind changed.
 fn assert_identical(d: &BookDiff, projects: usize, what: &str) {
     let n = &d.counts;
-    assert!(d.projects.is_empty(), "{what}: {:?}", listed_sorted(d));
+    let listed = listed_sorted(d);
+    assert!(
+        listed.is_empty(),
+        "{what}: {} changes listed ({:?}), the first: {:?}",
+        listed.len(),
+        n,
+        &listed[..listed.len().min(5)]
+    );
     assert_eq!(n.projects_unchanged, projects, "{what}");
     let zero = serde_json::to_value(jixiao::diff::Counts {
         projects_unchanged: projects,
@@ -1069,6 +1076,79 @@ fn identical_books_compare_as_identical() {
         assert_identical(&c.diff, c.old.project_count(), name);
         assert_eq!(c.diff.departments.len(), c.old.departments.len(), "{name}");
     }
+}
+
+/// A synthetic book (`jixiao generate`'s shape: 105 departments, the townships past its
+/// list named `…镇人民政府（2）`, project names repeating across departments) against
+/// itself. Department names that read alike without their parenthesised part must not
+/// make an identical book look changed.
+#[test]
+fn a_synthetic_book_against_itself_is_identical() {
+    let books = jixiao::synth::books(&jixiao::synth::Options {
+        projects: 1000,
+        seed: 1,
+        book_size: 1000,
+    });
+    let b = &books[0];
+    let alike = b
+        .departments
+        .iter()
+        .filter(|d| d.name.ends_with("（2）"))
+        .count();
+    assert!(alike > 0, "the book has departments numbered （2）");
+    let f = jixiao::check::check_book(b, &settings());
+    let d = jixiao::diff::diff_books(b, &f, b, &f);
+    assert_identical(&d, b.project_count(), "synthetic book against itself");
+}
+
+/// A project table given twice (the same name, the same content) in a department that
+/// was renamed year on year: both copies are the same on both sides, so nothing about
+/// them changed.
+#[test]
+fn a_project_given_twice_in_a_renamed_department_is_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to, dept) in [
+        ("year-2024", "a", "shehuiguanliju"),
+        ("year-2025", "b", "shehuishiwuguanliju"),
+    ] {
+        common::copy_dir(&fixture(from), &dir.path().join(to));
+        let d = dir.path().join(to).join(dept);
+        std::fs::copy(
+            d.join("jindugongzuojingfei.md"),
+            d.join("jindugongzuojingfei-2.md"),
+        )
+        .unwrap();
+    }
+    let c = compare(&dir.path().join("a"), &dir.path().join("b"));
+    let d = &c.diff;
+    let twice = |b: &Book| {
+        b.projects()
+            .filter(|(_, p)| p.name == "禁毒工作经费")
+            .count()
+    };
+    assert_eq!((twice(&c.old), twice(&c.new)), (2, 2));
+    let about: Vec<String> = d
+        .projects
+        .iter()
+        .filter(|p| p.old.iter().chain(&p.new).any(|r| r.name == "禁毒工作经费"))
+        .map(|p| {
+            format!(
+                "{:?} {} ({:?} → {:?})",
+                p.kind,
+                jixiao::diff::project_label(p),
+                p.total.old,
+                p.total.new
+            )
+        })
+        .collect();
+    assert_eq!(
+        about,
+        Vec::<String>::new(),
+        "禁毒工作经费 is reported as changed"
+    );
+    // The rest of the comparison is that of the fixture pair.
+    assert_eq!(listed_sorted(d), listed_sorted(&years().diff));
+    assert_eq!(d.counts.findings_new, years().diff.counts.findings_new);
 }
 
 // ------------------------------------------------------------------ 5. the command line

@@ -36,7 +36,10 @@ pub fn render(d: &BookDiff, old: &str, new: &str, base: Option<&str>) -> String 
         shown(d.total.new),
         d.total.delta.map_or("—".into(), signed)
     );
-    let count = |a: usize, b: usize| format!("{}", b as i64 - a as i64);
+    let count = |a: usize, b: usize| match b as i64 - a as i64 {
+        d if d > 0 => format!("+{d}"),
+        d => d.to_string(),
+    };
     let _ = writeln!(
         s,
         "| 项目 | {} | {} | {} |",
@@ -260,7 +263,8 @@ pub fn esc(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '@' => out.push_str("&#64;"),
+            // GitHub reads `&#64;name` as a mention too; a zero-width space breaks it.
+            '@' => out.push_str("@\u{200B}"),
             '\n' | '\r' | '\t' => out.push(' '),
             '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '~' | '!' | '+' | '-'
             | '.' | '{' | '}' | ':' => {

@@ -122,6 +122,9 @@ pub fn match_books(old: &Book, new: &Book) -> Matching {
     m.projects_by_code();
     m.projects_by_name();
     let depts = m.department_links();
+    // Names again within departments found to be one body by where their projects went
+    // (a renamed or merged department: the same names, given more than once too).
+    m.names_in_groups(&depts);
     m.pieces(&depts);
     m.renames(&depts);
     Matching {
@@ -189,7 +192,10 @@ impl<'a> Matcher<'a> {
             }
         }
         for (o, d) in self.old.departments.iter().enumerate() {
-            if let Some(n) = code_of(d).and_then(|c| codes.get_mut(&c)).and_then(Vec::pop) {
+            if let Some(n) = code_of(d)
+                .and_then(|c| codes.get_mut(&c))
+                .and_then(Vec::pop)
+            {
                 self.pair_depts(o, n, MatchedBy::Code);
             }
         }
@@ -295,6 +301,26 @@ impl<'a> Matcher<'a> {
         pairs.sort_unstable();
         for (o, n) in pairs {
             self.link(vec![o], vec![n], MatchedBy::Name);
+        }
+    }
+
+    fn names_in_groups(&mut self, depts: &[DeptLink]) {
+        for (_, (olds, news)) in self.free_by_group(depts) {
+            let mut wanted: HashMap<String, Vec<At>> = HashMap::new();
+            for &at in news.iter().rev() {
+                wanted
+                    .entry(project_key(&proj(self.new, at).name))
+                    .or_default()
+                    .push(at);
+            }
+            for o in olds {
+                if let Some(n) = wanted
+                    .get_mut(&project_key(&proj(self.old, o).name))
+                    .and_then(Vec::pop)
+                {
+                    self.link(vec![o], vec![n], MatchedBy::Name);
+                }
+            }
         }
     }
 
@@ -541,7 +567,12 @@ fn adds_up(
     parts: &[(At, f64, Option<rust_decimal::Decimal>)],
 ) -> bool {
     let sum: Option<rust_decimal::Decimal> = parts.iter().map(|p| p.2).sum();
-    (whole.is_some() && sum == whole) || parts.iter().all(|p| p.1 >= 0.8)
+    match (whole, sum) {
+        // Amounts on every side: they must add up, to the cent.
+        (Some(w), Some(s)) => w == s,
+        // An amount missing: only pieces that are very clearly parts of it.
+        _ => parts.iter().all(|p| p.1 >= 0.8),
+    }
 }
 
 fn projects(b: &Book) -> impl Iterator<Item = (At, &Project)> {
@@ -678,7 +709,11 @@ pub fn match_indicators<'a>(
     }
     // Renamed within a category: most alike first, at least 0.6 alike.
     let mut scored = Vec::new();
-    for (i, ko) in old_keys.iter().enumerate().filter(|(i, _)| to[*i].is_none()) {
+    for (i, ko) in old_keys
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| to[*i].is_none())
+    {
         for (j, kn) in new_keys.iter().enumerate().filter(|(j, _)| !taken[*j]) {
             if ko.0 == kn.0 {
                 let s = dice(&pairs(&ko.1), &pairs(&kn.1));

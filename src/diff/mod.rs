@@ -65,7 +65,13 @@ impl Change {
             (Some(a), None) => Some(-a),
             (None, None) => None,
         };
-        Change { old, new, delta }
+        // Exact, and written without trailing zeros (a unit conversion adds scale).
+        let n = |d: Option<Decimal>| d.map(|d| d.normalize());
+        Change {
+            old: n(old),
+            new: n(new),
+            delta: n(delta),
+        }
     }
     pub fn is_zero(&self) -> bool {
         self.delta.is_none_or(|d| d.is_zero())
@@ -299,10 +305,11 @@ pub fn diff_books(
 
     let mut projects = Vec::new();
     for l in &m.projects {
+        let renamed = |o: At, n: At| !same(&proj(old, o).name, &proj(new, n).name);
         let kind = match (l.old.len(), l.new.len(), l.by) {
             (0, _, _) => Kind::Added,
             (_, 0, _) => Kind::Dropped,
-            (1, 1, Some(MatchedBy::Content)) => Kind::Renamed,
+            (1, 1, Some(MatchedBy::Content)) if renamed(l.old[0], l.new[0]) => Kind::Renamed,
             (1, 1, _) => Kind::Changed,
             (_, 1, _) => Kind::Merged,
             _ => Kind::Split,
@@ -331,7 +338,17 @@ pub fn diff_books(
         };
         if let ([o], [n]) = (&l.old[..], &l.new[..]) {
             let (po, pn) = (proj(old, *o), proj(new, *n));
-            change.moved = old_group[o.0] != new_group[n.0];
+            // Into another body; or, within departments split or merged, from one that
+            // goes on under its name to another that does (红十字会 leaving 卫生健康局),
+            // not from two merged into a new one.
+            let name = |d: &Department| crate::import::departments::normalise(&d.name);
+            let group = &m.departments[new_group[n.0]];
+            let (from, to) = (name(&old.departments[o.0]), name(&new.departments[n.0]));
+            change.moved = old_group[o.0] != new_group[n.0]
+                || group.old.len() + group.new.len() > 2
+                    && from != to
+                    && (group.new.iter().any(|&d| name(&new.departments[d]) == from)
+                        || group.old.iter().any(|&d| name(&old.departments[d]) == to));
             for k in [
                 FundKind::Fiscal,
                 FundKind::FiscalUpper,

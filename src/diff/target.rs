@@ -135,8 +135,7 @@ impl Op {
 /// Compare an indicator's old and new 指标值 (same indicator, changed text), with the
 /// reason in neutral words.
 pub fn compare(old: &Indicator, new: &Indicator) -> (Verdict, String) {
-    let satisfaction = new.level1_category == Some(Level1::Satisfaction)
-        || crate::text::key(&new.name).contains("满意");
+    let rising = new.level1_category == Some(Level1::Satisfaction) || rate_rises(&new.name);
     match (parse(old), parse(new)) {
         (Some(_), None) if !is_quantified(&new.value) => {
             (Verdict::Weaker, "量化指标值改为文字表述".to_string())
@@ -144,7 +143,7 @@ pub fn compare(old: &Indicator, new: &Indicator) -> (Verdict, String) {
         (None, Some(_)) if !is_quantified(&old.value) => {
             (Verdict::Stronger, "文字表述改为量化指标值".to_string())
         }
-        (Some(a), Some(b)) if a.unit == b.unit => compare_targets(&a, &b, satisfaction),
+        (Some(a), Some(b)) if a.unit == b.unit => compare_targets(&a, &b, rising),
         (Some(_), Some(_)) => (Verdict::Changed, "计量单位改变，无法直接比较".to_string()),
         _ => (Verdict::Changed, "指标值文字改变".to_string()),
     }
@@ -156,10 +155,70 @@ fn is_quantified(value: &str) -> bool {
     crate::check::values::has_digit(value)
 }
 
-fn compare_targets(a: &Target, b: &Target, satisfaction: bool) -> (Verdict, String) {
+/// A rate whose name says more is better (满意度, 完成率, 合格率…) and nothing says less is
+/// (故障率, 发生率, 投诉率…): a higher % asks more even without a sign.
+fn rate_rises(name: &str) -> bool {
+    let k = crate::text::key(name);
+    const FALLING: &[&str] = &[
+        "故障",
+        "发生",
+        "事故",
+        "投诉",
+        "差错",
+        "失误",
+        "空置",
+        "损耗",
+        "死亡",
+        "流失",
+        "下降",
+        "降低",
+        "减少",
+        "超标",
+        "违法",
+        "违规",
+        "不合格",
+        "逾期",
+        "延误",
+        "误差",
+        "偏差",
+        "返工",
+    ];
+    const RISING: &[&str] = &[
+        "满意",
+        "完成率",
+        "合格率",
+        "达标率",
+        "覆盖率",
+        "知晓率",
+        "到位率",
+        "及时率",
+        "执行率",
+        "普及率",
+        "通过率",
+        "验收率",
+        "办结率",
+        "兑现率",
+        "发放率",
+        "入学率",
+        "巩固率",
+        "参与率",
+        "就业率",
+        "利用率",
+        "完好率",
+        "回收率",
+        "处置率",
+        "整改率",
+        "受理率",
+        "准确率",
+        "正确率",
+    ];
+    !FALLING.iter().any(|w| k.contains(w)) && RISING.iter().any(|w| k.contains(w))
+}
+
+fn compare_targets(a: &Target, b: &Target, rising: bool) -> (Verdict, String) {
     let (da, db) = (a.op.direction(), b.op.direction());
-    // A satisfaction or completion rate in % asks more the higher it is, sign or not.
-    let rate = |t: &Target| t.unit == "%" && (satisfaction || t.op == Op::Exactly && satisfaction);
+    // A rate whose name says more is better asks more the higher it is, sign or not.
+    let rate = |t: &Target| t.unit == "%" && rising;
     if a.number == b.number {
         return match (da, db) {
             (0, d) if d != 0 => (Verdict::Stronger, format!("增加了比较符“{}”", b.op.sign())),
@@ -272,6 +331,15 @@ mod tests {
         assert_eq!(v("及时", "≥3次"), Verdict::Stronger);
         // No sign: a plain number moved says nothing about which way is better...
         assert_eq!(v("3次", "4次"), Verdict::Changed);
+        // ...except a rate whose name says more is better (here 合格率)...
+        assert_eq!(v("100%", "90%"), Verdict::Weaker);
+        // ...and not one whose name says less is.
+        let fault = |v: &str| Indicator {
+            name: "设备故障率".into(),
+            value: v.into(),
+            ..Indicator::default()
+        };
+        assert_eq!(compare(&fault("5%"), &fault("3%")).0, Verdict::Changed);
         // ...except a satisfaction rate.
         let sat = |v: &str| Indicator {
             name: "群众满意度".into(),

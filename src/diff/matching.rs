@@ -199,32 +199,46 @@ impl<'a> Matcher<'a> {
                 self.pair_depts(o, n, MatchedBy::Code);
             }
         }
-        // Names: the canonical name first, then aliases, each key at most once per side.
-        let mut names: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, d) in self.new.departments.iter().enumerate().rev() {
-            if self.new_dept[i].is_none() {
-                let mut keys = dept_keys(d);
-                keys.dedup();
-                for k in keys {
-                    names.entry(k).or_default().push(i);
-                }
-            }
-        }
-        for (o, d) in self.old.departments.iter().enumerate() {
-            if self.old_dept[o].is_some() {
-                continue;
-            }
-            for k in dept_keys(d) {
-                let Some(list) = names.get_mut(&k) else {
-                    continue;
+        // Names as written (folded), then as the importer compares spellings (which
+        // drops a parenthesised second name): the canonical name first, then aliases.
+        for exact in [true, false] {
+            let keys = |d: &Department| -> Vec<String> {
+                let mut keys: Vec<String> = if exact {
+                    std::iter::once(&d.name)
+                        .chain(&d.aliases)
+                        .map(|n| crate::text::key(n))
+                        .filter(|k| !k.is_empty())
+                        .collect()
+                } else {
+                    dept_keys(d)
                 };
-                // Skip ones already paired through another key.
-                while list.last().is_some_and(|&n| self.new_dept[n].is_some()) {
-                    list.pop();
+                keys.dedup();
+                keys
+            };
+            let mut names: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, d) in self.new.departments.iter().enumerate().rev() {
+                if self.new_dept[i].is_none() {
+                    for k in keys(d) {
+                        names.entry(k).or_default().push(i);
+                    }
                 }
-                if let Some(n) = list.pop() {
-                    self.pair_depts(o, n, MatchedBy::Name);
-                    break;
+            }
+            for (o, d) in self.old.departments.iter().enumerate() {
+                if self.old_dept[o].is_some() {
+                    continue;
+                }
+                for k in keys(d) {
+                    let Some(list) = names.get_mut(&k) else {
+                        continue;
+                    };
+                    // Skip ones already paired through another key.
+                    while list.last().is_some_and(|&n| self.new_dept[n].is_some()) {
+                        list.pop();
+                    }
+                    if let Some(n) = list.pop() {
+                        self.pair_depts(o, n, MatchedBy::Name);
+                        break;
+                    }
                 }
             }
         }

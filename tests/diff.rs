@@ -1640,11 +1640,6 @@ fn render(md: &str) -> Rendered {
                 r.text.push('\n');
                 r.plain.push('\n');
             }
-            Event::Code(t) => {
-                if let Some(c) = cell.as_mut() {
-                    c.push_str(&t);
-                }
-            }
             _ => {}
         }
     }

@@ -636,7 +636,7 @@ impl Profile {
         for g in GENERIC {
             name = name.replace(g, "|");
         }
-        let name = name.split('|').flat_map(|s| pairs(s)).collect();
+        let name = name.split('|').flat_map(pairs).collect();
         Profile {
             name,
             indicators: p

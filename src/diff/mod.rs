@@ -240,13 +240,13 @@ pub fn diff_books(
     };
     let mut counts = Counts::default();
 
-    let dept_total = |b: &Book, d: &Department| -> Option<Decimal> {
+    // Sums of the amounts that could be read (an unreadable total adds nothing, as on
+    // the site's own totals).
+    let dept_total = |b: &Book, d: &Department| -> Decimal {
         d.projects
             .iter()
-            .map(|p| amount(b, p, FundKind::Total))
-            .fold(Some(Decimal::ZERO), |s, v| {
-                Some(s? + v.unwrap_or(Decimal::ZERO))
-            })
+            .filter_map(|p| amount(b, p, FundKind::Total))
+            .sum()
     };
     let departments: Vec<DepartmentChange> = m
         .departments
@@ -281,7 +281,7 @@ pub fn diff_books(
                 if ix.is_empty() {
                     return None;
                 }
-                ix.iter().map(|&i| dept_total(b, &b.departments[i])).sum()
+                Some(ix.iter().map(|&i| dept_total(b, &b.departments[i])).sum())
             };
             DepartmentChange {
                 kind,
@@ -413,11 +413,11 @@ pub fn diff_books(
     counts.findings_new = findings.new.len();
     counts.findings_resolved = findings.resolved.len();
     let book_total = |b: &Book| -> Option<Decimal> {
-        b.projects()
-            .map(|(_, p)| amount(b, p, FundKind::Total))
-            .fold(Some(Decimal::ZERO), |s, v| {
-                Some(s? + v.unwrap_or(Decimal::ZERO))
-            })
+        Some(
+            b.projects()
+                .filter_map(|(_, p)| amount(b, p, FundKind::Total))
+                .sum(),
+        )
     };
     BookDiff {
         old: side(old),
@@ -680,7 +680,7 @@ impl BookDiff {
             .iter()
             .filter(|p| !p.total.is_zero())
             .collect();
-        v.sort_by(|a, b| b.total.size().cmp(&a.total.size()));
+        v.sort_by_key(|p| std::cmp::Reverse(p.total.size()));
         v.truncate(n);
         v
     }

@@ -422,9 +422,7 @@ pub(super) struct DroppedLine {
 pub(super) fn dept_mark(site: &Site, bi: usize, di: usize) -> Option<DeptMark> {
     let c = site.changes(bi)?;
     let d = &c.diff;
-    let Some(&i) = c.dept.get(&di) else {
-        return None;
-    };
+    let &i = c.dept.get(&di)?;
     let x = &d.departments[i];
     let in_dept = |p: &&ProjectChange| p.new.iter().any(|r| r.at.0 == di);
     let dropped = c

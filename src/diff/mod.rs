@@ -14,6 +14,7 @@ use crate::amount::Unit;
 use crate::check::{BookFindings, Finding};
 use crate::model::{Book, Department, FundKind, Indicator, Project};
 use matching::{At, MatchedBy};
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -303,99 +304,111 @@ pub fn diff_books(
         })
         .collect();
 
-    let mut projects = Vec::new();
-    for l in &m.projects {
-        let renamed = |o: At, n: At| !same(&proj(old, o).name, &proj(new, n).name);
-        let kind = match (l.old.len(), l.new.len(), l.by) {
-            (0, _, _) => Kind::Added,
-            (_, 0, _) => Kind::Dropped,
-            (1, 1, Some(MatchedBy::Content)) if renamed(l.old[0], l.new[0]) => Kind::Renamed,
-            (1, 1, _) => Kind::Changed,
-            (_, 1, _) => Kind::Merged,
-            _ => Kind::Split,
-        };
-        let total_of = |b: &Book, ats: &[At]| -> Option<Decimal> {
-            if ats.is_empty() {
-                return None;
-            }
-            ats.iter()
-                .map(|&a| amount(b, proj(b, a), FundKind::Total))
-                .sum()
-        };
-        let total = Change::of(total_of(old, &l.old), total_of(new, &l.new));
-        let mut change = ProjectChange {
-            kind,
-            by: l.by,
-            moved: false,
-            old: l.old.iter().map(|&a| project_ref(old, a)).collect(),
-            new: l.new.iter().map(|&a| project_ref(new, a)).collect(),
-            total,
-            funds: Vec::new(),
-            goal: None,
-            indicators: Vec::new(),
-            weakened: 0,
-            strengthened: 0,
-        };
-        if let ([o], [n]) = (&l.old[..], &l.new[..]) {
-            let (po, pn) = (proj(old, *o), proj(new, *n));
-            // Into another body; or, within departments split or merged, from one that
-            // goes on under its name to another that does (红十字会 leaving 卫生健康局),
-            // not from two merged into a new one.
-            let name = |d: &Department| crate::import::departments::normalise(&d.name);
-            let group = &m.departments[new_group[n.0]];
-            let (from, to) = (name(&old.departments[o.0]), name(&new.departments[n.0]));
-            change.moved = old_group[o.0] != new_group[n.0]
-                || group.old.len() + group.new.len() > 2
-                    && from != to
-                    && (group.new.iter().any(|&d| name(&new.departments[d]) == from)
-                        || group.old.iter().any(|&d| name(&old.departments[d]) == to));
-            for k in [
-                FundKind::Fiscal,
-                FundKind::FiscalUpper,
-                FundKind::FiscalOwn,
-                FundKind::CarryOver,
-                FundKind::Other,
-            ] {
-                let c = Change::of(amount(old, po, k), amount(new, pn, k));
-                if c.old != c.new && (c.old.is_some() || c.new.is_some()) {
-                    change.funds.push(FundChange {
-                        kind: k,
-                        label: k.label(),
-                        change: c,
-                    });
+    // Each link compared on its own, in parallel; counted after, in order.
+    let compared: Vec<Option<ProjectChange>> = m
+        .projects
+        .par_iter()
+        .map(|l| {
+            let renamed = |o: At, n: At| !same(&proj(old, o).name, &proj(new, n).name);
+            let kind = match (l.old.len(), l.new.len(), l.by) {
+                (0, _, _) => Kind::Added,
+                (_, 0, _) => Kind::Dropped,
+                (1, 1, Some(MatchedBy::Content)) if renamed(l.old[0], l.new[0]) => Kind::Renamed,
+                (1, 1, _) => Kind::Changed,
+                (_, 1, _) => Kind::Merged,
+                _ => Kind::Split,
+            };
+            let total_of = |b: &Book, ats: &[At]| -> Option<Decimal> {
+                if ats.is_empty() {
+                    return None;
+                }
+                ats.iter()
+                    .map(|&a| amount(b, proj(b, a), FundKind::Total))
+                    .sum()
+            };
+            let total = Change::of(total_of(old, &l.old), total_of(new, &l.new));
+            let mut change = ProjectChange {
+                kind,
+                by: l.by,
+                moved: false,
+                old: l.old.iter().map(|&a| project_ref(old, a)).collect(),
+                new: l.new.iter().map(|&a| project_ref(new, a)).collect(),
+                total,
+                funds: Vec::new(),
+                goal: None,
+                indicators: Vec::new(),
+                weakened: 0,
+                strengthened: 0,
+            };
+            if let ([o], [n]) = (&l.old[..], &l.new[..]) {
+                let (po, pn) = (proj(old, *o), proj(new, *n));
+                // Into another body; or, within departments split or merged, from one that
+                // goes on under its name to another that does (红十字会 leaving 卫生健康局),
+                // not from two merged into a new one.
+                let name = |d: &Department| crate::import::departments::normalise(&d.name);
+                let group = &m.departments[new_group[n.0]];
+                let (from, to) = (name(&old.departments[o.0]), name(&new.departments[n.0]));
+                change.moved = old_group[o.0] != new_group[n.0]
+                    || group.old.len() + group.new.len() > 2
+                        && from != to
+                        && (group.new.iter().any(|&d| name(&new.departments[d]) == from)
+                            || group.old.iter().any(|&d| name(&old.departments[d]) == to));
+                for k in [
+                    FundKind::Fiscal,
+                    FundKind::FiscalUpper,
+                    FundKind::FiscalOwn,
+                    FundKind::CarryOver,
+                    FundKind::Other,
+                ] {
+                    let c = Change::of(amount(old, po, k), amount(new, pn, k));
+                    if c.old != c.new && (c.old.is_some() || c.new.is_some()) {
+                        change.funds.push(FundChange {
+                            kind: k,
+                            label: k.label(),
+                            change: c,
+                        });
+                    }
+                }
+                let (go, gn) = (
+                    po.goal.clone().unwrap_or_default(),
+                    pn.goal.clone().unwrap_or_default(),
+                );
+                if !same(&go, &gn) {
+                    change.goal = Some((go, gn));
+                }
+                change.indicators = indicator_changes(&po.indicators, &pn.indicators, years);
+                let names_differ = !same(&po.name, &pn.name);
+                if kind == Kind::Changed
+                    && change.total.old == change.total.new
+                    && change.funds.is_empty()
+                    && change.goal.is_none()
+                    && change.indicators.is_empty()
+                    && !change.moved
+                    && !names_differ
+                {
+                    return None;
                 }
             }
-            let (go, gn) = (
-                po.goal.clone().unwrap_or_default(),
-                pn.goal.clone().unwrap_or_default(),
-            );
-            if !same(&go, &gn) {
-                change.goal = Some((go, gn));
+            for i in &change.indicators {
+                match i.verdict {
+                    Verdict::Weaker => change.weakened += 1,
+                    Verdict::Stronger => change.strengthened += 1,
+                    Verdict::Changed => {}
+                }
             }
-            change.indicators = indicator_changes(&po.indicators, &pn.indicators, years);
-            let names_differ = !same(&po.name, &pn.name);
-            if kind == Kind::Changed
-                && change.total.old == change.total.new
-                && change.funds.is_empty()
-                && change.goal.is_none()
-                && change.indicators.is_empty()
-                && !change.moved
-                && !names_differ
-            {
-                counts.projects_unchanged += 1;
-                continue;
-            }
-        }
-        for i in &change.indicators {
-            match i.verdict {
-                Verdict::Weaker => change.weakened += 1,
-                Verdict::Stronger => change.strengthened += 1,
-                Verdict::Changed => counts.targets_changed += 1,
-            }
-        }
+            Some(change)
+        })
+        .collect();
+    let mut projects = Vec::new();
+    for change in compared {
+        let Some(change) = change else {
+            counts.projects_unchanged += 1;
+            continue;
+        };
+        counts.targets_changed += change.indicators.len() - change.weakened - change.strengthened;
         counts.targets_weakened += change.weakened;
         counts.targets_strengthened += change.strengthened;
-        match kind {
+        match change.kind {
             Kind::Added => counts.projects_added += 1,
             Kind::Dropped => counts.projects_dropped += 1,
             Kind::Renamed => counts.projects_renamed += 1,

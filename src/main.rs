@@ -500,7 +500,10 @@ fn diff(a: DiffArgs) -> Result<ExitCode> {
         (None, _, _) => anyhow::bail!(
             "name the two versions to compare: jixiao diff OLD NEW (books of the site or book folders), or jixiao diff --git REV for what changed since a git revision"
         ),
-        (Some(_), None, Some(_)) => unreachable!("clap fills OLD before NEW"),
+        // clap fills OLD before NEW; kept as an error rather than a panic.
+        (Some(_), None, Some(_)) => {
+            anyhow::bail!("name the book to compare: jixiao diff --git REV BOOK")
+        }
     }
     // A book of the site is named `content/<book>`, wherever the site is.
     let label = |dir: &std::path::Path| match dir.strip_prefix(a.root.join("content")) {

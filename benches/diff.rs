@@ -29,6 +29,8 @@
 
 mod common;
 
+use common::{Run, cores, machine_busy_ms, run};
+
 use jixiao::amount::Amount;
 use jixiao::model::{Book, Project};
 use rand::seq::SliceRandom;
@@ -36,30 +38,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 const RUNS: usize = 5;
-
-/// CPU time all processes have used so far (ms), from the busy columns of /proc/stat.
-fn machine_busy_ms() -> f64 {
-    // SAFETY: sysconf only reads a configuration value.
-    let tick_ms = 1000.0 / unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
-    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let ticks: Vec<f64> = stat
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    [0, 1, 2, 5, 6, 7]
-        .iter()
-        .filter_map(|&i| ticks.get(i))
-        .sum::<f64>()
-        * tick_ms
-}
 
 /// CPU time (user + sys) this process has used so far (ms).
 fn own_cpu_ms() -> f64 {
@@ -69,54 +51,6 @@ fn own_cpu_ms() -> f64 {
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
     let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
     ms(u.ru_utime) + ms(u.ru_stime)
-}
-
-fn cores() -> f64 {
-    std::thread::available_parallelism().map_or(1, |n| n.get()) as f64
-}
-
-struct Run {
-    wall_ms: f64,
-    cpu_ms: f64,
-    rss_mb: f64,
-    others_ms: f64,
-}
-
-/// Run a command to completion (exit 0 required), output discarded; wall time, and the
-/// child's CPU time and peak RSS from `wait4`.
-fn run(cmd: &mut Command) -> Run {
-    let busy = machine_busy_ms();
-    let t = Instant::now();
-    // Reaped below with wait4, which also gives the resource usage.
-    #[allow(clippy::zombie_processes)]
-    let child = cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let pid = child.id() as libc::pid_t;
-    let mut stderr = String::new();
-    let mut err = child.stderr.expect("stderr");
-    std::io::Read::read_to_string(&mut err, &mut stderr).ok();
-    let mut status = 0;
-    // SAFETY: rusage is plain data; zeroed is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: pid is our child; status and usage are valid out-pointers.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall_ms = t.elapsed().as_secs_f64() * 1000.0;
-    assert_eq!(r, pid, "wait4");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "command failed: {cmd:?}\n{stderr}"
-    );
-    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
-    let cpu_ms = ms(usage.ru_utime) + ms(usage.ru_stime);
-    Run {
-        wall_ms,
-        cpu_ms,
-        rss_mb: usage.ru_maxrss as f64 * 1024.0 / 1e6,
-        others_ms: (machine_busy_ms() - busy - cpu_ms).max(0.0),
-    }
 }
 
 /// Median, min and max.

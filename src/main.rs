@@ -64,36 +64,7 @@ enum Command {
     },
     /// Compare two versions of a book: projects added, dropped, renamed, split or merged,
     /// funds moved, targets weakened or strengthened, findings new or resolved.
-    Diff {
-        /// The old version: a book of the site (its folder name under content/) or a book
-        /// folder. With --git: the book to compare (default: every book of the site).
-        old: Option<String>,
-        /// The new version, as OLD.
-        new: Option<String>,
-        /// Site folder (holds book.toml; its [check] settings judge both sides).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Compare the books as they are now with the same books in this git revision
-        /// (a branch such as main, a tag or a commit): what a pull request changes.
-        #[arg(long, value_name = "REV")]
-        git: Option<String>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: DiffFormat,
-        /// Exit 1 when the comparison shows this (may be given more than once).
-        #[arg(long, value_enum)]
-        fail_on: Vec<jixiao::diff::FailOn>,
-        /// Address of the preview site, for links in the Markdown (default:
-        /// JIXIAO_BASE_URL, else base_url in book.toml when it is an http(s) address).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Compare only the findings the public site shows (default: every finding, as
-        /// reviewers see them).
-        #[arg(long)]
-        published: bool,
-        /// Print wall time per phase (load, check, compare, output) on stderr.
-        #[arg(long)]
-        timings: bool,
-    },
+    Diff(DiffArgs),
     /// Build, serve on 127.0.0.1, and rebuild what each saved change affects; the open
     /// page reloads itself (or shows the error while the last good site stays).
     Serve {
@@ -283,27 +254,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             emit(&shown);
             Ok(ExitCode::from(report::exit_code(&checked, strict)))
         }
-        Command::Diff {
-            old,
-            new,
-            root,
-            git,
-            format,
-            fail_on,
-            base_url,
-            published,
-            timings,
-        } => diff(DiffArgs {
-            old,
-            new,
-            root,
-            git,
-            format,
-            fail_on,
-            base_url,
-            published,
-            timings,
-        }),
+        Command::Diff(args) => diff(args),
         Command::Serve { root, port, out } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             jixiao::serve::serve(&root, &out, port)?;
@@ -446,15 +397,35 @@ fn read_inputs(paths: &[PathBuf]) -> anyhow::Result<(Vec<SourceInput>, Vec<Sourc
     Ok((named, found))
 }
 
+#[derive(clap::Args)]
 struct DiffArgs {
+    /// The old version: a book of the site (its folder name under content/) or a book
+    /// folder. With --git: the book to compare (default: every book of the site).
     old: Option<String>,
+    /// The new version, as OLD.
     new: Option<String>,
+    /// Site folder (holds book.toml; its [check] settings judge both sides).
+    #[arg(long, default_value = ".")]
     root: PathBuf,
+    /// Compare the books as they are now with the same books in this git revision
+    /// (a branch such as main, a tag or a commit): what a pull request changes.
+    #[arg(long, value_name = "REV")]
     git: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
     format: DiffFormat,
+    /// Exit 1 when the comparison shows this (may be given more than once).
+    #[arg(long, value_enum)]
     fail_on: Vec<jixiao::diff::FailOn>,
+    /// Address of the preview site, for links in the Markdown (default:
+    /// JIXIAO_BASE_URL, else base_url in book.toml when it is an http(s) address).
+    #[arg(long)]
     base_url: Option<String>,
+    /// Compare only the findings the public site shows (default: every finding, as
+    /// reviewers see them).
+    #[arg(long)]
     published: bool,
+    /// Print wall time per phase (load, check, compare, output) on stderr.
+    #[arg(long)]
     timings: bool,
 }
 

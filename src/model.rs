@@ -380,6 +380,15 @@ pub enum FundKind {
 }
 
 impl FundKind {
+    /// The project form's rows below 资金总额, in form order.
+    pub const SOURCES: [FundKind; 5] = [
+        FundKind::Fiscal,
+        FundKind::FiscalUpper,
+        FundKind::FiscalOwn,
+        FundKind::CarryOver,
+        FundKind::Other,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             FundKind::Total => "资金总额",

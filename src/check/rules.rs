@@ -557,13 +557,7 @@ pub fn check_project(
             ),
         );
     }
-    for k in [
-        FundKind::Fiscal,
-        FundKind::FiscalUpper,
-        FundKind::FiscalOwn,
-        FundKind::CarryOver,
-        FundKind::Other,
-    ] {
+    for k in FundKind::SOURCES {
         if let Some(a) = f.get(k)
             && a.is_unreadable()
         {

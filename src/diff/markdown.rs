@@ -137,16 +137,7 @@ pub fn render(d: &BookDiff, old: &str, new: &str, base: Option<&str>) -> String 
         (Verdict::Weaker, "要求降低的指标"),
         (Verdict::Stronger, "要求提高的指标"),
     ] {
-        let rows: Vec<_> = d
-            .projects
-            .iter()
-            .flat_map(|p| {
-                p.indicators
-                    .iter()
-                    .filter(|i| i.verdict == verdict)
-                    .map(move |i| (p, i))
-            })
-            .collect();
+        let rows: Vec<_> = d.targets(verdict).collect();
         if rows.is_empty() {
             continue;
         }

@@ -353,13 +353,7 @@ pub fn diff_books(
                         && from != to
                         && (group.new.iter().any(|&d| name(&new.departments[d]) == from)
                             || group.old.iter().any(|&d| name(&old.departments[d]) == to));
-                for k in [
-                    FundKind::Fiscal,
-                    FundKind::FiscalUpper,
-                    FundKind::FiscalOwn,
-                    FundKind::CarryOver,
-                    FundKind::Other,
-                ] {
+                for k in FundKind::SOURCES {
                     let c = Change::of(amount(old, po, k), amount(new, pn, k));
                     if c.old != c.new && (c.old.is_some() || c.new.is_some()) {
                         change.funds.push(FundChange {
@@ -698,7 +692,20 @@ impl BookDiff {
         v
     }
 
-    /// Projects with a weakened target, most weakened first.
+    /// Indicators judged `verdict`, each with its project, in project order.
+    pub fn targets(
+        &self,
+        verdict: Verdict,
+    ) -> impl Iterator<Item = (&ProjectChange, &IndicatorChange)> {
+        self.projects.iter().flat_map(move |p| {
+            p.indicators
+                .iter()
+                .filter(move |i| i.verdict == verdict)
+                .map(move |i| (p, i))
+        })
+    }
+
+    /// Projects with a weakened target, in project order.
     pub fn weakened(&self) -> impl Iterator<Item = &ProjectChange> {
         self.projects.iter().filter(|p| p.weakened > 0)
     }

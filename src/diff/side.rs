@@ -155,24 +155,37 @@ struct Repo {
     prefix: String,
 }
 
+/// Run git in `dir`; on failure, git's message and `help`.
+fn git_in(dir: &Path, args: &[&str], help: &str) -> Result<Vec<u8>> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .context(
+            "cannot run git\n  = help: install git, or compare two folders: jixiao diff OLD NEW",
+        )?;
+    if !out.status.success() {
+        bail!(
+            "git {} in {}: {}\n  = help: {help}",
+            args.join(" "),
+            dir.display(),
+            crate::text::for_terminal(String::from_utf8_lossy(&out.stderr).trim())
+        );
+    }
+    Ok(out.stdout)
+}
+
 impl Repo {
     fn open(root: &Path) -> Result<Repo> {
         let run = |args: &[&str]| -> Result<String> {
-            let out = Command::new("git")
-                .arg("-C")
-                .arg(root)
-                .args(args)
-                .stdin(Stdio::null())
-                .output()
-                .context("cannot run git\n  = help: install git, or compare two folders: jixiao diff OLD NEW")?;
-            if !out.status.success() {
-                bail!(
-                    "{} is not in a git repository: {}\n  = help: run jixiao diff --git inside the site's repository, or compare two folders: jixiao diff OLD NEW",
-                    root.display(),
-                    crate::text::for_terminal(String::from_utf8_lossy(&out.stderr).trim())
-                );
-            }
-            Ok(String::from_utf8_lossy(&out.stdout)
+            let out = git_in(
+                root,
+                args,
+                "run jixiao diff --git inside the site's repository, or compare two folders: jixiao diff OLD NEW",
+            )?;
+            Ok(String::from_utf8_lossy(&out)
                 .trim_end_matches('\n')
                 .to_string())
         };
@@ -182,21 +195,11 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) -> Result<Vec<u8>> {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(&self.top)
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .context("cannot run git")?;
-        if !out.status.success() {
-            bail!(
-                "git {}: {}\n  = help: check the revision name (a branch, tag or commit; in CI fetch it first, e.g. `git fetch origin main:main`)",
-                args.join(" "),
-                crate::text::for_terminal(String::from_utf8_lossy(&out.stderr).trim())
-            );
-        }
-        Ok(out.stdout)
+        git_in(
+            &self.top,
+            args,
+            "check the revision name (a branch, tag or commit; in CI fetch it first, e.g. `git fetch origin main:main`)",
+        )
     }
 
     /// Write each blob to its path, in one `git cat-file --batch`.

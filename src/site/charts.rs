@@ -164,6 +164,20 @@ pub struct Bar {
     pub href: String,
 }
 
+impl Bar {
+    /// The link over a bar's whole row (its label, bar and value), if it has one.
+    fn hotspot(&self, y: i32, width: u32, row: u32) -> Option<Hotspot> {
+        (!self.href.is_empty()).then(|| Hotspot {
+            x: 0,
+            y,
+            w: width as i32,
+            h: row as i32,
+            href: self.href.clone(),
+            title: format!("{}：{}", self.label, self.value_text),
+        })
+    }
+}
+
 /// Horizontal bars with the label above each bar, so long Chinese names stay readable
 /// at phone width without a label column.
 pub fn bars(id: &str, fit: Fit, title: &str, desc: &str, bars: &[Bar], color: RGBColor) -> String {
@@ -208,16 +222,7 @@ pub fn bars(id: &str, fit: Fit, title: &str, desc: &str, bars: &[Bar], color: RG
                 (4 + w.max(1) + 6, by + 6),
                 style(13.0, INK).pos(Pos::new(HPos::Left, VPos::Center)),
             ));
-            if !b.href.is_empty() {
-                hotspots.push(Hotspot {
-                    x: 0,
-                    y,
-                    w: width as i32,
-                    h: row as i32,
-                    href: b.href.clone(),
-                    title: format!("{}：{}", b.label, b.value_text),
-                });
-            }
+            hotspots.extend(b.hotspot(y, width, row));
         }
         let _ = root.present();
     }
@@ -286,16 +291,7 @@ pub fn moves(id: &str, fit: Fit, title: &str, desc: &str, bars: &[Bar]) -> Strin
                     style(13.0, INK).pos(Pos::new(HPos::Right, VPos::Center)),
                 ));
             }
-            if !b.href.is_empty() {
-                hotspots.push(Hotspot {
-                    x: 0,
-                    y,
-                    w: width as i32,
-                    h: row as i32,
-                    href: b.href.clone(),
-                    title: format!("{}：{}", b.label, b.value_text),
-                });
-            }
+            hotspots.extend(b.hotspot(y, width, row));
         }
         let _ = root.present();
     }

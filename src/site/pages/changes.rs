@@ -125,20 +125,23 @@ struct ProjectLine {
     other: usize,
 }
 
-fn project_line(c: &BookChanges, p: &ProjectChange, root_of_book: &str) -> ProjectLine {
-    let prev = &c.diff.old.slug;
-    let href = match (p.new.first(), p.old.first()) {
-        (Some(r), _) => format!("{root_of_book}{}/{}.html", r.department_slug, r.slug),
+/// A project's page from the 变化 page: the new version's, or the old one's if dropped.
+fn project_href(c: &BookChanges, p: &ProjectChange) -> String {
+    match (p.new.first(), p.old.first()) {
+        (Some(r), _) => format!("{}/{}.html", r.department_slug, r.slug),
         (None, Some(r)) => format!(
-            "{root_of_book}../{prev}/{}/{}.html",
-            r.department_slug, r.slug
+            "../{}/{}/{}.html",
+            c.diff.old.slug, r.department_slug, r.slug
         ),
         _ => String::new(),
-    };
+    }
+}
+
+fn project_line(c: &BookChanges, p: &ProjectChange) -> ProjectLine {
     ProjectLine {
         kind: p.kind.label(),
         label: crate::diff::project_label(p),
-        href,
+        href: project_href(c, p),
         story: story(p),
         total: delta(&p.total),
         weakened: p.weakened,
@@ -168,21 +171,18 @@ fn verdict_id(v: Verdict) -> &'static str {
     }
 }
 
-fn target_lines(p: &ProjectChange, href: &str) -> Vec<TargetLine> {
-    p.indicators
-        .iter()
-        .map(|i| TargetLine {
-            project: crate::diff::project_label(p),
-            href: href.to_string(),
-            category: i.category.clone(),
-            name: i.name.clone(),
-            old_name: i.old_name.clone().unwrap_or_default(),
-            old: i.old.clone().unwrap_or_else(|| "—".into()),
-            new: i.new.clone().unwrap_or_else(|| "—".into()),
-            reason: i.reason.clone(),
-            verdict: verdict_id(i.verdict),
-        })
-        .collect()
+fn target_line(p: &ProjectChange, i: &crate::diff::IndicatorChange, href: &str) -> TargetLine {
+    TargetLine {
+        project: crate::diff::project_label(p),
+        href: href.to_string(),
+        category: i.category.clone(),
+        name: i.name.clone(),
+        old_name: i.old_name.clone().unwrap_or_default(),
+        old: i.old.clone().unwrap_or_else(|| "—".into()),
+        new: i.new.clone().unwrap_or_else(|| "—".into()),
+        reason: i.reason.clone(),
+        verdict: verdict_id(i.verdict),
+    }
 }
 
 #[derive(Serialize)]
@@ -274,10 +274,7 @@ pub(super) fn changes_page(site: &Site, bi: usize, tera: &tera::Tera) -> Result<
     ctx.insert("chart_moves", &chart);
     ctx.insert(
         "moves",
-        &moves
-            .iter()
-            .map(|p| project_line(c, p, ""))
-            .collect::<Vec<_>>(),
+        &moves.iter().map(|p| project_line(c, p)).collect::<Vec<_>>(),
     );
 
     let names = |refs: &[crate::diff::DeptRef]| {
@@ -322,7 +319,7 @@ pub(super) fn changes_page(site: &Site, bi: usize, tera: &tera::Tera) -> Result<
         d.projects
             .iter()
             .filter(|p| kinds.contains(&p.kind))
-            .map(|p| project_line(c, p, ""))
+            .map(|p| project_line(c, p))
             .collect()
     };
     ctx.insert("added", &group(&[Kind::Added]));
@@ -334,14 +331,8 @@ pub(super) fn changes_page(site: &Site, bi: usize, tera: &tera::Tera) -> Result<
     ctx.insert("changed", &group(&[Kind::Changed]));
 
     let targets = |v: Verdict| -> Vec<TargetLine> {
-        d.projects
-            .iter()
-            .flat_map(|p| {
-                let href = project_line(c, p, "").href;
-                target_lines(p, &href)
-                    .into_iter()
-                    .filter(move |t| t.verdict == verdict_id(v))
-            })
+        d.targets(v)
+            .map(|(p, i)| target_line(p, i, &project_href(c, p)))
             .collect()
     };
     ctx.insert("weaker", &targets(Verdict::Weaker));
@@ -591,7 +582,7 @@ pub(super) fn project_mark(site: &Site, bi: usize, di: usize, pi: usize) -> Opti
             .collect(),
         funds,
         goal_old: p.goal.as_ref().map(|(o, _)| o.clone()),
-        targets: target_lines(p, ""),
+        targets: p.indicators.iter().map(|i| target_line(p, i, "")).collect(),
         unchanged: false,
     })
 }

@@ -91,6 +91,66 @@ fn golden_main_regions() {
     insta::assert_snapshot!("about_main", main_region(&page(&out, "about.html")));
 }
 
+/// The form of a page: its head table and its indicator tree (or the note that it has
+/// none).
+fn form_of(html: &str) -> &str {
+    let start = html
+        .find("<table class=\"form-table head\">")
+        .expect("a form");
+    let rest = &html[start..];
+    let head = rest.find("</table>").expect("the head table's end") + "</table>".len();
+    let after = &rest[head..];
+    let end = if after
+        .trim_start()
+        .starts_with("<table class=\"form-tree\">")
+    {
+        after.find("</table>").expect("the tree's end") + "</table>".len()
+    } else {
+        after.find("</p>").expect("the note's end") + "</p>".len()
+    };
+    &rest[..head + end]
+}
+
+#[test]
+fn the_printed_report_shows_each_form_as_its_page_does() {
+    let site = fixture_site();
+    let out = site.path().join("public");
+    build_into(site.path(), &out);
+    let report = page(&out, "demo/print.html");
+    let all = files(&out);
+    let pages: Vec<&String> = all
+        .keys()
+        .filter(|k| {
+            k.starts_with("demo/")
+                && k.ends_with(".html")
+                && k.matches('/').count() == 2
+                && !k.ends_with("/index.html")
+                && !k.contains("/data/")
+        })
+        .collect();
+    assert!(pages.len() >= 5, "{} project pages", pages.len());
+    let mut with_findings = 0;
+    for path in &pages {
+        let html = String::from_utf8_lossy(&all[*path]).to_string();
+        let form = form_of(&html);
+        assert!(
+            report.contains(form),
+            "{path}: its form is not in the printed report as its page shows it"
+        );
+        if form.contains("class=\"row-finding") {
+            with_findings += 1;
+        }
+    }
+    assert!(
+        with_findings > 0,
+        "no form with findings on its rows was compared"
+    );
+    // One document: no id twice, so each form's findings links reach its own findings.
+    let ids = attrs(&report, "id");
+    let unique: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "the printed report repeats an id");
+}
+
 #[test]
 fn two_builds_are_byte_identical() {
     let site = fixture_site();

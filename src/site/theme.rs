@@ -21,6 +21,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "changes.html",
     "department.html",
     "project.html",
+    "form.html",
     "findings.html",
     "projects.html",
     "rules.html",

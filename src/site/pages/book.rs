@@ -45,6 +45,7 @@ pub(super) fn book_pages(
     bi: usize,
     f: &BookFindings,
     tera: &tera::Tera,
+    forms: &Forms,
 ) -> Result<(Vec<OutFile>, Duration)> {
     let b = &site.books[bi];
     let overview = overview(site, bi, f);
@@ -56,7 +57,7 @@ pub(super) fn book_pages(
     ctx.extend(overview.ctx.clone());
     let page = render(tera, "book.html", &ctx, &path)?;
     let chart_time = overview.chart_time;
-    let print = print_page(site, bi, f, tera, overview, None)?;
+    let print = print_page(site, bi, f, tera, overview, forms, None)?;
     Ok((vec![page, print], chart_time))
 }
 

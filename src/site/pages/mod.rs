@@ -35,7 +35,7 @@ use home::*;
 pub use print::print_page_numbered;
 use print::*;
 use project::*;
-pub use project::{Tree, TreeRow, tree};
+pub use project::{Forms, Tree, TreeRow, tree};
 use rayon::prelude::*;
 use report::*;
 use rules_page::*;
@@ -241,12 +241,19 @@ pub fn render_jobs(
         }
     };
     let written = std::sync::atomic::AtomicUsize::new(0);
-    jobs.par_iter().try_for_each(|job| -> Result<()> {
+    // A book's printed report holds the forms its project pages show: its job runs once
+    // they are rendered, and takes any that were not.
+    let forms: Vec<Forms> = site.books.iter().map(Forms::new).collect();
+    let (reports, pages): (Vec<Job>, Vec<Job>) =
+        jobs.iter().partition(|j| matches!(j, Job::Book(_)));
+    let run = |job: &Job| -> Result<()> {
         tick();
         let files: Vec<OutFile> = match job {
             Job::Home => vec![home(site, tera)?],
             Job::Book(bi) => {
-                let (files, spent) = book_pages(site, *bi, &findings[*bi], tera)?;
+                let f = &findings[*bi];
+                forms[*bi].fill(site, *bi, f, tera)?;
+                let (files, spent) = book_pages(site, *bi, f, tera, &forms[*bi])?;
                 if let Ok(mut t) = chart_time.lock() {
                     *t += spent;
                 }
@@ -254,7 +261,9 @@ pub fn render_jobs(
             }
             Job::Department(bi, di) => department_pages(site, *bi, *di, &findings[*bi], tera)?,
             Job::Project(bi, di, pi) => {
-                vec![project_page(site, *bi, *di, *pi, &findings[*bi], tera)?]
+                let f = &findings[*bi];
+                let form = forms[*bi].get_or_render(site, (*bi, *di, *pi), f, tera)?;
+                vec![project_page(site, *bi, *di, *pi, f, tera, form)?]
             }
             Job::Findings(bi) => findings_pages(site, *bi, &findings[*bi], tera)?,
             Job::Projects(bi) => project_list::projects_pages(site, *bi, &findings[*bi], tera)?,
@@ -292,7 +301,9 @@ pub fn render_jobs(
             sink.put(f)?;
         }
         Ok(())
-    })?;
+    };
+    pages.par_iter().try_for_each(run)?;
+    reports.par_iter().try_for_each(run)?;
     let spent = chart_time.into_inner().unwrap_or_default();
     Ok((written.into_inner(), spent))
 }

@@ -26,18 +26,14 @@ struct SummaryRow {
     findings: usize,
 }
 
-/// A project's form as printed: only what the report shows (the report holds every
-/// form of the book, so each field here is serialised for every project).
+/// A project's form as printed: its form's HTML (the one its page shows), the
+/// findings under it and its place in the source.
 #[derive(Serialize)]
 struct PrintedProject<'a> {
     slug: &'a str,
     name: &'a str,
-    implementing_unit: &'a str,
-    funds: Vec<FundLine>,
-    /// The form has a goal field (its text may be empty).
-    goal_field: bool,
-    goal: &'a str,
-    tree: Tree,
+    form: &'a str,
+    anchor: String,
     source_file: &'a str,
     source_line: u32,
     source_place: String,
@@ -53,19 +49,21 @@ struct FormFinding<'a> {
     message: &'a str,
 }
 
-fn printed_project<'a>(b: &Book, p: &'a Project, found: &'a [Finding]) -> PrintedProject<'a> {
-    let (tree, source_place) = form_tree(b, p);
+fn printed_project<'a>(
+    b: &Book,
+    d: &Department,
+    p: &'a Project,
+    form: &'a str,
+    found: &'a [Finding],
+) -> PrintedProject<'a> {
     PrintedProject {
         slug: &p.slug,
         name: &p.name,
-        implementing_unit: &p.implementing_unit,
-        funds: fund_lines(p),
-        goal_field: p.goal.is_some(),
-        goal: p.goal.as_deref().unwrap_or_default(),
-        tree,
+        form,
+        anchor: form_anchor(d, p),
         source_file: &p.source.file,
         source_line: p.source.line,
-        source_place,
+        source_place: source_place(b, p),
         findings: found
             .iter()
             .map(|x| FormFinding {
@@ -95,6 +93,7 @@ pub(super) fn print_page(
     f: &BookFindings,
     tera: &tera::Tera,
     overview: Overview,
+    forms: &Forms,
     pdf: Option<&PdfInfo>,
 ) -> Result<OutFile> {
     let b = &site.books[bi];
@@ -129,7 +128,8 @@ pub(super) fn print_page(
                     .projects
                     .iter()
                     .zip(found)
-                    .map(|(p, x)| printed_project(b, p, x))
+                    .zip(forms.department(di))
+                    .map(|((p, x), form)| printed_project(b, d, p, form, x))
                     .collect(),
             }
         })
@@ -175,5 +175,7 @@ pub fn print_page_numbered(
     tera: &tera::Tera,
     pdf: &PdfInfo,
 ) -> Result<OutFile> {
-    print_page(site, bi, f, tera, overview(site, bi, f), Some(pdf))
+    let forms = Forms::new(&site.books[bi]);
+    forms.fill(site, bi, f, tera)?;
+    print_page(site, bi, f, tera, overview(site, bi, f), &forms, Some(pdf))
 }

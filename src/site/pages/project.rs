@@ -221,43 +221,61 @@ pub(super) fn fund_lines(p: &Project) -> Vec<FundLine> {
     out
 }
 
+/// A project's form (`form.html`): the official table and its indicator tree.
 #[derive(Serialize)]
-pub(super) struct ProjectView {
-    name: String,
-    slug: String,
-    department_as_written: String,
-    implementing_unit: String,
-    flags: Vec<&'static str>,
+struct FormView<'a> {
+    name: &'a str,
+    department: &'a str,
+    department_as_written: &'a str,
+    implementing_unit: &'a str,
+    extra: Vec<Field>,
     funds: Vec<FundLine>,
+    long_goal: &'a str,
     /// The form has a goal field (its text may be empty).
     goal_field: bool,
-    goal: String,
+    goal: &'a str,
     tree: Tree,
-    source_file: String,
+    /// Starts the ids of the project's findings, unique within the printed report.
+    anchor: String,
+}
+
+/// The page fields of a project beside its form.
+#[derive(Serialize)]
+struct ProjectView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    flags: Vec<&'static str>,
+    source_file: &'a str,
     source_line: u32,
     source_end_line: u32,
     source_place: String,
-    long_goal: String,
-    extra: Vec<Field>,
     notes_html: String,
     categories: Vec<Category>,
     total_text: String,
     completeness: u8,
 }
 
-/// A project's indicator tree as its page shows it, and the place of its table when
-/// the source is an office file (empty for text exports, which are found by line).
-pub(super) fn form_tree(b: &Book, p: &Project) -> (Tree, String) {
+/// Where a project's table is in its source, when that is an office file (empty for
+/// text exports, which are found by line).
+pub(super) fn source_place(b: &Book, p: &Project) -> String {
+    office_source(b, p)
+        .map(|office| office.place(p.source.line))
+        .unwrap_or_default()
+}
+
+fn office_source<'a>(b: &'a Book, p: &Project) -> Option<&'a crate::model::SourceFile> {
+    b.source(&p.source.file).filter(|s| !s.places.is_empty())
+}
+
+/// A project's indicator tree as its form shows it.
+fn form_tree(b: &Book, p: &Project) -> Tree {
     let mut t = tree(&p.indicators);
-    // Office files number rows, not lines: they are named by their place instead.
-    match b.source(&p.source.file).filter(|s| !s.places.is_empty()) {
-        Some(office) => {
-            // Row numbers of a Word or Excel file are not lines a reader can find.
-            t.lines_hidden();
-            (t, office.place(p.source.line))
-        }
-        None => (t, String::new()),
+    if office_source(b, p).is_some() {
+        // Row numbers of a Word or Excel file are not lines a reader can find: the
+        // table is named by its place instead.
+        t.lines_hidden();
     }
+    t
 }
 
 /// A 二级指标 category and whether the project sets an indicator of it.
@@ -267,24 +285,43 @@ pub(super) struct Category {
     set: bool,
 }
 
-pub(super) fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView {
-    let cats = rules::categories(p);
-    let (tree, source_place) = form_tree(b, p);
-    ProjectView {
-        name: p.name.clone(),
-        slug: p.slug.clone(),
-        department_as_written: p.department.clone(),
-        implementing_unit: p.implementing_unit.clone(),
-        flags: p.flags.iter().map(|f| f.label()).collect(),
-        funds: fund_lines(p),
-        goal_field: p.goal.is_some(),
-        goal: p.goal.clone().unwrap_or_default(),
-        tree,
-        source_file: p.source.file.clone(),
-        source_line: p.source.line,
-        source_end_line: p.source.end_line,
-        source_place,
-        long_goal: p.long_goal.clone(),
+/// Where a project's findings' ids start: the id of its form in the printed report.
+pub(super) fn form_anchor(d: &Department, p: &Project) -> String {
+    format!("p-{}-{}-", d.slug, p.slug)
+}
+
+/// The form of one project as HTML, rendered once for its page and the printed report.
+pub(super) fn form_html(
+    site: &Site,
+    bi: usize,
+    di: usize,
+    pi: usize,
+    f: &BookFindings,
+    tera: &tera::Tera,
+) -> Result<String> {
+    let b = &site.books[bi];
+    let d = &b.departments[di];
+    let p = &d.projects[pi];
+    let mut tree = form_tree(b, p);
+    for (n, x) in f.projects[di][pi].iter().enumerate() {
+        if x.line == 0 {
+            continue;
+        }
+        if let Some(row) = tree.rows.iter_mut().find(|r| r.line == x.line) {
+            let title = rules::rule(&x.rule).map(|r| r.title).unwrap_or("");
+            row.findings.push(RowFinding {
+                severity: x.severity.id(),
+                severity_label: x.severity.label(),
+                title: title.to_string(),
+                number: n + 1,
+            });
+        }
+    }
+    let view = FormView {
+        name: &p.name,
+        department: &d.name,
+        department_as_written: &p.department,
+        implementing_unit: &p.implementing_unit,
         extra: p
             .extra
             .iter()
@@ -293,17 +330,84 @@ pub(super) fn project_view(b: &Book, d: &Department, p: &Project) -> ProjectView
                 value: e.value.clone(),
             })
             .collect(),
-        notes_html: crate::markdown::render(&p.notes),
-        categories: Level2::ALL
-            .iter()
-            .map(|c| Category {
-                label: c.label(),
-                set: cats.contains(c),
-            })
-            .collect(),
-        total_text: amount_text(&p.funds.total),
-        completeness: rules::completeness(p, !d.unnamed),
+        funds: fund_lines(p),
+        long_goal: &p.long_goal,
+        goal_field: p.goal.is_some(),
+        goal: p.goal.as_deref().unwrap_or_default(),
+        tree,
+        anchor: form_anchor(d, p),
+    };
+    let mut ctx = tera::Context::new();
+    ctx.insert(
+        "book",
+        &FormBook {
+            year: b.year,
+            unit: b.unit.label(),
+        },
+    );
+    ctx.insert("form", &view);
+    let path = project_path(b, d, p);
+    let out = render(tera, "form.html", &ctx, &path)?;
+    String::from_utf8(out.bytes)
+        .map_err(|_| anyhow!("rendering {path}: form.html gave bytes that are not UTF-8"))
+}
+
+/// Each project's form HTML of one book, by department and project, rendered once.
+pub struct Forms(Vec<Vec<std::sync::OnceLock<String>>>);
+
+impl Forms {
+    pub fn new(b: &Book) -> Forms {
+        Forms(
+            b.departments
+                .iter()
+                .map(|d| d.projects.iter().map(|_| Default::default()).collect())
+                .collect(),
+        )
     }
+
+    /// The form of project `(book, department, project)`, rendered if it is not yet.
+    pub(super) fn get_or_render(
+        &self,
+        site: &Site,
+        (bi, di, pi): (usize, usize, usize),
+        f: &BookFindings,
+        tera: &tera::Tera,
+    ) -> Result<&str> {
+        let slot = &self.0[di][pi];
+        if let Some(html) = slot.get() {
+            return Ok(html);
+        }
+        let html = form_html(site, bi, di, pi, f, tera)?;
+        Ok(slot.get_or_init(|| html))
+    }
+
+    /// Render every form not rendered yet.
+    pub(super) fn fill(
+        &self,
+        site: &Site,
+        bi: usize,
+        f: &BookFindings,
+        tera: &tera::Tera,
+    ) -> Result<()> {
+        self.0.par_iter().enumerate().try_for_each(|(di, d)| {
+            (0..d.len())
+                .try_for_each(|pi| self.get_or_render(site, (bi, di, pi), f, tera).map(|_| ()))
+        })
+    }
+
+    /// The forms of department `di`, in project order (filled first).
+    pub(super) fn department(&self, di: usize) -> impl Iterator<Item = &str> {
+        self.0[di]
+            .iter()
+            .map(|s| s.get().map(String::as_str).unwrap_or_default())
+    }
+}
+
+/// What `form.html` reads of its book.
+#[derive(Serialize)]
+struct FormBook {
+    year: Option<u16>,
+    unit: &'static str,
 }
 
 pub(super) fn project_page(
@@ -313,6 +417,7 @@ pub(super) fn project_page(
     pi: usize,
     f: &BookFindings,
     tera: &tera::Tera,
+    form: &str,
 ) -> Result<OutFile> {
     let b = &site.books[bi];
     let d = &b.departments[di];
@@ -330,24 +435,33 @@ pub(super) fn project_page(
     ctx.insert("book", &book_meta(site, b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
     ctx.insert("dept", &dept_meta(b, d));
-    let mut view = project_view(b, d, p);
-    let findings = &f.projects[di][pi];
-    for (n, x) in findings.iter().enumerate() {
-        if x.line == 0 {
-            continue;
-        }
-        if let Some(row) = view.tree.rows.iter_mut().find(|r| r.line == x.line) {
-            let title = rules::rule(&x.rule).map(|r| r.title).unwrap_or("");
-            row.findings.push(RowFinding {
-                severity: x.severity.id(),
-                severity_label: x.severity.label(),
-                title: title.to_string(),
-                number: n + 1,
-            });
-        }
-    }
-    ctx.insert("project", &view);
+    let cats = rules::categories(p);
+    ctx.insert(
+        "project",
+        &ProjectView {
+            name: &p.name,
+            slug: &p.slug,
+            flags: p.flags.iter().map(|f| f.label()).collect(),
+            source_file: &p.source.file,
+            source_line: p.source.line,
+            source_end_line: p.source.end_line,
+            source_place: source_place(b, p),
+            notes_html: crate::markdown::render(&p.notes),
+            categories: Level2::ALL
+                .iter()
+                .map(|c| Category {
+                    label: c.label(),
+                    set: cats.contains(c),
+                })
+                .collect(),
+            total_text: amount_text(&p.funds.total),
+            completeness: rules::completeness(p, !d.unnamed),
+        },
+    );
+    ctx.insert("form", form);
+    ctx.insert("anchor", &form_anchor(d, p));
     ctx.insert("change", &project_mark(site, bi, di, pi));
+    let findings = &f.projects[di][pi];
     ctx.insert(
         "findings",
         &findings.iter().map(finding_view).collect::<Vec<_>>(),

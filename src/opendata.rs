@@ -181,10 +181,10 @@ pub fn headings(columns: &[&str]) -> Vec<String> {
 
 /// Neutralise a text cell a spreadsheet would treat as a formula (`=`, `+`, `-`, `@`,
 /// their full-width forms, tab and carriage return at the start).
-pub fn neutralise(s: &str) -> String {
+pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
     match s.chars().next() {
-        Some(c) if is_formula_start(c) => format!("'{s}"),
-        _ => s.to_string(),
+        Some(c) if is_formula_start(c) => format!("'{s}").into(),
+        _ => s.into(),
     }
 }
 
@@ -244,119 +244,162 @@ fn finish(w: csv::Writer<Vec<u8>>) -> String {
     format!("{BOM}{}", String::from_utf8(bytes).unwrap_or_default())
 }
 
-/// `projects.csv`: one row per project.
-pub fn projects_csv(book: &Book) -> String {
-    projects_csv_of(book, &book.departments)
+/// A CSV download cut by department: its header line and each department's rows,
+/// written once for both the book's file and each department's own.
+pub struct CsvByDepartment {
+    head: Vec<u8>,
+    parts: Vec<Vec<u8>>,
 }
 
-/// `projects.csv` of some of the book's departments (one department's download).
-pub fn projects_csv_of(book: &Book, departments: &[crate::model::Department]) -> String {
-    let mut w = writer();
-    let _ = w.write_record(headings(PROJECT_COLUMNS));
-    for (d, p) in departments
-        .iter()
-        .flat_map(|d| d.projects.iter().map(move |p| (d, p)))
-    {
-        let f = &p.funds;
-        let text = |s: &str| neutralise(s);
-        let row: Vec<String> = vec![
-            text(&book.slug),
-            text(&d.name),
-            text(d.code.as_deref().unwrap_or("")),
-            text(&p.department),
-            text(&p.name),
-            text(&p.implementing_unit),
-            dec(&f.total),
-            dec(&f.fiscal),
-            dec(&f.fiscal_upper),
-            dec(&f.fiscal_own),
-            dec(&f.carry_over),
-            dec(&f.other),
-            text(&f.total.raw),
-            text(&f.fiscal.raw),
-            text(&f.fiscal_upper.raw),
-            text(&f.fiscal_own.raw),
-            text(&f.carry_over.raw),
-            text(&f.other.raw),
-            f.carry_over_beside_fiscal.to_string(),
-            kinds_text(&f.rows),
-            if f.extra.is_empty() {
-                String::new()
-            } else {
-                text(&serde_json::to_string(&f.extra).unwrap_or_default())
-            },
-            if f.labels.is_empty() {
-                String::new()
-            } else {
-                text(&serde_json::to_string(&f.labels).unwrap_or_default())
-            },
-            f.line.to_string(),
-            text(p.goal.as_deref().unwrap_or("")),
-            p.goal.is_some().to_string(),
-            text(&p.long_goal),
-            if p.extra.is_empty() {
-                String::new()
-            } else {
-                text(&serde_json::to_string(&p.extra).unwrap_or_default())
-            },
-            flags_text(&p.flags),
-            p.indicators.len().to_string(),
-            text(&p.source.file),
-            p.source.line.to_string(),
-            p.source.end_line.to_string(),
-            text(&p.notes),
-        ];
-        let _ = w.write_record(&row);
+impl CsvByDepartment {
+    fn write(
+        columns: &[&str],
+        book: &Book,
+        rows: impl Fn(&mut csv::Writer<Vec<u8>>, &crate::model::Department),
+    ) -> Self {
+        let mut w = writer();
+        let _ = w.write_record(headings(columns));
+        let head = w.into_inner().unwrap_or_default();
+        let parts = book
+            .departments
+            .iter()
+            .map(|d| {
+                let mut w = writer();
+                rows(&mut w, d);
+                w.into_inner().unwrap_or_default()
+            })
+            .collect();
+        CsvByDepartment { head, parts }
     }
-    finish(w)
+
+    fn file<'a>(&'a self, parts: impl Iterator<Item = &'a Vec<u8>>) -> Vec<u8> {
+        let mut out = Vec::with_capacity(BOM.len() + self.head.len());
+        out.extend_from_slice(BOM.as_bytes());
+        out.extend_from_slice(&self.head);
+        parts.for_each(|p| out.extend_from_slice(p));
+        out
+    }
+
+    /// The book's file.
+    pub fn whole(&self) -> Vec<u8> {
+        self.file(self.parts.iter())
+    }
+
+    /// The file of the book's department `di` alone.
+    pub fn department(&self, di: usize) -> Vec<u8> {
+        self.file(std::iter::once(&self.parts[di]))
+    }
+}
+
+/// `projects.csv`: one row per project.
+pub fn projects_csv(book: &Book) -> String {
+    String::from_utf8(projects_by_department(book).whole()).unwrap_or_default()
+}
+
+pub fn projects_by_department(book: &Book) -> CsvByDepartment {
+    CsvByDepartment::write(PROJECT_COLUMNS, book, |w, d| {
+        for p in &d.projects {
+            let f = &p.funds;
+            let text = |s: &str| neutralise(s).into_owned();
+            let row: Vec<String> = vec![
+                text(&book.slug),
+                text(&d.name),
+                text(d.code.as_deref().unwrap_or("")),
+                text(&p.department),
+                text(&p.name),
+                text(&p.implementing_unit),
+                dec(&f.total),
+                dec(&f.fiscal),
+                dec(&f.fiscal_upper),
+                dec(&f.fiscal_own),
+                dec(&f.carry_over),
+                dec(&f.other),
+                text(&f.total.raw),
+                text(&f.fiscal.raw),
+                text(&f.fiscal_upper.raw),
+                text(&f.fiscal_own.raw),
+                text(&f.carry_over.raw),
+                text(&f.other.raw),
+                f.carry_over_beside_fiscal.to_string(),
+                kinds_text(&f.rows),
+                if f.extra.is_empty() {
+                    String::new()
+                } else {
+                    text(&serde_json::to_string(&f.extra).unwrap_or_default())
+                },
+                if f.labels.is_empty() {
+                    String::new()
+                } else {
+                    text(&serde_json::to_string(&f.labels).unwrap_or_default())
+                },
+                f.line.to_string(),
+                text(p.goal.as_deref().unwrap_or("")),
+                p.goal.is_some().to_string(),
+                text(&p.long_goal),
+                if p.extra.is_empty() {
+                    String::new()
+                } else {
+                    text(&serde_json::to_string(&p.extra).unwrap_or_default())
+                },
+                flags_text(&p.flags),
+                p.indicators.len().to_string(),
+                text(&p.source.file),
+                p.source.line.to_string(),
+                p.source.end_line.to_string(),
+                text(&p.notes),
+            ];
+            let _ = w.write_record(&row);
+        }
+    })
 }
 
 /// `indicators.csv`: one row per indicator.
 pub fn indicators_csv(book: &Book) -> String {
-    indicators_csv_of(book, &book.departments)
+    String::from_utf8(indicators_by_department(book).whole()).unwrap_or_default()
 }
 
-/// `indicators.csv` of some of the book's departments.
-pub fn indicators_csv_of(book: &Book, departments: &[crate::model::Department]) -> String {
-    let mut w = writer();
-    let _ = w.write_record(headings(INDICATOR_COLUMNS));
-    for (d, p) in departments
-        .iter()
-        .flat_map(|d| d.projects.iter().map(move |p| (d, p)))
-    {
-        for i in &p.indicators {
-            let row = vec![
-                neutralise(&book.slug),
-                neutralise(&d.name),
-                neutralise(&p.name),
-                p.source.line.to_string(),
-                neutralise(&i.level1),
-                i.level1_category
-                    .map(|c| c.label().to_string())
-                    .unwrap_or_default(),
-                neutralise(&i.level2),
-                i.level2_category
-                    .map(|c| c.label().to_string())
-                    .unwrap_or_default(),
-                neutralise(&i.name),
-                neutralise(&i.value),
-                i.line.to_string(),
-                neutralise(&i.operator),
-                neutralise(&i.unit),
-                neutralise(&i.weight),
-                neutralise(&i.standard),
-                neutralise(&i.note),
-                if i.extra.is_empty() {
-                    String::new()
-                } else {
-                    // JSON keeps each heading with its value whatever they contain.
-                    serde_json::to_string(&i.extra).unwrap_or_default()
-                },
-            ];
-            let _ = w.write_record(&row);
+pub fn indicators_by_department(book: &Book) -> CsvByDepartment {
+    let slug = neutralise(&book.slug);
+    CsvByDepartment::write(INDICATOR_COLUMNS, book, |w, d| {
+        let dept = neutralise(&d.name);
+        for p in &d.projects {
+            let project = neutralise(&p.name);
+            let line = p.source.line.to_string();
+            for i in &p.indicators {
+                let row = [
+                    slug.clone(),
+                    dept.clone(),
+                    project.clone(),
+                    line.as_str().into(),
+                    neutralise(&i.level1),
+                    i.level1_category
+                        .map(|c| c.label())
+                        .unwrap_or_default()
+                        .into(),
+                    neutralise(&i.level2),
+                    i.level2_category
+                        .map(|c| c.label())
+                        .unwrap_or_default()
+                        .into(),
+                    neutralise(&i.name),
+                    neutralise(&i.value),
+                    i.line.to_string().into(),
+                    neutralise(&i.operator),
+                    neutralise(&i.unit),
+                    neutralise(&i.weight),
+                    neutralise(&i.standard),
+                    neutralise(&i.note),
+                    if i.extra.is_empty() {
+                        "".into()
+                    } else {
+                        // JSON keeps each heading with its value whatever they contain.
+                        serde_json::to_string(&i.extra).unwrap_or_default().into()
+                    },
+                ];
+                let _ = w.write_record(row.iter().map(|c| c.as_bytes()));
+            }
         }
-    }
-    finish(w)
+    })
 }
 
 /// `departments.csv`: one row per department, with its aliases and 整体支出 table.
@@ -365,14 +408,14 @@ pub fn departments_csv(book: &Book) -> String {
     let _ = w.write_record(headings(DEPARTMENT_COLUMNS));
     for d in &book.departments {
         let row = vec![
-            neutralise(&book.slug),
-            neutralise(&d.name),
-            neutralise(d.code.as_deref().unwrap_or("")),
-            neutralise(&d.aliases.join("；")),
+            neutralise(&book.slug).into_owned(),
+            neutralise(&d.name).into_owned(),
+            neutralise(d.code.as_deref().unwrap_or("")).into_owned(),
+            neutralise(&d.aliases.join("；")).into_owned(),
             d.unnamed.to_string(),
-            neutralise(&d.source.file),
+            neutralise(&d.source.file).into_owned(),
             d.source.line.to_string(),
-            neutralise(d.contents.as_ref().map_or("", |c| c.text.as_str())),
+            neutralise(d.contents.as_ref().map_or("", |c| c.text.as_str())).into_owned(),
             d.contents
                 .as_ref()
                 .map_or(String::new(), |c| c.line.to_string()),
@@ -382,9 +425,9 @@ pub fn departments_csv(book: &Book) -> String {
                 .map_or(String::new(), |p| p.to_string()),
             d.projects.len().to_string(),
             d.overall.as_ref().map_or(String::new(), |o| {
-                neutralise(&serde_json::to_string(o).unwrap_or_default())
+                neutralise(&serde_json::to_string(o).unwrap_or_default()).into_owned()
             }),
-            neutralise(&d.notes),
+            neutralise(&d.notes).into_owned(),
         ];
         let _ = w.write_record(&row);
     }
@@ -813,14 +856,14 @@ pub fn findings_csv(findings: &crate::check::BookFindings) -> String {
             .map(|r| r.title)
             .unwrap_or("");
         let _ = w.write_record([
-            neutralise(&f.book),
-            neutralise(&f.department),
-            neutralise(&f.project),
+            neutralise(&f.book).into_owned(),
+            neutralise(&f.department).into_owned(),
+            neutralise(&f.project).into_owned(),
             f.rule.clone(),
             f.severity.id().to_string(),
-            neutralise(title),
-            neutralise(&f.message),
-            neutralise(&f.file),
+            neutralise(title).into_owned(),
+            neutralise(&f.message).into_owned(),
+            neutralise(&f.file).into_owned(),
             f.line.to_string(),
         ]);
     }

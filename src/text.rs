@@ -9,22 +9,44 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Matching key: NFKC-folded, with every kind of whitespace removed.
 pub fn key(s: &str) -> String {
+    nfkc(s).chars().filter(|c| !is_space(*c)).collect()
+}
+
+/// NFKC of `s`, without the normaliser for text of characters whose NFKC form is known:
+/// those [`is_nfkc_stable`] keeps, the full-width forms of ASCII (U+FF01–FF5E fold to
+/// U+0021–007E) and the ideographic space (to U+0020), which table text is full of.
+pub fn nfkc(s: &str) -> std::borrow::Cow<'_, str> {
     if is_nfkc_stable(s) {
-        return s.chars().filter(|c| !is_space(*c)).collect();
+        return s.into();
     }
-    s.nfkc().filter(|c| !is_space(*c)).collect()
+    known_nfkc(s).unwrap_or_else(|| s.nfkc().collect()).into()
+}
+
+fn known_nfkc(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            c if is_nfkc_stable_char(c) => out.push(c),
+            '\u{FF01}'..='\u{FF5E}' => out.push(char::from_u32(c as u32 - 0xFEE0)?),
+            '\u{3000}' => out.push(' '),
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 /// True when NFKC leaves `s` unchanged for certain: ASCII, CJK Unified Ideographs and
 /// the common Chinese punctuation that has no compatibility form. A cheap scan that
 /// spares most table text the normaliser (full-width forms like `（` still go through it).
 pub fn is_nfkc_stable(s: &str) -> bool {
-    s.chars().all(|c| {
-        matches!(c,
-            '\u{20}'..='\u{7E}' | '\n' | '\t' | '\u{4E00}'..='\u{9FFF}'
-            | '、' | '。' | '“' | '”' | '‘' | '’' | '《' | '》' | '【' | '】' | '〔' | '〕'
-            | '—' | '·' | '≥' | '≤' | '×' | '÷' | '〇')
-    })
+    s.chars().all(is_nfkc_stable_char)
+}
+
+fn is_nfkc_stable_char(c: char) -> bool {
+    matches!(c,
+        '\u{20}'..='\u{7E}' | '\n' | '\t' | '\u{4E00}'..='\u{9FFF}'
+        | '、' | '。' | '“' | '”' | '‘' | '’' | '《' | '》' | '【' | '】' | '〔' | '〕'
+        | '—' | '·' | '≥' | '≤' | '×' | '÷' | '〇')
 }
 
 /// Label key: [`key`] without a trailing colon, so `项目名称：` matches `项目名称`.
@@ -197,6 +219,19 @@ mod tests {
             assert_eq!(key(t), slow, "{t}");
             if is_nfkc_stable(t) {
                 assert_eq!(t.nfkc().collect::<String>(), t, "{t}");
+            }
+        }
+        // Every character the fast path folds itself, alone and between text.
+        for c in ('\u{FF01}'..='\u{FF5E}').chain(['\u{3000}']) {
+            for t in [
+                c.to_string(),
+                format!("指标{c}值a{c}"),
+                format!("{c}{c}（{c}）"),
+            ] {
+                assert!(known_nfkc(&t).is_some(), "{t:?} takes the fast path");
+                assert_eq!(nfkc(&t), t.nfkc().collect::<String>(), "{t:?}");
+                let slow: String = t.nfkc().filter(|c| !is_space(*c)).collect();
+                assert_eq!(key(&t), slow, "{t:?}");
             }
         }
     }

@@ -9,7 +9,6 @@
 
 use serde::Serialize;
 use std::collections::BTreeMap;
-use unicode_normalization::UnicodeNormalization;
 
 /// Documents per document block.
 pub const DOC_BLOCK: usize = 25;
@@ -22,11 +21,7 @@ pub fn tokens(text: &str) -> Vec<String> {
 
 /// [`tokens`], appended to `out`.
 pub fn tokens_into(text: &str, out: &mut Vec<String>) {
-    let folded: String = if crate::text::is_nfkc_stable(text) {
-        text.to_lowercase()
-    } else {
-        text.nfkc().collect::<String>().to_lowercase()
-    };
+    let folded = crate::text::nfkc(text).to_lowercase();
     let mut han: Vec<char> = Vec::new();
     let mut word = String::new();
     let flush_han = |han: &mut Vec<char>, out: &mut Vec<String>| {

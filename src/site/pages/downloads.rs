@@ -5,32 +5,16 @@ use super::*;
 /// Open-data downloads of one book under `<book>/data/`.
 pub fn downloads(b: &Book, f: &BookFindings) -> Vec<OutFile> {
     let dir = format!("{}/data", b.slug);
-    // Each department's own projects and indicators, for a reader who follows one bureau.
-    let per_department = b
-        .departments
-        .iter()
-        .filter(|d| !d.projects.is_empty())
-        .flat_map(|d| {
-            let one = std::slice::from_ref(d);
-            [
-                OutFile {
-                    path: format!("{}/{}/projects.csv", dir, d.slug),
-                    bytes: crate::opendata::projects_csv_of(b, one).into_bytes(),
-                },
-                OutFile {
-                    path: format!("{}/{}/indicators.csv", dir, d.slug),
-                    bytes: crate::opendata::indicators_csv_of(b, one).into_bytes(),
-                },
-            ]
-        });
+    let projects = crate::opendata::projects_by_department(b);
+    let indicators = crate::opendata::indicators_by_department(b);
     let mut files = vec![
         OutFile {
             path: format!("{dir}/projects.csv"),
-            bytes: crate::opendata::projects_csv(b).into_bytes(),
+            bytes: projects.whole(),
         },
         OutFile {
             path: format!("{dir}/indicators.csv"),
-            bytes: crate::opendata::indicators_csv(b).into_bytes(),
+            bytes: indicators.whole(),
         },
         OutFile {
             path: format!("{dir}/departments.csv"),
@@ -49,6 +33,19 @@ pub fn downloads(b: &Book, f: &BookFindings) -> Vec<OutFile> {
             bytes: crate::opendata::datapackage_json(b).into_bytes(),
         },
     ];
-    files.extend(per_department);
+    // Each department's own projects and indicators, for a reader who follows one bureau.
+    for (di, d) in b.departments.iter().enumerate() {
+        if d.projects.is_empty() {
+            continue;
+        }
+        files.push(OutFile {
+            path: format!("{dir}/{}/projects.csv", d.slug),
+            bytes: projects.department(di),
+        });
+        files.push(OutFile {
+            path: format!("{dir}/{}/indicators.csv", d.slug),
+            bytes: indicators.department(di),
+        });
+    }
     files
 }

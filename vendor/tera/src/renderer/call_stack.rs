@@ -28,7 +28,13 @@ impl<'a> UserContext<'a> {
     }
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let root = pointer.split('.').next().unwrap().replace("~1", "/").replace("~0", "~");
+        // jixiao patch: unescape only a segment holding `~` (see PATCHED.md).
+        let first = pointer.split('.').next().unwrap();
+        let root: std::borrow::Cow<str> = if first.contains('~') {
+            first.replace("~1", "/").replace("~0", "~").into()
+        } else {
+            first.into()
+        };
         let rest = &pointer[root.len() + 1..];
         self.inner.get(&root).and_then(|val| dotted_pointer(val, rest))
     }

@@ -632,6 +632,10 @@ fn serve_edits(site: &Path, out: &Path) -> Vec<f64> {
 #[derive(serde::Serialize)]
 struct HugoPage {
     title: String,
+    /// `<book>/<dept>/<project>.html`, one file as jixiao writes it (a permalink pattern
+    /// would make a folder per page, and `uglyURLs` would flatten the sections' reports and
+    /// downloads into one file name each).
+    url: String,
     department: String,
     book: String,
     total: String,
@@ -703,6 +707,7 @@ fn hugo_page(
     }));
     HugoPage {
         title: p.name.clone(),
+        url: format!("/{}/{}/{}.html", book.slug, d.slug, p.slug),
         department: d.name.clone(),
         book: book.title.clone(),
         total: amount_text(&f.total),
@@ -732,14 +737,109 @@ fn hugo_page(
 /// row, the indicator table with all five columns, the pager within the department, the
 /// department's project table and the book's department and project tables. jixiao pages
 /// department tables by 100 projects, but no department of the synthetic books has 100,
-/// so Hugo lists them whole (its paginator would add a redirect file per department). What jixiao adds beyond these (findings, charts, downloads, print
-/// report, search index) has no Hugo counterpart; the bytes columns show the difference.
-/// `uglyURLs`: `dept/project.html` as jixiao writes, not a folder per page. The title is
-/// appended from the site's book.toml.
+/// so Hugo lists them whole (its paginator would add a redirect file per department).
+/// Beyond the pages, Hugo does the same kinds of work jixiao does for every book, through
+/// output formats, so both write comparable bytes: the printed report (every form of the
+/// book in one page; the form is a `partialCached` partial, rendered once per project as
+/// jixiao renders `form.html` once), the book as JSON, projects and indicators as CSV for
+/// the book and for each department, and a search index of every project's text. jixiao's
+/// findings pages, charts and check have no Hugo counterpart.
+/// The title is added from the site's book.toml.
 const HUGO_CONFIG: &str = r##"baseURL = "http://127.0.0.1/"
-uglyURLs = true
 disableKinds = ["taxonomy", "term", "RSS"]
+[outputs]
+home = ["html", "searchindex"]
+[outputFormats.print]
+mediaType = "text/html"
+baseName = "print"
+isHTML = true
+notAlternative = true
+[outputFormats.bookjson]
+mediaType = "application/json"
+baseName = "book"
+isPlainText = true
+notAlternative = true
+[outputFormats.projectscsv]
+mediaType = "text/csv"
+baseName = "projects"
+isPlainText = true
+notAlternative = true
+[outputFormats.indicatorscsv]
+mediaType = "text/csv"
+baseName = "indicators"
+isPlainText = true
+notAlternative = true
+[outputFormats.searchindex]
+mediaType = "application/json"
+baseName = "search-index"
+isPlainText = true
+notAlternative = true
 "##;
+
+/// The form of a project: the head table and the indicator table, as jixiao's `form.html`.
+const HUGO_FORM: &str = r##"<table class="form-table head">
+  <caption>部门（单位）预算项目支出绩效目标表</caption>
+  <tbody>
+    <tr><th scope="row">项目名称</th><td colspan="2">{{ .Title }}</td></tr>
+    <tr><th scope="row">部门（单位）</th><td colspan="2">{{ .Params.department }}</td></tr>
+    {{ $n := len .Params.funds }}{{ range $i, $f := .Params.funds }}<tr class="funds">{{ if eq $i 0 }}<th scope="rowgroup" rowspan="{{ $n }}">项目资金<br>（万元）</th>{{ end }}<th scope="row" class="fund-label">{{ if $f.sub }}其中：{{ end }}{{ $f.label }}</th><td class="num">{{ $f.amount }}</td></tr>
+    {{ end }}
+    {{ with .Params.goal }}<tr><th scope="row">年度目标</th><td colspan="2">{{ . }}</td></tr>{{ end }}
+  </tbody>
+</table>
+<table class="form-tree">
+  <caption>绩效指标</caption>
+  <thead><tr><th scope="col">一级指标</th><th scope="col">二级指标</th><th scope="col">三级指标</th><th scope="col">指标值</th><th scope="col" class="num">行</th></tr></thead>
+  <tbody>
+  {{ range .Params.indicators }}<tr><th scope="rowgroup" class="l1">{{ .level1 }}</th><th scope="rowgroup" class="l2">{{ .level2 }}</th><td class="l3">{{ .name }}</td><td class="value">{{ .value }}</td><td class="num line">{{ .line }}</td></tr>
+  {{ end }}
+  </tbody>
+</table>
+"##;
+
+/// The printed report of a book: every department's forms in one document.
+const HUGO_PRINT: &str = r##"<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>{{ .Title }} · 年度报告</title>
+<link rel="stylesheet" href="/static/style.css">
+<link rel="stylesheet" href="/static/print.css">
+</head>
+<body class="print-report">
+<main id="main">
+<section class="cover"><h1>{{ .Title }}</h1><p>部门 {{ len .Sections }} · 项目 {{ len .RegularPagesRecursive }}</p></section>
+<nav class="toc"><h2>目录</h2><ol>{{ range .Sections }}<li><a href="#d-{{ .File.ContentBaseName }}">{{ .Title }}</a> {{ len .RegularPages }} 个项目</li>{{ end }}</ol></nav>
+{{ range .Sections }}
+<section class="chapter" id="d-{{ .File.ContentBaseName }}">
+  <h2>{{ .Title }}</h2>
+  {{ range .RegularPages }}
+  <article class="form project print-page" aria-label="{{ .Title }}">
+    {{ partialCached "form.html" . .RelPermalink }}
+    <p class="src">源文件 {{ .Params.source_file }} 第 {{ .Params.line }} 行</p>
+  </article>
+  {{ end }}
+</section>
+{{ end }}
+</main>
+</body>
+</html>
+"##;
+
+/// The book (or department) as data: its projects with every field.
+const HUGO_BOOK_JSON: &str = r##"{{ $projects := slice }}{{ range .RegularPagesRecursive }}{{ $projects = $projects | append (dict "slug" .File.ContentBaseName "name" .Title "params" .Params) }}{{ end }}{{ jsonify (dict "title" .Title "projects" $projects) }}"##;
+
+const HUGO_PROJECTS_CSV: &str = r##"book,department,project,total,fiscal,goal,indicators,source_file,line,end_line
+{{ range .RegularPagesRecursive }}"{{ replace .Params.book "\"" "\"\"" }}","{{ replace .Params.department "\"" "\"\"" }}","{{ replace .Title "\"" "\"\"" }}",{{ .Params.total }},{{ .Params.fiscal }},"{{ replace (.Params.goal | default "") "\"" "\"\"" }}",{{ len .Params.indicators }},"{{ .Params.source_file }}",{{ .Params.line }},{{ .Params.end_line }}
+{{ end }}"##;
+
+const HUGO_INDICATORS_CSV: &str = r##"book,department,project,level1,level2,name,value,line
+{{ range .RegularPagesRecursive }}{{ $p := . }}{{ range .Params.indicators }}"{{ replace $p.Params.book "\"" "\"\"" }}","{{ replace $p.Params.department "\"" "\"\"" }}","{{ replace $p.Title "\"" "\"\"" }}","{{ replace .level1 "\"" "\"\"" }}","{{ replace .level2 "\"" "\"\"" }}","{{ replace .name "\"" "\"\"" }}","{{ replace .value "\"" "\"\"" }}",{{ .line }}
+{{ end }}{{ end }}"##;
+
+/// One entry per project with the text a search matches: name, department, goal and
+/// every indicator's name and value.
+const HUGO_SEARCH_INDEX: &str = r##"[{{ range $i, $p := .Site.RegularPages }}{{ if $i }},{{ end }}{{ $text := slice }}{{ range .Params.indicators }}{{ $text = $text | append .name .value }}{{ end }}{{ jsonify (dict "t" .Title "u" .RelPermalink "d" .Params.department "b" .Params.book "g" (.Params.goal | default "") "x" (delimit $text " ")) }}{{ end }}]"##;
 
 const HUGO_BASEOF: &str = r##"<!doctype html>
 <html lang="zh-CN">
@@ -775,36 +875,7 @@ const HUGO_SINGLE: &str = r##"{{ define "main" }}
 <article class="form project">
 <h1>{{ .Title }}</h1>
 <p class="meta">{{ .Params.book }} · 原文第 {{ .Params.line }}–{{ .Params.end_line }} 行 <small>（源文件 <code>{{ .Params.source_file }}</code>）</small></p>
-<table class="form-table head">
-  <caption>部门（单位）预算项目支出绩效目标表</caption>
-  <tbody>
-    <tr><th scope="row">项目名称</th><td colspan="2">{{ .Title }}</td></tr>
-    <tr><th scope="row">部门（单位）</th><td colspan="2"><a href="{{ .Parent.RelPermalink }}">{{ .Params.department }}</a></td></tr>
-    {{ $n := len .Params.funds }}{{ range $i, $f := .Params.funds }}
-    <tr class="funds">
-      {{ if eq $i 0 }}<th scope="rowgroup" rowspan="{{ $n }}">项目资金<br>（万元）</th>{{ end }}
-      <th scope="row" class="fund-label">{{ if $f.sub }}其中：{{ end }}{{ $f.label }}</th>
-      <td class="num">{{ $f.amount }}</td>
-    </tr>
-    {{ end }}
-    {{ with .Params.goal }}<tr><th scope="row">年度目标</th><td colspan="2">{{ . }}</td></tr>{{ end }}
-  </tbody>
-</table>
-<table class="form-tree">
-  <caption>绩效指标</caption>
-  <thead><tr><th scope="col">一级指标</th><th scope="col">二级指标</th><th scope="col">三级指标</th><th scope="col">指标值</th><th scope="col" class="num">行</th></tr></thead>
-  <tbody>
-  {{ range .Params.indicators }}
-    <tr>
-      <th scope="rowgroup" class="l1">{{ .level1 }}</th>
-      <th scope="rowgroup" class="l2">{{ .level2 }}</th>
-      <td class="l3">{{ .name }}</td>
-      <td class="value">{{ .value }}</td>
-      <td class="num line">{{ .line }}</td>
-    </tr>
-  {{ end }}
-  </tbody>
-</table>
+{{ partialCached "form.html" . .RelPermalink }}
 {{ .Content }}
 <nav class="pager" aria-label="同部门项目">
   {{ with .PrevInSection }}<a rel="prev" href="{{ .RelPermalink }}">← {{ .Title }}</a>{{ end }}
@@ -865,22 +936,44 @@ fn write_hugo_site(root: &Path, hugo: &Path) {
     let layouts = hugo.join("layouts");
     std::fs::create_dir_all(layouts.join("_default")).unwrap();
     let write = |p: PathBuf, s: &str| std::fs::write(p, s).unwrap();
-    let title = format!("title = {}\n", toml_string(&site.config.title));
-    write(hugo.join("hugo.toml"), &(HUGO_CONFIG.to_string() + &title));
+    let config = format!("title = {}\n{HUGO_CONFIG}", toml_string(&site.config.title));
+    write(hugo.join("hugo.toml"), &config);
     write(layouts.join("_default/baseof.html"), HUGO_BASEOF);
     write(layouts.join("_default/single.html"), HUGO_SINGLE);
     write(layouts.join("_default/list.html"), HUGO_LIST);
     write(layouts.join("index.html"), HUGO_HOME);
-    let section = |title: &str| format!("+++\ntitle = {}\n+++\n", toml_string(title));
+    std::fs::create_dir_all(layouts.join("partials")).unwrap();
+    write(layouts.join("partials/form.html"), HUGO_FORM);
+    write(layouts.join("_default/list.print.html"), HUGO_PRINT);
+    write(layouts.join("_default/list.bookjson.json"), HUGO_BOOK_JSON);
+    write(
+        layouts.join("_default/list.projectscsv.csv"),
+        HUGO_PROJECTS_CSV,
+    );
+    write(
+        layouts.join("_default/list.indicatorscsv.csv"),
+        HUGO_INDICATORS_CSV,
+    );
+    write(layouts.join("index.searchindex.json"), HUGO_SEARCH_INDEX);
+    // A book section gets the report and the book's downloads; a department section its
+    // own CSVs, as jixiao writes them.
+    let section = |title: &str, outputs: &str| {
+        format!(
+            "+++\ntitle = {}\noutputs = {outputs}\n+++\n",
+            toml_string(title)
+        )
+    };
+    let book_outputs = r#"["html", "print", "bookjson", "projectscsv", "indicatorscsv"]"#;
+    let dept_outputs = r#"["html", "projectscsv", "indicatorscsv"]"#;
     let content = hugo.join("content");
     for b in &site.books {
         let bdir = content.join(&b.slug);
         std::fs::create_dir_all(&bdir).unwrap();
-        write(bdir.join("_index.md"), &section(&b.title));
+        write(bdir.join("_index.md"), &section(&b.title, book_outputs));
         for d in &b.departments {
             let ddir = bdir.join(&d.slug);
             std::fs::create_dir_all(&ddir).unwrap();
-            write(ddir.join("_index.md"), &section(&d.name));
+            write(ddir.join("_index.md"), &section(&d.name, dept_outputs));
             for p in &d.projects {
                 let front = toml::to_string(&hugo_page(b, d, p)).unwrap();
                 write(

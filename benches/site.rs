@@ -1,9 +1,11 @@
 //! Benchmark harness (not a timed test):
-//! `cargo bench --bench site -- [SIZES] [--rounds N] [--no-hugo]`.
+//! `cargo bench --bench site -- [SIZES] [--rounds N] [--no-hugo] [--hugo-pages-only]`.
 //!
 //! SIZES is a comma-separated list of project counts (default `10000,100000`). For each
 //! size it generates a synthetic site (`jixiao generate --seed 1`, kept under
-//! `target/bench/site-N` for the next run) and writes the same pages as a Hugo site. Then,
+//! `target/bench/site-N` for the next run) and writes the same pages as a Hugo site, with
+//! each book's printed report, downloads and a search index as jixiao writes them
+//! (`--hugo-pages-only`: the pages alone, under `target/bench/hugo-pages-N`). Then,
 //! on disk (`target/bench`) and again on tmpfs (`/dev/shm`, or skipped with a note when
 //! it is missing or short of space), with sources and output on that filesystem:
 //!
@@ -929,14 +931,17 @@ const HUGO_HOME: &str = r##"{{ define "main" }}
 /// run, so a change to the templates here is always measured; not deleted first, since
 /// a delete would slow the next builds on disk (see [`settle`]), and the same seed gives
 /// the same pages.
-fn write_hugo_site(root: &Path, hugo: &Path) {
+fn write_hugo_site(root: &Path, hugo: &Path, pages_only: bool) {
     let site = jixiao::site::load(root).unwrap();
     // Output an older harness built inside the site.
     remove(&hugo.join("public"));
     let layouts = hugo.join("layouts");
     std::fs::create_dir_all(layouts.join("_default")).unwrap();
     let write = |p: PathBuf, s: &str| std::fs::write(p, s).unwrap();
-    let config = format!("title = {}\n{HUGO_CONFIG}", toml_string(&site.config.title));
+    let mut config = format!("title = {}\n{HUGO_CONFIG}", toml_string(&site.config.title));
+    if pages_only {
+        config = config.replace(r#"home = ["html", "searchindex"]"#, r#"home = ["html"]"#);
+    }
     write(hugo.join("hugo.toml"), &config);
     write(layouts.join("_default/baseof.html"), HUGO_BASEOF);
     write(layouts.join("_default/single.html"), HUGO_SINGLE);
@@ -963,8 +968,14 @@ fn write_hugo_site(root: &Path, hugo: &Path) {
             toml_string(title)
         )
     };
-    let book_outputs = r#"["html", "print", "bookjson", "projectscsv", "indicatorscsv"]"#;
-    let dept_outputs = r#"["html", "projectscsv", "indicatorscsv"]"#;
+    let (book_outputs, dept_outputs) = if pages_only {
+        (r#"["html"]"#, r#"["html"]"#)
+    } else {
+        (
+            r#"["html", "print", "bookjson", "projectscsv", "indicatorscsv"]"#,
+            r#"["html", "projectscsv", "indicatorscsv"]"#,
+        )
+    };
     let content = hugo.join("content");
     for b in &site.books {
         let bdir = content.join(&b.slug);
@@ -1060,11 +1071,22 @@ fn synthetic_site(bin: &Path, work: &Path, n: usize) -> PathBuf {
     root
 }
 
-fn measure_size(bin: &Path, work: &Path, n: usize, rounds: usize, hugo: bool) -> SizeResult {
+fn measure_size(
+    bin: &Path,
+    work: &Path,
+    n: usize,
+    rounds: usize,
+    hugo: bool,
+    pages_only: bool,
+) -> SizeResult {
     let site = synthetic_site(bin, work, n);
-    let hugo_site = work.join(format!("hugo-{n}"));
+    let hugo_site = work.join(if pages_only {
+        format!("hugo-pages-{n}")
+    } else {
+        format!("hugo-{n}")
+    });
     if hugo {
-        write_hugo_site(&site, &hugo_site);
+        write_hugo_site(&site, &hugo_site, pages_only);
     }
     let disk = Places {
         fs: "disk",
@@ -1410,6 +1432,9 @@ struct Args {
     sizes: Vec<usize>,
     rounds: usize,
     hugo: bool,
+    /// The Hugo site renders the pages only, without the report, downloads and search
+    /// index (the comparison before these were added).
+    hugo_pages_only: bool,
 }
 
 fn parse_args() -> Args {
@@ -1417,11 +1442,14 @@ fn parse_args() -> Args {
         sizes: vec![10_000, 100_000],
         rounds: 2,
         hugo: true,
+        hugo_pages_only: false,
     };
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
     while let Some(arg) = args.next() {
         if arg == "--no-hugo" {
             a.hugo = false;
+        } else if arg == "--hugo-pages-only" {
+            a.hugo_pages_only = true;
         } else if let Some(v) = arg.strip_prefix("--rounds=") {
             a.rounds = v.parse().expect("--rounds N");
         } else if arg == "--rounds" {
@@ -1432,7 +1460,9 @@ fn parse_args() -> Args {
         } else if arg.starts_with(|c: char| c.is_ascii_digit()) {
             a.sizes = arg.split(',').map(|x| x.parse().expect("size")).collect();
         } else {
-            panic!("unknown argument {arg}: expected SIZES, --rounds N or --no-hugo");
+            panic!(
+                "unknown argument {arg}: expected SIZES, --rounds N, --no-hugo or --hugo-pages-only"
+            );
         }
     }
     assert!(a.rounds > 0, "--rounds must be at least 1");
@@ -1459,7 +1489,24 @@ fn main() {
     }
     let mut results = Vec::new();
     for &n in &args.sizes {
-        results.push(measure_size(&bin, &work, n, args.rounds, hugo));
+        results.push(measure_size(
+            &bin,
+            &work,
+            n,
+            args.rounds,
+            hugo,
+            args.hugo_pages_only,
+        ));
+    }
+    if hugo {
+        println!(
+            "Hugo site: {}\n",
+            if args.hugo_pages_only {
+                "the same pages only (no printed report, downloads or search index)"
+            } else {
+                "the same pages, each book's printed report and downloads, and a search index"
+            }
+        );
     }
     print_tables(&results, args.rounds, hugo);
     std::io::stdout().flush().ok();

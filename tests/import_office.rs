@@ -275,3 +275,72 @@ fn changed_field(a: &str, b: &str) -> String {
     let to = (a.len() - end.min(a.len() - start) + 24).min(a.len());
     a[from..to].iter().collect()
 }
+
+/// Row links to findings (`class="row-finding`) on the project pages of a site built
+/// from `path` alone, and the published findings that concern an indicator row.
+fn row_findings(path: &PathBuf) -> (usize, usize) {
+    let imported = import_file(path);
+    let book = &imported.book;
+    let found = jixiao::check::check_book(book, &Default::default()).published();
+    let on_rows = book
+        .departments
+        .iter()
+        .zip(&found.projects)
+        .flat_map(|(d, f)| d.projects.iter().zip(f))
+        .map(|(p, f)| {
+            f.iter()
+                .filter(|x| x.line != 0 && p.indicators.iter().any(|i| i.line == x.line))
+                .count()
+        })
+        .sum();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), "title = \"t\"\n").unwrap();
+    jixiao::content::write_book(
+        book,
+        &imported.report.to_markdown(),
+        &dir.path().join("content"),
+    )
+    .unwrap();
+    let out = dir.path().join("public");
+    jixiao::site::build(&jixiao::site::BuildOptions {
+        root: dir.path().to_path_buf(),
+        out: out.clone(),
+        base_url: None,
+        progress: false,
+        pdf: false,
+    })
+    .unwrap();
+    let shown = common::files(&out)
+        .iter()
+        .filter(|(k, _)| {
+            k.matches('/').count() == 2 && k.ends_with(".html") && !k.ends_with("index.html")
+        })
+        .map(|(_, v)| {
+            String::from_utf8_lossy(v)
+                .matches("class=\"row-finding")
+                .count()
+        })
+        .sum();
+    (shown, on_rows)
+}
+
+/// A form read from Word numbers its rows, not lines a reader can find, so its page hides
+/// them; every finding on a row still sits on that row, as on the text export's pages.
+#[test]
+fn findings_sit_on_their_rows_in_forms_read_from_word() {
+    let doc = DOCS[1];
+    for path in [text_export(doc), office(&format!("{doc}.docx"))] {
+        let (shown, on_rows) = row_findings(&path);
+        assert!(
+            on_rows > 100,
+            "{}: {on_rows} findings on rows",
+            path.display()
+        );
+        assert_eq!(
+            shown,
+            on_rows,
+            "{}: findings shown on their rows",
+            path.display()
+        );
+    }
+}

@@ -267,17 +267,6 @@ fn office_source<'a>(b: &'a Book, p: &Project) -> Option<&'a crate::model::Sourc
     b.source(&p.source.file).filter(|s| !s.places.is_empty())
 }
 
-/// A project's indicator tree as its form shows it.
-fn form_tree(b: &Book, p: &Project) -> Tree {
-    let mut t = tree(&p.indicators);
-    if office_source(b, p).is_some() {
-        // Row numbers of a Word or Excel file are not lines a reader can find: the
-        // table is named by its place instead.
-        t.lines_hidden();
-    }
-    t
-}
-
 /// A 二级指标 category and whether the project sets an indicator of it.
 #[derive(Serialize)]
 pub(super) struct Category {
@@ -302,7 +291,7 @@ pub(super) fn form_html(
     let b = &site.books[bi];
     let d = &b.departments[di];
     let p = &d.projects[pi];
-    let mut tree = form_tree(b, p);
+    let mut tree = tree(&p.indicators);
     for (n, x) in f.projects[di][pi].iter().enumerate() {
         if x.line == 0 {
             continue;
@@ -316,6 +305,11 @@ pub(super) fn form_html(
                 number: n + 1,
             });
         }
+    }
+    if office_source(b, p).is_some() {
+        // Row numbers of a Word or Excel file are not lines a reader can find (the
+        // table is named by its place instead); findings were placed by them above.
+        tree.lines_hidden();
     }
     let view = FormView {
         name: &p.name,

@@ -578,6 +578,14 @@ pub fn is_placeholder(s: &str) -> bool {
     if t.len() > 16 {
         return false;
     }
+    // Letters, digits and ideographs survive NFKC and keying, and none is in a
+    // placeholder but 无 and 暂: text with one is real without normalising it.
+    if t.chars().any(|c| {
+        c.is_ascii_alphanumeric()
+            || (('\u{4E00}'..='\u{9FFF}').contains(&c) && c != '无' && c != '暂')
+    }) {
+        return false;
+    }
     let k = crate::text::key(t);
     matches!(
         k.as_str(),
@@ -630,5 +638,45 @@ impl Book {
 
     pub fn project_count(&self) -> usize {
         self.departments.iter().map(|d| d.projects.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_placeholder;
+
+    #[test]
+    fn placeholders_in_any_width_and_nothing_else() {
+        for p in [
+            "",
+            " ",
+            "/",
+            "／",
+            "//",
+            "-",
+            "－－",
+            "—",
+            "——",
+            "无",
+            "暂无",
+            " 暂 无 ",
+            "\\",
+            "＼",
+        ] {
+            assert!(is_placeholder(p), "{p:?} is a placeholder");
+        }
+        for v in [
+            "无锡",
+            "2个",
+            "a",
+            "无1",
+            "暂停",
+            "——1",
+            "≥90%",
+            "/年",
+            "全年无事故",
+        ] {
+            assert!(!is_placeholder(v), "{v:?} is a value");
+        }
     }
 }

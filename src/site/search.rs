@@ -21,7 +21,17 @@ pub fn tokens(text: &str) -> Vec<String> {
 
 /// [`tokens`], appended to `out`.
 pub fn tokens_into(text: &str, out: &mut Vec<String>) {
-    let folded = crate::text::nfkc(text).to_lowercase();
+    let folded = crate::text::nfkc(text);
+    // Most table text has no letter that lowercasing changes: copy only text that has.
+    let changes = |c: char| {
+        let mut lower = c.to_lowercase();
+        lower.next() != Some(c) || lower.next().is_some()
+    };
+    let folded = if folded.chars().any(changes) {
+        std::borrow::Cow::Owned(folded.to_lowercase())
+    } else {
+        folded
+    };
     let mut han: Vec<char> = Vec::new();
     let mut word = String::new();
     let flush_han = |han: &mut Vec<char>, out: &mut Vec<String>| {

@@ -277,12 +277,15 @@ fn full(
         pages += done.iter().map(|d| d.pages).sum::<usize>();
         let t = timings.add("site pages", t);
         let mut ix = IndexBuilder::default();
-        for d in &done {
-            let docs = search::decode_docs(&d.docs)
-                .ok_or_else(|| anyhow::anyhow!("search documents did not read back"))?;
-            for t in docs {
-                ix.add_tokenized(t);
-            }
+        let decoded: Vec<Vec<Tokenized>> = done
+            .par_iter()
+            .map(|d| {
+                search::decode_docs(&d.docs)
+                    .ok_or_else(|| anyhow::anyhow!("search documents did not read back"))
+            })
+            .collect::<Result<_>>()?;
+        for t in decoded.into_iter().flatten() {
+            ix.add_tokenized(t);
         }
         ix.set_books(pages::search_books(&frame));
         let (files, shards) = ix.files_and_shards(true);

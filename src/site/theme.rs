@@ -47,7 +47,11 @@ pub type StaticFiles = Vec<(String, Vec<u8>)>;
 pub fn load(root: &Path, theme: Option<&str>) -> Result<(tera::Tera, StaticFiles)> {
     let mut templates: HashMap<String, String> = HashMap::new();
     for (name, body) in TEMPLATES {
-        templates.insert(format!("jixiao/{name}"), body.to_string());
+        // The originals under `jixiao/` are for a theme's templates to extend; without a
+        // theme nothing does, and parsing every template twice was most of the startup.
+        if theme.is_some() {
+            templates.insert(format!("jixiao/{name}"), body.to_string());
+        }
         templates.insert(name.to_string(), body.to_string());
     }
     let mut statics: Vec<(String, Vec<u8>)> = STATIC

@@ -397,15 +397,7 @@ fn the_changes_pages_read_on_desktop_and_phone() {
         "[books.xiqu-r2]\nprevious = \"xiqu-r1\"\n",
     )
     .unwrap();
-    let out = dir.path().join("public");
-    jixiao::site::build(&jixiao::site::BuildOptions {
-        root: dir.path().to_path_buf(),
-        out: out.clone(),
-        base_url: None,
-        progress: false,
-        pdf: false,
-    })
-    .expect("the site builds");
+    let out = common::build_site(dir.path());
     let pages = [
         "xiqu-r2/changes.html".to_string(),
         "xiqu-r2/115001/index.html".to_string(),

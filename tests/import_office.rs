@@ -301,15 +301,7 @@ fn row_findings(path: &PathBuf) -> (usize, usize) {
         &dir.path().join("content"),
     )
     .unwrap();
-    let out = dir.path().join("public");
-    jixiao::site::build(&jixiao::site::BuildOptions {
-        root: dir.path().to_path_buf(),
-        out: out.clone(),
-        base_url: None,
-        progress: false,
-        pdf: false,
-    })
-    .unwrap();
+    let out = common::build_site(dir.path());
     let shown = common::files(&out)
         .iter()
         .filter(|(k, _)| {

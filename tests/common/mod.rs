@@ -55,6 +55,21 @@ pub fn fixture_site_with(book_toml: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Build the site folder `root` into `root/public`, as `jixiao build` does with no
+/// options; returns the output folder.
+pub fn build_site(root: &Path) -> PathBuf {
+    let out = root.join("public");
+    jixiao::site::build(&jixiao::site::BuildOptions {
+        root: root.to_path_buf(),
+        out: out.clone(),
+        base_url: None,
+        progress: false,
+        pdf: false,
+    })
+    .unwrap_or_else(|e| panic!("{} does not build: {e:#}", root.display()));
+    out
+}
+
 /// Debug text cut to `max` characters, so a failing comparison of a 100 KB field stays readable.
 pub fn short<T: std::fmt::Debug>(v: &T, max: usize) -> String {
     let s = format!("{v:?}");

@@ -106,6 +106,11 @@ fn listed_sorted(d: &BookDiff) -> Vec<Listed> {
     )
 }
 
+/// A project listed as changed under the same name in both versions.
+fn changed(name: &str) -> Listed {
+    (Kind::Changed, strings(&[name]), strings(&[name]))
+}
+
 fn strings(v: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
     v.sort();
@@ -380,26 +385,10 @@ fn draft_round_every_change_is_found_as_its_kind_and_nothing_else() {
     );
     // Exactly these, with these names; 红十字会专项 only moved to the new department.
     let want = sorted(vec![
-        (
-            Kind::Changed,
-            strings(&["红十字会专项"]),
-            strings(&["红十字会专项"]),
-        ),
-        (
-            Kind::Changed,
-            strings(&["困难群众救助"]),
-            strings(&["困难群众救助"]),
-        ),
-        (
-            Kind::Changed,
-            strings(&["高龄长寿补贴"]),
-            strings(&["高龄长寿补贴"]),
-        ),
-        (
-            Kind::Changed,
-            strings(&["法律援助"]),
-            strings(&["法律援助"]),
-        ),
+        changed("红十字会专项"),
+        changed("困难群众救助"),
+        changed("高龄长寿补贴"),
+        changed("法律援助"),
         (
             Kind::Renamed,
             strings(&["走访慰问"]),
@@ -755,21 +744,9 @@ fn year_on_year_rolled_years_are_not_changes() {
     let d = &c.diff;
     let n = &d.counts;
     let want = sorted(vec![
-        (
-            Kind::Changed,
-            strings(&["购买服务"]),
-            strings(&["购买服务"]),
-        ),
-        (
-            Kind::Changed,
-            strings(&["预算一体化系统运行维护费"]),
-            strings(&["预算一体化系统运行维护费"]),
-        ),
-        (
-            Kind::Changed,
-            strings(&["应急物资储备"]),
-            strings(&["应急物资储备"]),
-        ),
+        changed("购买服务"),
+        changed("预算一体化系统运行维护费"),
+        changed("应急物资储备"),
         (
             Kind::Renamed,
             strings(&["综合应急演练"]),

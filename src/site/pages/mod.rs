@@ -242,8 +242,19 @@ pub fn render_jobs(
     };
     let written = std::sync::atomic::AtomicUsize::new(0);
     // A book's printed report holds the forms its project pages show: its job runs once
-    // they are rendered, and takes any that were not.
-    let forms: Vec<Forms> = site.books.iter().map(Forms::new).collect();
+    // they are rendered, and takes any that were not. Only the books of these jobs get a
+    // table of forms (serve renders a few books of a large site).
+    let mut forms: Vec<Option<Forms>> = site.books.iter().map(|_| None).collect();
+    for job in jobs {
+        if let Job::Book(bi) | Job::Project(bi, ..) = *job {
+            forms[bi].get_or_insert_with(|| Forms::new(&site.books[bi]));
+        }
+    }
+    let forms_of = |bi: usize| {
+        forms[bi]
+            .as_ref()
+            .ok_or_else(|| anyhow!("no forms for book {bi}"))
+    };
     let (reports, pages): (Vec<Job>, Vec<Job>) =
         jobs.iter().partition(|j| matches!(j, Job::Book(_)));
     let run = |job: &Job| -> Result<()> {
@@ -251,9 +262,9 @@ pub fn render_jobs(
         let files: Vec<OutFile> = match job {
             Job::Home => vec![home(site, tera)?],
             Job::Book(bi) => {
-                let f = &findings[*bi];
-                forms[*bi].fill(site, *bi, f, tera)?;
-                let (files, spent) = book_pages(site, *bi, f, tera, &forms[*bi])?;
+                let (f, forms) = (&findings[*bi], forms_of(*bi)?);
+                forms.fill(site, *bi, f, tera)?;
+                let (files, spent) = book_pages(site, *bi, f, tera, forms)?;
                 if let Ok(mut t) = chart_time.lock() {
                     *t += spent;
                 }
@@ -262,7 +273,7 @@ pub fn render_jobs(
             Job::Department(bi, di) => department_pages(site, *bi, *di, &findings[*bi], tera)?,
             Job::Project(bi, di, pi) => {
                 let f = &findings[*bi];
-                let form = forms[*bi].get_or_render(site, (*bi, *di, *pi), f, tera)?;
+                let form = forms_of(*bi)?.get_or_render(site, (*bi, *di, *pi), f, tera)?;
                 vec![project_page(site, *bi, *di, *pi, f, tera, form)?]
             }
             Job::Findings(bi) => findings_pages(site, *bi, &findings[*bi], tera)?,

@@ -148,17 +148,19 @@ fn parse_severity(s: &str) -> Result<jixiao::check::Severity, String> {
     }
 }
 
-/// mimalloc returns freed memory to the OS 10 ms after it is freed, and the kernel zeroes
-/// it again when it is reused: for a command that runs a second or a minute and frees as
-/// it goes (books streamed through a build), that was a quarter of its time (`perf`:
-/// clear_page_erms). Commands keep it; `serve`, which runs for hours, does not.
+/// mimalloc returns freed memory to the OS a while after it is freed (10 ms in v2, 1 s in
+/// v3), and the kernel zeroes it again when it is reused: for a command that runs a second
+/// or a minute and frees as it goes (books streamed through a build), that was a quarter
+/// of its time (`perf`: clear_page_erms). Commands keep it; `serve`, which runs for hours,
+/// does not.
 fn keep_freed_memory() {
     // `mi_option_purge_delay` in mimalloc.h (v2 and v3); libmimalloc-sys names no constant.
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     // SAFETY: reading and setting an allocator option; no memory is touched. The check
-    // against the documented default (10 ms) makes sure the number is that option.
+    // against the documented defaults makes sure the number is that option, and leaves a
+    // delay set through MIMALLOC_PURGE_DELAY alone.
     unsafe {
-        if libmimalloc_sys::mi_option_get(PURGE_DELAY) == 10 {
+        if matches!(libmimalloc_sys::mi_option_get(PURGE_DELAY), 10 | 1000) {
             libmimalloc_sys::mi_option_set(PURGE_DELAY, -1);
         }
     }

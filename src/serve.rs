@@ -34,8 +34,7 @@ pub struct Workspace {
     base_url: Option<String>,
     site: site::Site,
     findings: Vec<BookFindings>,
-    tera: tera::Tera,
-    statics: site::theme::StaticFiles,
+    theme: site::theme::Theme,
     search: crate::site::search::IndexBuilder,
     /// Content file → hash of its bytes (edits that change nothing are skipped).
     content: HashMap<PathBuf, u64>,
@@ -71,7 +70,7 @@ impl Workspace {
         site::cache::remove(out);
         let mut site = site::load(root)?;
         site.config.base_url = site::base_url(&site.config, base_url.as_deref())?;
-        let (tera, statics) = site::theme::load(root, site.config.theme.as_deref())?;
+        let theme = site::theme::load(root, site.config.theme.as_deref())?;
         let findings = site::analyse(&site);
         site.changes = site::changes_of(&site, &findings);
         site.summaries = site::summary::summarise_all(&site, &findings);
@@ -82,8 +81,7 @@ impl Workspace {
             search: crate::site::pages::search_builder(&site, true),
             site,
             findings,
-            tera,
-            statics,
+            theme,
             content: content_hashes(root),
             output: HashMap::new(),
         };
@@ -105,8 +103,7 @@ impl Workspace {
         let result = site::render_site(
             &self.site,
             &self.findings,
-            &self.tera,
-            &self.statics,
+            &self.theme,
             &hashing,
             false,
             &mut timings,
@@ -297,7 +294,7 @@ impl Workspace {
         for (bi, ..) in old {
             jobs.extend(pages::book_jobs(site, *bi));
         }
-        pages::render_jobs(site, &self.findings, &self.tera, &jobs, &mem, false)?;
+        pages::render_jobs(site, &self.findings, &self.theme, &jobs, &mem, false)?;
         for (bi, ..) in old {
             for f in pages::downloads(&site.books[*bi], &self.findings[*bi]) {
                 mem.put(f)?;

@@ -3,6 +3,7 @@
 //! changed. Either way the output is byte-identical to a clean build.
 
 use super::cache::{self, BookInput, Changes, Previous, Recorder, State};
+use super::theme::Theme;
 use super::pages::book_search_docs;
 use super::search::{self, IndexBuilder, Tokenized};
 use super::summary::{self, BookSummary};
@@ -110,7 +111,7 @@ struct BookDone {
 fn render_books(
     frame: &Site,
     dirs: &[PathBuf],
-    tera: &tera::Tera,
+    theme: &Theme,
     sink: &dyn Sink,
     print: Option<(&pdf::Chromium, &DirSink)>,
     progress: bool,
@@ -161,7 +162,7 @@ fn render_books(
             let (pages, _) = pages::render_jobs(
                 &site,
                 &findings,
-                tera,
+                theme,
                 &pages::book_jobs(&site, 0),
                 sink,
                 false,
@@ -175,7 +176,7 @@ fn render_books(
             let summary = summary::summarise(&site, b, &findings[0]);
             steps.add(3, t);
             if let Some((chromium, staged)) = print {
-                print_reports(&site, &findings, tera, staged, chromium)?;
+                print_reports(&site, &findings, theme, staged, chromium)?;
             }
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if show && n.is_multiple_of((dirs.len() / 10).max(1)) {
@@ -215,8 +216,8 @@ fn put_statics(statics: &[(String, Vec<u8>)], sink: &dyn Sink) -> Result<()> {
 
 /// The site-wide pages (home, search, guide, rules, 404, Markdown pages) and the
 /// sitemap, from the books' summaries. Returns the number of pages.
-fn render_frame(frame: &Site, tera: &tera::Tera, sink: &dyn Sink) -> Result<usize> {
-    let (pages, _) = pages::render_jobs(frame, &[], tera, &pages::site_jobs(frame), sink, false)?;
+fn render_frame(frame: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize> {
+    let (pages, _) = pages::render_jobs(frame, &[], theme, &pages::site_jobs(frame), sink, false)?;
     for file in pages::sitemap(frame) {
         sink.put(file)?;
     }
@@ -228,7 +229,7 @@ fn render_frame(frame: &Site, tera: &tera::Tera, sink: &dyn Sink) -> Result<usiz
 fn load_frame(
     opts: &BuildOptions,
     dirs: &[PathBuf],
-) -> Result<(Site, tera::Tera, theme::StaticFiles)> {
+) -> Result<(Site, Theme)> {
     let mut frame = match load_books_in(&opts.root, Some(&[])) {
         Ok(f) => f,
         // Loaded with the books, it lists the books' errors as well as the pages'.
@@ -239,8 +240,8 @@ fn load_frame(
     };
     frame.pdf = opts.pdf;
     frame.config.base_url = base_url(&frame.config, opts.base_url.as_deref())?;
-    let (tera, statics) = theme::load(&opts.root, frame.config.theme.as_deref())?;
-    Ok((frame, tera, statics))
+    let theme = theme::load(&opts.root, frame.config.theme.as_deref())?;
+    Ok((frame, theme))
 }
 
 /// Render every book into a fresh folder, swap it in, and keep a new cache.
@@ -252,7 +253,7 @@ fn full(
     t: Instant,
 ) -> Result<BuildStats> {
     let dirs: Vec<PathBuf> = inputs.books.iter().map(|b| b.dir.clone()).collect();
-    let (mut frame, tera, statics) = load_frame(opts, &dirs)?;
+    let (mut frame, theme) = load_frame(opts, &dirs)?;
     let t = timings.add("frame", t);
     let sink = DirSink::begin(&opts.out)?;
     let recorder = Recorder {
@@ -261,11 +262,11 @@ fn full(
     };
     let steps = Steps::default();
     let result = (|| -> Result<(usize, u64, CacheFiles)> {
-        put_statics(&statics, &recorder)?;
+        put_statics(&theme.statics, &recorder)?;
         let done = render_books(
             &frame,
             &dirs,
-            &tera,
+            &theme,
             &recorder,
             chromium.map(|c| (c, &sink)),
             opts.progress,
@@ -273,7 +274,7 @@ fn full(
         )?;
         let t = timings.add("books", t);
         frame.summaries = done.iter().map(|d| d.summary.clone()).collect();
-        let mut pages = render_frame(&frame, &tera, &recorder)?;
+        let mut pages = render_frame(&frame, &theme, &recorder)?;
         pages += done.iter().map(|d| d.pages).sum::<usize>();
         let t = timings.add("site pages", t);
         let mut ix = IndexBuilder::default();
@@ -404,13 +405,13 @@ fn incremental(
     }
 
     let dirs: Vec<PathBuf> = dirty.iter().map(|b| b.dir.clone()).collect();
-    let (mut frame, tera, statics) = load_frame(opts, &dirs)?;
+    let (mut frame, theme) = load_frame(opts, &dirs)?;
     let t = timings.add("frame", t);
     let sink = Changes::begin(&opts.out, &prev)?;
     let steps = Steps::default();
     let result = (|| -> Result<(usize, u64, CacheEdits)> {
-        put_statics(&statics, &sink)?;
-        let done = render_books(&frame, &dirs, &tera, &sink, None, opts.progress, &steps)?;
+        put_statics(&theme.statics, &sink)?;
+        let done = render_books(&frame, &dirs, &theme, &sink, None, opts.progress, &steps)?;
         let t = timings.add("books", t);
         let mut summaries = Vec::with_capacity(inputs.books.len());
         let mut fresh = Vec::with_capacity(done.len());
@@ -429,7 +430,7 @@ fn incremental(
             }
         }
         frame.summaries = summaries;
-        pages += render_frame(&frame, &tera, &sink)?;
+        pages += render_frame(&frame, &theme, &sink)?;
         let t = timings.add("site pages", t);
         let (search_bytes, keep) = update_index(&frame, fresh, &prev, &sink)?;
         timings.add("search index", t);
@@ -645,7 +646,7 @@ fn update_index(
 fn print_reports(
     site: &Site,
     findings: &[BookFindings],
-    tera: &tera::Tera,
+    theme: &Theme,
     sink: &DirSink,
     chromium: &pdf::Chromium,
 ) -> Result<()> {
@@ -670,7 +671,7 @@ fn print_reports(
                     });
                 }
                 let page =
-                    pages::print_page_numbered(site, bi, &findings[bi], tera, &printed.info)?;
+                    pages::print_page_numbered(site, bi, &findings[bi], theme, &printed.info)?;
                 sink.replace(page)?;
                 known = Some(printed.info);
             }

@@ -606,8 +606,7 @@ pub fn analyse_book(book: &crate::model::Book, config: &crate::config::Config) -
 pub fn render_site(
     site: &Site,
     findings: &[BookFindings],
-    tera: &tera::Tera,
-    statics: &[(String, Vec<u8>)],
+    theme: &theme::Theme,
     sink: &dyn Sink,
     progress: bool,
     timings: &mut Timings,
@@ -617,7 +616,7 @@ pub fn render_site(
     for bi in 0..site.books.len() {
         jobs.extend(pages::book_jobs(site, bi));
     }
-    let (pages, chart_time) = pages::render_jobs(site, findings, tera, &jobs, sink, progress)?;
+    let (pages, chart_time) = pages::render_jobs(site, findings, theme, &jobs, sink, progress)?;
     let t = timings.add("render+write", t);
     timings.phases.push(("  of which charts", chart_time));
 
@@ -630,7 +629,7 @@ pub fn render_site(
             }
             Ok(())
         })?;
-    for (name, bytes) in statics {
+    for (name, bytes) in &theme.statics {
         sink.put(OutFile {
             path: format!("static/{name}"),
             bytes: bytes.clone(),

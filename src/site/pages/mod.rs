@@ -5,6 +5,7 @@ mod changes;
 mod department;
 mod downloads;
 mod findings;
+mod form;
 mod home;
 mod print;
 mod project;
@@ -17,6 +18,7 @@ mod sitemap;
 use super::analyse::{self, DeptRow, ProjectRow, Sums, amount_text, percent};
 use super::charts;
 use super::search::{Doc, IndexBuilder};
+use super::theme::Theme;
 use super::{OutFile, Site};
 use crate::amount::format_amount;
 use crate::check::{BookFindings, Finding, rules};
@@ -34,8 +36,9 @@ pub use home::book_card;
 use home::*;
 pub use print::print_page_numbered;
 use print::*;
+use form::*;
+pub use form::{Forms, Tree, TreeRow, tree};
 use project::*;
-pub use project::{Forms, Tree, TreeRow, tree};
 use rayon::prelude::*;
 use report::*;
 use rules_page::*;
@@ -224,7 +227,7 @@ pub fn book_jobs(site: &Site, bi: usize) -> Vec<Job> {
 pub fn render_jobs(
     site: &Site,
     findings: &[BookFindings],
-    tera: &tera::Tera,
+    theme: &Theme,
     jobs: &[Job],
     sink: &dyn super::Sink,
     progress: bool,
@@ -240,6 +243,7 @@ pub fn render_jobs(
             eprintln!("  rendered {n}/{total} pages");
         }
     };
+    let tera = &theme.tera;
     let written = std::sync::atomic::AtomicUsize::new(0);
     // A book's printed report holds the forms its project pages show: its job runs once
     // they are rendered, and takes any that were not. Only the books of these jobs get a
@@ -247,7 +251,7 @@ pub fn render_jobs(
     let mut forms: Vec<Option<Forms>> = site.books.iter().map(|_| None).collect();
     for job in jobs {
         if let Job::Book(bi) | Job::Project(bi, ..) = *job {
-            forms[bi].get_or_insert_with(|| Forms::new(&site.books[bi]));
+            forms[bi].get_or_insert_with(|| Forms::new(&site.books[bi], theme));
         }
     }
     let forms_of = |bi: usize| {

@@ -172,10 +172,10 @@ pub fn print_page_numbered(
     site: &Site,
     bi: usize,
     f: &BookFindings,
-    tera: &tera::Tera,
+    theme: &Theme,
     pdf: &PdfInfo,
 ) -> Result<OutFile> {
-    let forms = Forms::new(&site.books[bi]);
-    forms.fill(site, bi, f, tera)?;
-    print_page(site, bi, f, tera, overview(site, bi, f), &forms, Some(pdf))
+    let forms = Forms::new(&site.books[bi], theme);
+    forms.fill(site, bi, f, &theme.tera)?;
+    print_page(site, bi, f, &theme.tera, overview(site, bi, f), &forms, Some(pdf))
 }

@@ -1,7 +1,8 @@
-//! The default theme's forms are laid out by compiled code (src/site/pages/form/compiled.rs),
-//! not by Tera. Each site here is built as it is, and again with a theme that holds an
-//! unchanged copy of `form.html`, which makes Tera lay out every form: the two outputs
-//! must be the same bytes, file for file. A theme that changes the form is obeyed.
+//! The default theme's forms and project pages are written by compiled code
+//! (src/site/pages/compiled/), not by Tera. Each site here is built as it is, and again
+//! with a theme that holds unchanged copies of the templates they are made of, which
+//! makes Tera render them: the two outputs must be the same bytes, file for file. A
+//! theme that changes one of those templates is obeyed.
 
 mod common;
 
@@ -12,6 +13,8 @@ use std::path::Path;
 
 const FORM_HTML: &str = include_str!("../themes/default/templates/form.html");
 const MACROS_HTML: &str = include_str!("../themes/default/templates/macros.html");
+const BASE_HTML: &str = include_str!("../themes/default/templates/base.html");
+const PROJECT_HTML: &str = include_str!("../themes/default/templates/project.html");
 
 /// `site` with a theme named `tera` holding `templates` (name, text), built; its files.
 fn built_with_theme(site: &Path, templates: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
@@ -41,12 +44,26 @@ struct Seen {
     row_findings: usize,
     lines: usize,
     details: usize,
+    /// Project pages with the box about their previous version, and with its line
+    /// saying nothing changed.
+    changed: usize,
+    unchanged: usize,
+    /// Pages with the draft banner.
+    drafts: usize,
 }
 
 /// Builds `site` both ways and requires the same bytes in every file.
 fn same_both_ways(site: &Path) -> Seen {
     let compiled = common::files(&common::build_site(site));
-    let tera = built_with_theme(site, &[("form.html", FORM_HTML)]);
+    let tera = built_with_theme(
+        site,
+        &[
+            ("form.html", FORM_HTML),
+            ("macros.html", MACROS_HTML),
+            ("base.html", BASE_HTML),
+            ("project.html", PROJECT_HTML),
+        ],
+    );
     assert_eq!(
         compiled.keys().collect::<Vec<_>>(),
         tera.keys().collect::<Vec<_>>(),
@@ -84,6 +101,10 @@ fn same_both_ways(site: &Path) -> Seen {
             seen.row_findings += usize::from(page.contains("class=\"row-finding"));
             seen.lines += usize::from(page.contains("<td class=\"num line\">"));
             seen.details += usize::from(page.contains("<small class=\"detail\">"));
+            seen.changed +=
+                usize::from(page.contains("<section id=\"changes\" class=\"change-box\">"));
+            seen.unchanged += usize::from(page.contains("<p class=\"hint change-line\">"));
+            seen.drafts += usize::from(page.contains("<div class=\"draft-banner\""));
         }
     }
     seen
@@ -93,7 +114,10 @@ fn same_both_ways(site: &Path) -> Seen {
 #[test]
 fn the_bundled_site_is_the_same_compiled_and_in_tera() {
     let site = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::manifest().join("content"), &site.path().join("content"));
+    common::copy_dir(
+        &common::manifest().join("content"),
+        &site.path().join("content"),
+    );
     std::fs::copy(
         common::manifest().join("book.toml"),
         site.path().join("book.toml"),
@@ -103,6 +127,45 @@ fn the_bundled_site_is_the_same_compiled_and_in_tera() {
     assert!(seen.forms > 550, "{seen:?}");
     assert!(seen.row_findings > 100, "{seen:?}");
     assert!(seen.lines > 550, "{seen:?}");
+    assert!(seen.drafts > 100, "{seen:?}");
+}
+
+/// Books that name their previous version: project pages with the box of changes (funds,
+/// goal, targets weaker and stronger) and with the line saying nothing changed.
+#[test]
+fn changes_from_a_previous_version_are_the_same_compiled_and_in_tera() {
+    let site = tempfile::tempdir().unwrap();
+    let fixtures = common::manifest().join("tests/fixtures/diff");
+    for (from, to) in [
+        ("draft-r1", "xiqu-r1"),
+        ("draft-r2", "xiqu-r2"),
+        ("year-2024", "fantai-2024"),
+        ("year-2025", "fantai-2025"),
+    ] {
+        assert!(fixtures.join(from).is_dir(), "fixture {from} is missing");
+        common::copy_dir(&fixtures.join(from), &site.path().join("content").join(to));
+    }
+    std::fs::write(
+        site.path().join("book.toml"),
+        "title = \"t\"\n\n[books.xiqu-r2]\nprevious = \"xiqu-r1\"\n\n[books.fantai-2025]\nprevious = \"fantai-2024\"\n",
+    )
+    .unwrap();
+    let seen = same_both_ways(site.path());
+    assert!(seen.changed >= 10, "{seen:?}");
+    assert!(seen.unchanged >= 10, "{seen:?}");
+    let out = common::files(&site.path().join("public"));
+    let all: String = out
+        .values()
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .collect();
+    for shown in [
+        "<span class=\"mark weaker\">要求降低</span>",
+        "<span class=\"mark stronger\">要求提高</span>",
+        "<strong>总体目标有改动。</strong>",
+        "<table class=\"data compact\"><caption>资金（",
+    ] {
+        assert!(all.contains(shown), "some page shows {shown}");
+    }
 }
 
 /// Books read from Word and Excel: their row numbers are hidden, further columns shown.
@@ -137,7 +200,10 @@ fn forms_read_from_office_files_are_the_same_compiled_and_in_tera() {
     let seen = same_both_ways(site.path());
     assert!(seen.forms > 100, "{seen:?}");
     assert!(seen.row_findings > 50, "{seen:?}");
-    assert_eq!(seen.lines, 0, "office forms hide their row numbers: {seen:?}");
+    assert_eq!(
+        seen.lines, 0,
+        "office forms hide their row numbers: {seen:?}"
+    );
 }
 
 const HOSTILE: &str = "<script>alert('x')</script> & \"引号\" \u{202e}gnp.exe \u{2066}";
@@ -215,25 +281,46 @@ fn every_field_and_hostile_text_is_the_same_compiled_and_in_tera() {
         "<small>（表中重复的行）</small>",
         "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;引号&quot;",
     ] {
-        assert!(page.contains(shown), "the first project's page shows {shown}");
+        assert!(
+            page.contains(shown),
+            "the first project's page shows {shown}"
+        );
     }
     assert!(!page.contains("<script>alert"), "hostile text escaped");
     assert!(!page.contains('\u{202e}'), "bidi overrides dropped");
 }
 
-/// A theme's own `form.html`, or its own `macros.html` (whose `tree` the form calls),
-/// is what the pages show: the compiled form is the default theme's only.
+/// A theme's own `form.html`, `macros.html` (whose `tree` the form calls), `base.html`
+/// or `project.html` is what the project pages show: the compiled forms are the default
+/// theme's only.
 #[test]
-fn a_theme_that_changes_the_form_or_its_macros_is_obeyed() {
+fn a_theme_that_changes_the_form_or_the_project_page_is_obeyed() {
     let site = common::synth_site(40, 3, 40);
     let form = FORM_HTML.replace("<caption>部门（单位）", "<caption>本主题·部门（单位）");
-    let macros = MACROS_HTML.replace("<table class=\"form-tree\">", "<table class=\"form-tree mine\">");
-    assert_ne!(form, FORM_HTML);
-    assert_ne!(macros, MACROS_HTML);
+    let macros = MACROS_HTML.replace(
+        "<table class=\"form-tree\">",
+        "<table class=\"form-tree mine\">",
+    );
+    let base = BASE_HTML.replace(
+        "<footer class=\"site-footer\">",
+        "<footer class=\"site-footer mine\">",
+    );
+    let project = PROJECT_HTML.replace("<h2>检查发现</h2>", "<h2>本主题·检查发现</h2>");
     for (name, text, mark) in [
         ("form.html", form.as_str(), "<caption>本主题·部门（单位）"),
-        ("macros.html", macros.as_str(), "<table class=\"form-tree mine\">"),
+        (
+            "macros.html",
+            macros.as_str(),
+            "<table class=\"form-tree mine\">",
+        ),
+        (
+            "base.html",
+            base.as_str(),
+            "<footer class=\"site-footer mine\">",
+        ),
+        ("project.html", project.as_str(), "<h2>本主题·检查发现</h2>"),
     ] {
+        assert!(text.contains(mark), "{name} is changed");
         let built = built_with_theme(site.path(), &[(name, text)]);
         let pages: Vec<&String> = built
             .iter()
@@ -242,7 +329,11 @@ fn a_theme_that_changes_the_form_or_its_macros_is_obeyed() {
             })
             .map(|(k, _)| k)
             .collect();
-        assert!(pages.len() >= 40, "{name}: {} pages with a form", pages.len());
+        assert!(
+            pages.len() >= 40,
+            "{name}: {} pages with a form",
+            pages.len()
+        );
         for path in pages {
             assert!(
                 String::from_utf8_lossy(&built[path]).contains(mark),

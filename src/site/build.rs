@@ -3,10 +3,10 @@
 //! changed. Either way the output is byte-identical to a clean build.
 
 use super::cache::{self, BookInput, Changes, Previous, Recorder, State};
-use super::theme::Theme;
 use super::pages::book_search_docs;
 use super::search::{self, IndexBuilder, Tokenized};
 use super::summary::{self, BookSummary};
+use super::theme::Theme;
 use super::*;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -226,10 +226,7 @@ fn render_frame(frame: &Site, theme: &Theme, sink: &dyn Sink) -> Result<usize> {
 
 /// book.toml, the site pages and the theme: all but the books. When a site page has
 /// errors, the books in `dirs` are read too, so every content error is listed at once.
-fn load_frame(
-    opts: &BuildOptions,
-    dirs: &[PathBuf],
-) -> Result<(Site, Theme)> {
+fn load_frame(opts: &BuildOptions, dirs: &[PathBuf]) -> Result<(Site, Theme)> {
     let mut frame = match load_books_in(&opts.root, Some(&[])) {
         Ok(f) => f,
         // Loaded with the books, it lists the books' errors as well as the pages'.

@@ -55,7 +55,9 @@ impl Theme {
     /// The site's theme replaces none of these templates: their compiled form (the
     /// default theme's, written in Rust) gives the same bytes as Tera, faster.
     pub fn keeps(&self, templates: &[&str]) -> bool {
-        !templates.iter().any(|t| self.replaced.iter().any(|r| r == t))
+        !templates
+            .iter()
+            .any(|t| self.replaced.iter().any(|r| r == t))
     }
 }
 

@@ -62,12 +62,12 @@ impl BookChanges {
 /// A difference as shown: signed text and its direction (for the colour and the arrow
 /// a screen reader does not need).
 #[derive(Serialize)]
-struct Delta {
-    old: String,
-    new: String,
-    delta: String,
+pub(super) struct Delta {
+    pub(super) old: String,
+    pub(super) new: String,
+    pub(super) delta: String,
     /// `up`, `down` or `same`.
-    dir: &'static str,
+    pub(super) dir: &'static str,
 }
 
 fn delta(c: &crate::diff::Change) -> Delta {
@@ -151,16 +151,16 @@ fn project_line(c: &BookChanges, p: &ProjectChange) -> ProjectLine {
 }
 
 #[derive(Serialize)]
-struct TargetLine {
-    project: String,
-    href: String,
-    category: String,
-    name: String,
-    old_name: String,
-    old: String,
-    new: String,
-    reason: String,
-    verdict: &'static str,
+pub(super) struct TargetLine {
+    pub(super) project: String,
+    pub(super) href: String,
+    pub(super) category: String,
+    pub(super) name: String,
+    pub(super) old_name: String,
+    pub(super) old: String,
+    pub(super) new: String,
+    pub(super) reason: String,
+    pub(super) verdict: &'static str,
 }
 
 fn verdict_id(v: Verdict) -> &'static str {
@@ -405,9 +405,9 @@ pub(super) struct DeptMark {
 
 #[derive(Serialize)]
 pub(super) struct DroppedLine {
-    name: String,
-    href: String,
-    total: String,
+    pub(super) name: String,
+    pub(super) href: String,
+    pub(super) total: String,
 }
 
 pub(super) fn dept_mark(site: &Site, bi: usize, di: usize) -> Option<DeptMark> {
@@ -522,22 +522,22 @@ pub(super) fn project_badges(site: &Site, bi: usize, di: usize, pi: usize) -> Ve
 /// with the old value beside the new.
 #[derive(Serialize)]
 pub(super) struct ProjectMark {
-    previous_title: String,
-    kind: &'static str,
-    story: String,
+    pub(super) previous_title: String,
+    pub(super) kind: &'static str,
+    pub(super) story: String,
     /// The previous version's page(s) of this project.
-    was: Vec<DroppedLine>,
-    funds: Vec<FundMark>,
-    goal_old: Option<String>,
-    targets: Vec<TargetLine>,
-    unchanged: bool,
+    pub(super) was: Vec<DroppedLine>,
+    pub(super) funds: Vec<FundMark>,
+    pub(super) goal_old: Option<String>,
+    pub(super) targets: Vec<TargetLine>,
+    pub(super) unchanged: bool,
 }
 
 #[derive(Serialize)]
-struct FundMark {
-    label: &'static str,
+pub(super) struct FundMark {
+    pub(super) label: &'static str,
     #[serde(flatten)]
-    change: Delta,
+    pub(super) change: Delta,
 }
 
 pub(super) fn project_mark(site: &Site, bi: usize, di: usize, pi: usize) -> Option<ProjectMark> {

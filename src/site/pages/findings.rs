@@ -9,17 +9,17 @@ pub fn anchor(rule: &str) -> String {
 
 #[derive(Serialize)]
 pub(super) struct FindingView {
-    rule: String,
-    anchor: String,
-    title: String,
-    severity: &'static str,
-    severity_label: &'static str,
-    message: String,
-    department: String,
-    department_slug: String,
-    project: String,
-    project_slug: String,
-    place: String,
+    pub(super) rule: String,
+    pub(super) anchor: String,
+    pub(super) title: String,
+    pub(super) severity: &'static str,
+    pub(super) severity_label: &'static str,
+    pub(super) message: String,
+    pub(super) department: String,
+    pub(super) department_slug: String,
+    pub(super) project: String,
+    pub(super) project_slug: String,
+    pub(super) place: String,
 }
 
 pub(super) fn finding_view(f: &Finding) -> FindingView {

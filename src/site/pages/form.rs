@@ -1,16 +1,14 @@
 //! A project's form as the official table lays it out: the head table, the funds and the
 //! indicator tree (`form.html`).
 
-mod compiled;
-
 use super::*;
 
 /// An indicator tree as the `tree` macro draws it.
 #[derive(Serialize)]
 pub struct Tree {
-    rows: Vec<TreeRow>,
+    pub(super) rows: Vec<TreeRow>,
     /// Some row has a source line: the table gets a 行 column.
-    lines: bool,
+    pub(super) lines: bool,
 }
 
 impl Tree {
@@ -26,38 +24,38 @@ impl Tree {
 #[derive(Serialize)]
 pub struct TreeRow {
     /// The 一级指标 cell that starts on this row and the rows it spans (0: none starts here).
-    l1: String,
-    l1_rows: usize,
+    pub(super) l1: String,
+    pub(super) l1_rows: usize,
     /// The same for 二级指标.
-    l2: String,
-    l2_rows: usize,
-    name: String,
-    value: String,
+    pub(super) l2: String,
+    pub(super) l2_rows: usize,
+    pub(super) name: String,
+    pub(super) value: String,
     /// The source line (text exports only; office files are found by `place`).
-    line: u32,
-    empty: bool,
+    pub(super) line: u32,
+    pub(super) empty: bool,
     /// The form's own further columns (权重, 评分标准, 备注, 长期指标值…), as written.
-    details: Vec<Field>,
+    pub(super) details: Vec<Field>,
     /// Findings on this row, so a reader sees them where they apply.
-    findings: Vec<RowFinding>,
+    pub(super) findings: Vec<RowFinding>,
 }
 
 /// A labelled value of a form (an indicator's further column, a project's extra row).
 #[derive(Serialize)]
 pub(super) struct Field {
-    label: String,
-    value: String,
+    pub(super) label: String,
+    pub(super) value: String,
 }
 
 /// A finding shown on the indicator row it concerns.
 #[derive(Serialize)]
-struct RowFinding {
-    severity: &'static str,
-    severity_label: &'static str,
+pub(super) struct RowFinding {
+    pub(super) severity: &'static str,
+    pub(super) severity_label: &'static str,
     /// The rule's title.
-    title: String,
+    pub(super) title: String,
     /// Its number in the page's list of findings.
-    number: usize,
+    pub(super) number: usize,
 }
 
 pub(super) fn level1_text(i: &Indicator) -> String {
@@ -151,15 +149,15 @@ pub fn tree(indicators: &[Indicator]) -> Tree {
 
 #[derive(Serialize)]
 pub(super) struct FundLine {
-    label: String,
+    pub(super) label: String,
     /// 0 for the total, 1 for its parts, 2 for the parts of 财政拨款.
-    indent: u8,
-    text: String,
-    raw: String,
+    pub(super) indent: u8,
+    pub(super) text: String,
+    pub(super) raw: String,
     /// The cell was written differently from the figure shown (units, separators).
-    raw_differs: bool,
-    unreadable: bool,
-    extra: bool,
+    pub(super) raw_differs: bool,
+    pub(super) unreadable: bool,
+    pub(super) extra: bool,
 }
 
 pub(super) fn fund_lines(p: &Project) -> Vec<FundLine> {
@@ -226,20 +224,20 @@ pub(super) fn fund_lines(p: &Project) -> Vec<FundLine> {
 
 /// A project's form (`form.html`): the official table and its indicator tree.
 #[derive(Serialize)]
-struct FormView<'a> {
-    name: &'a str,
-    department: &'a str,
-    department_as_written: &'a str,
-    implementing_unit: &'a str,
-    extra: Vec<Field>,
-    funds: Vec<FundLine>,
-    long_goal: &'a str,
+pub(super) struct FormView<'a> {
+    pub(super) name: &'a str,
+    pub(super) department: &'a str,
+    pub(super) department_as_written: &'a str,
+    pub(super) implementing_unit: &'a str,
+    pub(super) extra: Vec<Field>,
+    pub(super) funds: Vec<FundLine>,
+    pub(super) long_goal: &'a str,
     /// The form has a goal field (its text may be empty).
-    goal_field: bool,
-    goal: &'a str,
-    tree: Tree,
+    pub(super) goal_field: bool,
+    pub(super) goal: &'a str,
+    pub(super) tree: Tree,
     /// Starts the ids of the project's findings, unique within the printed report.
-    anchor: String,
+    pub(super) anchor: String,
 }
 
 /// Where a project's findings' ids start: the id of its form in the printed report.
@@ -376,7 +374,7 @@ impl Forms {
 
 /// What `form.html` reads of its book.
 #[derive(Serialize)]
-struct FormBook {
-    year: Option<u16>,
-    unit: &'static str,
+pub(super) struct FormBook {
+    pub(super) year: Option<u16>,
+    pub(super) unit: &'static str,
 }

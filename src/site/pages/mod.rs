@@ -2,6 +2,7 @@
 
 mod book;
 mod changes;
+mod compiled;
 mod department;
 mod downloads;
 mod findings;
@@ -32,12 +33,12 @@ use department::*;
 pub use downloads::downloads;
 use findings::*;
 pub use findings::{FINDINGS_INLINE, FINDINGS_PAGE, anchor};
+use form::*;
+pub use form::{Forms, Tree, TreeRow, tree};
 pub use home::book_card;
 use home::*;
 pub use print::print_page_numbered;
 use print::*;
-use form::*;
-pub use form::{Forms, Tree, TreeRow, tree};
 use project::*;
 use rayon::prelude::*;
 use report::*;
@@ -76,21 +77,36 @@ struct BookMeta {
     source_url: String,
 }
 
+/// `（草案）` after a draft's title, unless the title says 草案 already.
+fn title_mark(b: &Book) -> &'static str {
+    if b.stage == Stage::Draft && !b.title.contains("草案") {
+        "（草案）"
+    } else {
+        ""
+    }
+}
+
+/// The address of the book's publication (book.toml `[[import]]`), or "".
+fn source_url<'a>(site: &'a Site, b: &Book) -> &'a str {
+    site.config
+        .imports
+        .iter()
+        .find(|i| i.book == b.slug)
+        .and_then(|i| i.source_url.as_deref())
+        .unwrap_or_default()
+}
+
 fn book_meta(site: &Site, b: &Book) -> BookMeta {
     let spec = site.config.imports.iter().find(|i| i.book == b.slug);
     BookMeta {
         source_name: spec.and_then(|i| i.source_name.clone()).unwrap_or_default(),
-        source_url: spec.and_then(|i| i.source_url.clone()).unwrap_or_default(),
+        source_url: source_url(site, b).to_string(),
         slug: b.slug.clone(),
         title: b.title.clone(),
         year: b.year,
         stage_label: b.stage.label(),
         draft: b.stage == Stage::Draft,
-        title_mark: if b.stage == Stage::Draft && !b.title.contains("草案") {
-            "（草案）"
-        } else {
-            ""
-        },
+        title_mark: title_mark(b),
         region: b.region.clone(),
         issuer: b.issuer.clone(),
         date: b.date.clone(),
@@ -278,7 +294,7 @@ pub fn render_jobs(
             Job::Project(bi, di, pi) => {
                 let f = &findings[*bi];
                 let form = forms_of(*bi)?.get_or_render(site, (*bi, *di, *pi), f, tera)?;
-                vec![project_page(site, *bi, *di, *pi, f, tera, form)?]
+                vec![project_page(site, (*bi, *di, *pi), f, theme, form)?]
             }
             Job::Findings(bi) => findings_pages(site, *bi, &findings[*bi], tera)?,
             Job::Projects(bi) => project_list::projects_pages(site, *bi, &findings[*bi], tera)?,

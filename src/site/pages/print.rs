@@ -177,5 +177,13 @@ pub fn print_page_numbered(
 ) -> Result<OutFile> {
     let forms = Forms::new(&site.books[bi], theme);
     forms.fill(site, bi, f, &theme.tera)?;
-    print_page(site, bi, f, &theme.tera, overview(site, bi, f), &forms, Some(pdf))
+    print_page(
+        site,
+        bi,
+        f,
+        &theme.tera,
+        overview(site, bi, f),
+        &forms,
+        Some(pdf),
+    )
 }

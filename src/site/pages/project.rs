@@ -5,18 +5,18 @@ use super::*;
 
 /// The page fields of a project beside its form.
 #[derive(Serialize)]
-struct ProjectView<'a> {
-    name: &'a str,
-    slug: &'a str,
-    flags: Vec<&'static str>,
-    source_file: &'a str,
-    source_line: u32,
-    source_end_line: u32,
-    source_place: String,
-    notes_html: String,
-    categories: Vec<Category>,
-    total_text: String,
-    completeness: u8,
+pub(super) struct ProjectView<'a> {
+    pub(super) name: &'a str,
+    pub(super) slug: &'a str,
+    pub(super) flags: Vec<&'static str>,
+    pub(super) source_file: &'a str,
+    pub(super) source_line: u32,
+    pub(super) source_end_line: u32,
+    pub(super) source_place: String,
+    pub(super) notes_html: String,
+    pub(super) categories: Vec<Category>,
+    pub(super) total_text: String,
+    pub(super) completeness: u8,
 }
 
 /// Where a project's table is in its source, when that is an office file (empty for
@@ -34,69 +34,91 @@ pub(super) fn office_source<'a>(b: &'a Book, p: &Project) -> Option<&'a crate::m
 /// A 二级指标 category and whether the project sets an indicator of it.
 #[derive(Serialize)]
 pub(super) struct Category {
-    label: &'static str,
-    set: bool,
+    pub(super) label: &'static str,
+    pub(super) set: bool,
 }
-
 
 pub(super) fn project_page(
     site: &Site,
-    bi: usize,
-    di: usize,
-    pi: usize,
+    (bi, di, pi): (usize, usize, usize),
     f: &BookFindings,
-    tera: &tera::Tera,
+    theme: &Theme,
     form: &str,
 ) -> Result<OutFile> {
     let b = &site.books[bi];
     let d = &b.departments[di];
     let p = &d.projects[pi];
     let path = project_path(b, d, p);
+    let cats = rules::categories(p);
+    let project = ProjectView {
+        name: &p.name,
+        slug: &p.slug,
+        flags: p.flags.iter().map(|f| f.label()).collect(),
+        source_file: &p.source.file,
+        source_line: p.source.line,
+        source_end_line: p.source.end_line,
+        source_place: source_place(b, p),
+        notes_html: crate::markdown::render(&p.notes),
+        categories: Level2::ALL
+            .iter()
+            .map(|c| Category {
+                label: c.label(),
+                set: cats.contains(c),
+            })
+            .collect(),
+        total_text: amount_text(&p.funds.total),
+        completeness: rules::completeness(p, !d.unnamed),
+    };
+    let anchor = form_anchor(d, p);
+    let change = project_mark(site, bi, di, pi);
+    let findings: Vec<FindingView> = f.projects[di][pi].iter().map(finding_view).collect();
+    let link = |q: &Project| (format!("{}.html", q.slug), q.name.clone());
+    let prev = pi.checked_sub(1).map(|i| link(&d.projects[i]));
+    let next = d.projects.get(pi + 1).map(link);
+    let trail = [
+        (b.title.as_str(), "../index.html"),
+        (d.name.as_str(), "index.html"),
+        (p.name.as_str(), ""),
+    ];
+    if theme.keeps(compiled::PROJECT_TEMPLATES) {
+        let root = "../".repeat(path.matches('/').count());
+        let canonical = format!("{}{}", site.config.base_url, path);
+        let bytes = compiled::project_page(&compiled::ProjectPage {
+            layout: compiled::Layout {
+                language: &site.config.language,
+                site_title: &site.config.title,
+                description: &site.config.description,
+                canonical: &canonical,
+                root: &root,
+                draft: b.stage == Stage::Draft,
+                crumbs: &trail,
+                unit: Some(b.unit.label()),
+            },
+            book_title: &b.title,
+            title_mark: title_mark(b),
+            source_url: source_url(site, b),
+            dept_name: &d.name,
+            project: &project,
+            form,
+            anchor: &anchor,
+            change: change.as_ref(),
+            findings: &findings,
+            prev: prev.as_ref().map(|(h, n)| (h.as_str(), n.as_str())),
+            next: next.as_ref().map(|(h, n)| (h.as_str(), n.as_str())),
+        });
+        return Ok(OutFile { path, bytes });
+    }
     let mut ctx = base(site, &path);
-    crumbs(
-        &mut ctx,
-        &[
-            (&b.title, "../index.html"),
-            (&d.name, "index.html"),
-            (&p.name, ""),
-        ],
-    );
+    crumbs(&mut ctx, &trail);
     ctx.insert("book", &book_meta(site, b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
     ctx.insert("dept", &dept_meta(b, d));
-    let cats = rules::categories(p);
-    ctx.insert(
-        "project",
-        &ProjectView {
-            name: &p.name,
-            slug: &p.slug,
-            flags: p.flags.iter().map(|f| f.label()).collect(),
-            source_file: &p.source.file,
-            source_line: p.source.line,
-            source_end_line: p.source.end_line,
-            source_place: source_place(b, p),
-            notes_html: crate::markdown::render(&p.notes),
-            categories: Level2::ALL
-                .iter()
-                .map(|c| Category {
-                    label: c.label(),
-                    set: cats.contains(c),
-                })
-                .collect(),
-            total_text: amount_text(&p.funds.total),
-            completeness: rules::completeness(p, !d.unnamed),
-        },
-    );
+    ctx.insert("project", &project);
     ctx.insert("form", form);
-    ctx.insert("anchor", &form_anchor(d, p));
-    ctx.insert("change", &project_mark(site, bi, di, pi));
-    let findings = &f.projects[di][pi];
-    ctx.insert(
-        "findings",
-        &findings.iter().map(finding_view).collect::<Vec<_>>(),
-    );
-    let link = |q: &Project| (format!("{}.html", q.slug), q.name.clone());
-    ctx.insert("prev", &pi.checked_sub(1).map(|i| link(&d.projects[i])));
-    ctx.insert("next", &d.projects.get(pi + 1).map(link));
-    render(tera, "project.html", &ctx, &path)
+    ctx.insert("anchor", &anchor);
+    ctx.insert("change", &change);
+    ctx.insert("findings", &findings);
+    ctx.insert("prev", &prev);
+    ctx.insert("next", &next);
+    render(&theme.tera, "project.html", &ctx, &path)
 }

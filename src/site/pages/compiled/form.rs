@@ -1,37 +1,10 @@
-//! `form.html` and the `tree` macro of the default theme, compiled by hand: the same
-//! bytes Tera writes for them, without a context to build or a name to look up. Every
-//! form of a site is laid out here, so this was a tenth of a build's CPU in Tera.
-//!
-//! Kept byte-identical to the templates by `tests/compiled_templates.rs`, which builds
-//! sites both ways; a change to either template must be made here too.
+//! `form.html` and the `tree` macro of `macros.html`.
 
-use super::{FormBook, FormView, Tree};
-use crate::site::theme::escape_html_into;
-use std::fmt::Write;
-
-/// Printed values: escaped as Tera escapes them.
-struct Html(String);
-
-impl Html {
-    fn raw(&mut self, s: &str) -> &mut Self {
-        self.0.push_str(s);
-        self
-    }
-
-    fn text(&mut self, s: &str) -> &mut Self {
-        escape_html_into(&mut self.0, s);
-        self
-    }
-
-    /// A number (digits only: nothing to escape).
-    fn num(&mut self, n: impl std::fmt::Display) -> &mut Self {
-        let _ = write!(self.0, "{n}");
-        self
-    }
-}
+use super::super::{FormBook, FormView, Tree};
+use super::Html;
 
 /// `form.html`.
-pub(super) fn form(book: &FormBook, form: &FormView) -> String {
+pub(in crate::site::pages) fn form(book: &FormBook, form: &FormView) -> String {
     let mut h = Html(String::with_capacity(2048 + 512 * form.tree.rows.len()));
     h.raw("<table class=\"form-table head\">\n  <caption>部门（单位）预算项目支出绩效目标表");
     if let Some(year) = book.year.filter(|y| *y != 0) {
@@ -85,7 +58,9 @@ pub(super) fn form(book: &FormBook, form: &FormView) -> String {
         }
         h.raw("</th><td class=\"num\">").text(&f.text);
         if f.raw_differs {
-            h.raw("<br><small class=\"raw\">原文：").text(&f.raw).raw("</small>");
+            h.raw("<br><small class=\"raw\">原文：")
+                .text(&f.raw)
+                .raw("</small>");
         }
         h.raw("</td></tr>\n    ");
     }

@@ -1,4 +1,4 @@
-//! The default theme's forms and project pages are written by compiled code
+//! The default theme's forms, project and department pages are written by compiled code
 //! (src/site/pages/compiled/), not by Tera. Each site here is built as it is, and again
 //! with a theme that holds unchanged copies of the templates they are made of, which
 //! makes Tera render them: the two outputs must be the same bytes, file for file. A
@@ -15,6 +15,7 @@ const FORM_HTML: &str = include_str!("../themes/default/templates/form.html");
 const MACROS_HTML: &str = include_str!("../themes/default/templates/macros.html");
 const BASE_HTML: &str = include_str!("../themes/default/templates/base.html");
 const PROJECT_HTML: &str = include_str!("../themes/default/templates/project.html");
+const DEPARTMENT_HTML: &str = include_str!("../themes/default/templates/department.html");
 
 /// `site` with a theme named `tera` holding `templates` (name, text), built; its files.
 fn built_with_theme(site: &Path, templates: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
@@ -50,6 +51,14 @@ struct Seen {
     unchanged: usize,
     /// Pages with the draft banner.
     drafts: usize,
+    /// Department pages: split into pages, with an overall target table, with other
+    /// spellings of the name, with the line about the previous version, with projects
+    /// dropped since then.
+    paged: usize,
+    overall: usize,
+    aliases: usize,
+    dept_changes: usize,
+    dropped: usize,
 }
 
 /// Builds `site` both ways and requires the same bytes in every file.
@@ -62,6 +71,7 @@ fn same_both_ways(site: &Path) -> Seen {
             ("macros.html", MACROS_HTML),
             ("base.html", BASE_HTML),
             ("project.html", PROJECT_HTML),
+            ("department.html", DEPARTMENT_HTML),
         ],
     );
     assert_eq!(
@@ -105,6 +115,11 @@ fn same_both_ways(site: &Path) -> Seen {
                 usize::from(page.contains("<section id=\"changes\" class=\"change-box\">"));
             seen.unchanged += usize::from(page.contains("<p class=\"hint change-line\">"));
             seen.drafts += usize::from(page.contains("<div class=\"draft-banner\""));
+            seen.paged += usize::from(page.contains("<nav class=\"pages\""));
+            seen.overall += usize::from(page.contains("<section id=\"overall\""));
+            seen.aliases += usize::from(page.contains("<p class=\"aliases\">"));
+            seen.dept_changes += usize::from(page.contains("<p class=\"change-line\">"));
+            seen.dropped += usize::from(page.contains("上一版有、本版删除的项目"));
         }
     }
     seen
@@ -128,6 +143,10 @@ fn the_bundled_site_is_the_same_compiled_and_in_tera() {
     assert!(seen.row_findings > 100, "{seen:?}");
     assert!(seen.lines > 550, "{seen:?}");
     assert!(seen.drafts > 100, "{seen:?}");
+    assert!(
+        seen.paged >= 1 && seen.overall >= 1 && seen.aliases >= 1,
+        "{seen:?}"
+    );
 }
 
 /// Books that name their previous version: project pages with the box of changes (funds,
@@ -153,6 +172,7 @@ fn changes_from_a_previous_version_are_the_same_compiled_and_in_tera() {
     let seen = same_both_ways(site.path());
     assert!(seen.changed >= 10, "{seen:?}");
     assert!(seen.unchanged >= 10, "{seen:?}");
+    assert!(seen.dept_changes >= 5 && seen.dropped >= 1, "{seen:?}");
     let out = common::files(&site.path().join("public"));
     let all: String = out
         .values()

@@ -391,16 +391,16 @@ pub(super) fn changes_page(site: &Site, bi: usize, tera: &tera::Tera) -> Result<
 /// A department page's line about its previous version.
 #[derive(Serialize)]
 pub(super) struct DeptMark {
-    previous_title: String,
+    pub(super) previous_title: String,
     /// What happened to the department (`更名`, `合并`), empty when it is the same.
-    kind: &'static str,
-    was: String,
-    funds: Delta,
-    added: usize,
-    dropped: Vec<DroppedLine>,
-    weakened: usize,
-    strengthened: usize,
-    anchor: String,
+    pub(super) kind: &'static str,
+    pub(super) was: String,
+    pub(super) funds: Delta,
+    pub(super) added: usize,
+    pub(super) dropped: Vec<DroppedLine>,
+    pub(super) weakened: usize,
+    pub(super) strengthened: usize,
+    pub(super) anchor: String,
 }
 
 #[derive(Serialize)]
@@ -471,8 +471,8 @@ pub(super) fn dept_mark(site: &Site, bi: usize, di: usize) -> Option<DeptMark> {
 /// A small label on a project's row in its department's table.
 #[derive(Serialize)]
 pub(super) struct Badge {
-    class: &'static str,
-    text: String,
+    pub(super) class: &'static str,
+    pub(super) text: String,
 }
 
 pub(super) fn project_badges(site: &Site, bi: usize, di: usize, pi: usize) -> Vec<Badge> {

@@ -4,15 +4,15 @@ use super::*;
 
 #[derive(Serialize)]
 pub(super) struct DeptMeta {
-    slug: String,
-    name: String,
-    code: String,
-    aliases: Vec<String>,
-    unnamed: bool,
-    contents_page: Option<u32>,
+    pub(super) slug: String,
+    pub(super) name: String,
+    pub(super) code: String,
+    pub(super) aliases: Vec<String>,
+    pub(super) unnamed: bool,
+    pub(super) contents_page: Option<u32>,
     /// `file.txt:12` or `目标表.docx 表3 第1行`.
-    source: String,
-    notes_html: String,
+    pub(super) source: String,
+    pub(super) notes_html: String,
 }
 
 pub(super) fn dept_meta(b: &Book, d: &Department) -> DeptMeta {
@@ -30,32 +30,32 @@ pub(super) fn dept_meta(b: &Book, d: &Department) -> DeptMeta {
 
 #[derive(Serialize)]
 pub(super) struct OverallView {
-    title: String,
-    name_as_written: String,
-    source: String,
-    tasks: Vec<(String, String)>,
-    goal: Option<String>,
-    amounts: Vec<(String, String)>,
-    tree: Tree,
+    pub(super) title: String,
+    pub(super) name_as_written: String,
+    pub(super) source: String,
+    pub(super) tasks: Vec<(String, String)>,
+    pub(super) goal: Option<String>,
+    pub(super) amounts: Vec<(String, String)>,
+    pub(super) tree: Tree,
 }
 
 /// A line of a department's project table.
 #[derive(Serialize)]
 pub(super) struct DeptProjectRow {
-    slug: String,
-    name: String,
-    total: Option<Decimal>,
-    total_text: String,
-    fiscal_text: String,
-    indicators: usize,
+    pub(super) slug: String,
+    pub(super) name: String,
+    pub(super) total: Option<Decimal>,
+    pub(super) total_text: String,
+    pub(super) fiscal_text: String,
+    pub(super) indicators: usize,
     /// The 二级指标 categories set, each followed by a space (the 覆盖 cell's tooltip),
     /// written here once instead of by a loop over the categories in every row.
-    categories_title: String,
-    categories_set: usize,
-    completeness: u8,
-    findings: usize,
+    pub(super) categories_title: String,
+    pub(super) categories_set: usize,
+    pub(super) completeness: u8,
+    pub(super) findings: usize,
     /// What changed since the previous version (empty without one).
-    marks: Vec<Badge>,
+    pub(super) marks: Vec<Badge>,
 }
 
 impl From<ProjectRow> for DeptProjectRow {
@@ -94,12 +94,12 @@ pub(super) fn department_pages(
     bi: usize,
     di: usize,
     f: &BookFindings,
-    tera: &tera::Tera,
+    theme: &Theme,
 ) -> Result<Vec<OutFile>> {
     let d = &site.books[bi].departments[di];
     let pages = d.projects.len().div_ceil(DEPT_PAGE).max(1);
     (0..pages)
-        .map(|n| department_page(site, bi, di, f, tera, n, pages))
+        .map(|n| department_page(site, bi, di, f, theme, n, pages))
         .collect()
 }
 
@@ -108,14 +108,13 @@ pub(super) fn department_page(
     bi: usize,
     di: usize,
     f: &BookFindings,
-    tera: &tera::Tera,
+    theme: &Theme,
     page: usize,
     pages: usize,
 ) -> Result<OutFile> {
     let b = &site.books[bi];
     let d = &b.departments[di];
     let path = format!("{}/{}/{}", b.slug, d.slug, page_file("index", page));
-    let mut ctx = base(site, &path);
     let range = page_range(d.projects.len(), DEPT_PAGE, page);
     let rows: Vec<DeptProjectRow> = range
         .clone()
@@ -164,14 +163,57 @@ pub(super) fn department_page(
     // Department-level findings, and those of the projects on this page.
     let mut all: Vec<FindingView> = f.departments[di].iter().map(finding_view).collect();
     all.extend(f.projects[di][range].iter().flatten().map(finding_view));
-    crumbs(&mut ctx, &[(&b.title, "../index.html"), (&d.name, "")]);
+    let dept = dept_meta(b, d);
+    let pager = pager("index", pages, page);
+    let change = dept_mark(site, bi, di);
+    let total_text = format_amount(sums.total);
+    let fiscal_text = format_amount(sums.fiscal);
+    let other_text = format_amount(sums.other);
+    let trail = [(b.title.as_str(), "../index.html"), (d.name.as_str(), "")];
+    if theme.keeps(compiled::DEPARTMENT_TEMPLATES) {
+        let root = "../".repeat(path.matches('/').count());
+        let canonical = format!("{}{}", site.config.base_url, path);
+        let bytes = compiled::department_page(&compiled::DepartmentPage {
+            layout: compiled::Layout {
+                language: &site.config.language,
+                site_title: &site.config.title,
+                description: &site.config.description,
+                canonical: &canonical,
+                root: &root,
+                draft: b.stage == Stage::Draft,
+                crumbs: &trail,
+                unit: Some(b.unit.label()),
+            },
+            book_slug: &b.slug,
+            book_title: &b.title,
+            title_mark: title_mark(b),
+            unit: b.unit.label(),
+            dept: &dept,
+            dept_projects: d.projects.len(),
+            projects: &rows,
+            total_text: &total_text,
+            fiscal_text: &fiscal_text,
+            other_text: &other_text,
+            categories: Level2::ALL.len(),
+            coverage: &coverage,
+            completeness: row.completeness,
+            overall: overall.as_ref(),
+            findings: &all,
+            pager: &pager,
+            page: page + 1,
+            change: change.as_ref(),
+        });
+        return Ok(OutFile { path, bytes });
+    }
+    let mut ctx = base(site, &path);
+    crumbs(&mut ctx, &trail);
     ctx.insert("book", &book_meta(site, b));
     ctx.insert("draft", &(b.stage == Stage::Draft));
-    ctx.insert("dept", &dept_meta(b, d));
+    ctx.insert("dept", &dept);
     ctx.insert("projects", &rows);
-    ctx.insert("total_text", &format_amount(sums.total));
-    ctx.insert("fiscal_text", &format_amount(sums.fiscal));
-    ctx.insert("other_text", &format_amount(sums.other));
+    ctx.insert("total_text", &total_text);
+    ctx.insert("fiscal_text", &fiscal_text);
+    ctx.insert("other_text", &other_text);
     ctx.insert(
         "categories",
         &Level2::ALL.iter().map(|c| c.label()).collect::<Vec<_>>(),
@@ -180,9 +222,9 @@ pub(super) fn department_page(
     ctx.insert("completeness", &row.completeness);
     ctx.insert("overall", &overall);
     ctx.insert("findings", &all);
-    ctx.insert("pager", &pager("index", pages, page));
+    ctx.insert("pager", &pager);
     ctx.insert("dept_projects", &d.projects.len());
-    ctx.insert("change", &dept_mark(site, bi, di));
+    ctx.insert("change", &change);
     ctx.insert("page", &(page + 1));
-    render(tera, "department.html", &ctx, &path)
+    render(&theme.tera, "department.html", &ctx, &path)
 }

@@ -290,7 +290,7 @@ pub fn render_jobs(
                 }
                 files
             }
-            Job::Department(bi, di) => department_pages(site, *bi, *di, &findings[*bi], tera)?,
+            Job::Department(bi, di) => department_pages(site, *bi, *di, &findings[*bi], theme)?,
             Job::Project(bi, di, pi) => {
                 let f = &findings[*bi];
                 let form = forms_of(*bi)?.get_or_render(site, (*bi, *di, *pi), f, tera)?;

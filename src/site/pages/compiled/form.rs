@@ -89,7 +89,7 @@ pub(in crate::site::pages) fn form(book: &FormBook, form: &FormView) -> String {
 }
 
 /// The `tree` macro of `macros.html`.
-fn tree(h: &mut Html, tree: &Tree, caption: &str, anchor: &str) {
+pub(super) fn tree(h: &mut Html, tree: &Tree, caption: &str, anchor: &str) {
     h.raw("<table class=\"form-tree\">\n  <caption>")
         .text(caption)
         .raw("</caption>\n  <thead><tr><th scope=\"col\">一级指标</th><th scope=\"col\">二级指标</th><th scope=\"col\">三级指标</th><th scope=\"col\">指标值</th>");

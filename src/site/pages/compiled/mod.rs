@@ -7,10 +7,14 @@
 //! builds sites both ways and requires the same bytes: a change to one of these
 //! templates must be made here too.
 
+mod department;
 mod form;
 mod project;
 
+use super::FindingView;
+pub(super) use department::{DEPARTMENT_TEMPLATES, DepartmentPage, department_page};
 pub(super) use form::form;
+use form::tree;
 pub(super) use project::{PROJECT_TEMPLATES, ProjectPage, project_page};
 
 use crate::site::theme::escape_html_into;
@@ -120,4 +124,50 @@ fn base(h: &mut Html, l: &Layout, title: impl FnOnce(&mut Html), main: impl FnOn
         .raw("guide.html\">如何阅读绩效目标表</a></p>\n</footer>\n<script src=\"")
         .text(l.root)
         .raw("static/site.js\" defer></script>\n\n</body>\n</html>\n");
+}
+
+/// The `findings` macro; `book` (its slug) when the list names each finding's project.
+fn findings(h: &mut Html, list: &[FindingView], root: &str, book: Option<&str>, anchor: &str) {
+    h.raw("\n");
+    if list.is_empty() {
+        h.raw("<p class=\"ok\">未发现缺口。</p>");
+    } else {
+        h.raw("\n<ol class=\"findings\">\n");
+        for (i, f) in list.iter().enumerate() {
+            h.raw("\n  <li class=\"sev-")
+                .text(f.severity)
+                .raw("\" id=\"")
+                .text(anchor)
+                .raw("finding-")
+                .num(i + 1)
+                .raw("\"><span class=\"sev\">")
+                .text(f.severity_label)
+                .raw("</span>\n    <a href=\"")
+                .text(root)
+                .raw("rules.html#rule-")
+                .text(&f.anchor)
+                .raw("\">")
+                .text(&f.title)
+                .raw("</a>：")
+                .text(&f.message)
+                .raw("\n    ");
+            if let Some(book) = book.filter(|_| !f.project.is_empty()) {
+                h.raw("— <a href=\"")
+                    .text(root)
+                    .text(book)
+                    .raw("/")
+                    .text(&f.department_slug)
+                    .raw("/")
+                    .text(&f.project_slug)
+                    .raw(".html\">")
+                    .text(&f.project)
+                    .raw("</a>");
+            }
+            h.raw("\n    <span class=\"src\">")
+                .text(&f.place)
+                .raw("</span></li>\n");
+        }
+        h.raw("\n</ol>\n");
+    }
+    h.raw("\n");
 }

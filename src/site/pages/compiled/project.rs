@@ -1,7 +1,7 @@
 //! `project.html` in `base.html`, with the `draft_tag` and `findings` macros.
 
 use super::super::{FindingView, ProjectMark, ProjectView};
-use super::{Html, Layout, base};
+use super::{Html, Layout, base, findings};
 
 /// The templates a project page is made of.
 pub(in crate::site::pages) const PROJECT_TEMPLATES: &[&str] =
@@ -98,7 +98,7 @@ fn main(h: &mut Html, page: &ProjectPage) {
         }
     }
     h.raw("</ul>\n</section>\n\n<section id=\"findings\">\n<h2>检查发现</h2>\n");
-    findings(h, page.findings, page.layout.root, page.anchor);
+    findings(h, page.findings, page.layout.root, None, page.anchor);
     h.raw("\n</section>\n");
     if !p.notes_html.is_empty() {
         h.raw("<section class=\"prose\">")
@@ -205,37 +205,4 @@ fn change_box(h: &mut Html, c: &ProjectMark, unit: &str) {
         h.raw("</tbody></table>");
     }
     h.raw("\n</section>\n");
-}
-
-/// The `findings` macro, as a project page calls it (without the project's name).
-fn findings(h: &mut Html, list: &[FindingView], root: &str, anchor: &str) {
-    h.raw("\n");
-    if list.is_empty() {
-        h.raw("<p class=\"ok\">未发现缺口。</p>");
-    } else {
-        h.raw("\n<ol class=\"findings\">\n");
-        for (i, f) in list.iter().enumerate() {
-            h.raw("\n  <li class=\"sev-")
-                .text(f.severity)
-                .raw("\" id=\"")
-                .text(anchor)
-                .raw("finding-")
-                .num(i + 1)
-                .raw("\"><span class=\"sev\">")
-                .text(f.severity_label)
-                .raw("</span>\n    <a href=\"")
-                .text(root)
-                .raw("rules.html#rule-")
-                .text(&f.anchor)
-                .raw("\">")
-                .text(&f.title)
-                .raw("</a>：")
-                .text(&f.message)
-                .raw("\n    \n    <span class=\"src\">")
-                .text(&f.place)
-                .raw("</span></li>\n");
-        }
-        h.raw("\n</ol>\n");
-    }
-    h.raw("\n");
 }

@@ -573,17 +573,18 @@ impl Indicator {
 
 /// Empty cells and the fillers people type into them (`/`, `无`, `--`).
 pub fn is_placeholder(s: &str) -> bool {
-    // Every placeholder is a few characters; skip the normaliser for real text.
-    let t = crate::text::clean(s);
-    if t.len() > 16 {
-        return false;
-    }
     // Letters, digits and ideographs survive NFKC and keying, and none is in a
-    // placeholder but 无 and 暂: text with one is real without normalising it.
-    if t.chars().any(|c| {
+    // placeholder but 无 and 暂: text with one is real without normalising it. Real text
+    // shows one in its first characters, so this comes before trimming.
+    if s.chars().any(|c| {
         c.is_ascii_alphanumeric()
             || (('\u{4E00}'..='\u{9FFF}').contains(&c) && c != '无' && c != '暂')
     }) {
+        return false;
+    }
+    // Every placeholder is a few characters; skip the normaliser for longer text.
+    let t = crate::text::clean(s);
+    if t.len() > 16 {
         return false;
     }
     let k = crate::text::key(t);

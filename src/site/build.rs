@@ -275,15 +275,9 @@ fn full(
         pages += done.iter().map(|d| d.pages).sum::<usize>();
         let t = timings.add("site pages", t);
         let mut ix = IndexBuilder::default();
-        let decoded: Vec<Vec<Tokenized>> = done
-            .par_iter()
-            .map(|d| {
-                search::decode_docs(&d.docs)
-                    .ok_or_else(|| anyhow::anyhow!("search documents did not read back"))
-            })
-            .collect::<Result<_>>()?;
-        for t in decoded.into_iter().flatten() {
-            ix.add_tokenized(t);
+        for d in &done {
+            ix.add_encoded(&d.docs)
+                .ok_or_else(|| anyhow::anyhow!("search documents did not read back"))?;
         }
         ix.set_books(pages::search_books(&frame));
         let (files, shards) = ix.files_and_shards(true);

@@ -202,6 +202,35 @@ impl IndexBuilder {
         }
     }
 
+    /// Add a book's documents as [`encode_docs`] wrote them. Their tokens go straight
+    /// into the postings, and one already there costs no allocation: decoding every
+    /// book's tokens into strings first held all of them at once (the peak memory of a
+    /// 100k-project build). `None` when the bytes do not read back (the index may then
+    /// hold part of them).
+    pub fn add_encoded(&mut self, bytes: &[u8]) -> Option<()> {
+        if self.keep_tokens {
+            for t in decode_docs(bytes)? {
+                self.add_tokenized(t);
+            }
+            return Some(());
+        }
+        let mut r = Reader(bytes);
+        for _ in 0..r.u32()? {
+            let id = self.docs.len() as u32;
+            self.docs.push(r.doc()?);
+            for _ in 0..r.u32()? {
+                let (token, w) = (r.str()?, r.u32()?);
+                match self.postings.get_mut(token) {
+                    Some(posts) => posts.push([id, w]),
+                    None => {
+                        self.postings.insert(token.to_string(), vec![[id, w]]);
+                    }
+                }
+            }
+        }
+        r.0.is_empty().then_some(())
+    }
+
     /// An index that can later [`replace`](IndexBuilder::replace) documents.
     pub fn for_updates() -> Self {
         IndexBuilder {
@@ -531,6 +560,17 @@ impl<'a> Reader<'a> {
         self.0 = rest;
         std::str::from_utf8(s).ok()
     }
+
+    fn doc(&mut self) -> Option<Doc> {
+        let mut field = || self.str().map(str::to_string);
+        Some(Doc {
+            title: field()?,
+            url: field()?,
+            kind: field()?,
+            sub: field()?,
+            text: field()?,
+        })
+    }
 }
 
 /// One shard's tokens with all their postings.
@@ -588,14 +628,7 @@ pub fn decode_docs(bytes: &[u8]) -> Option<Vec<Tokenized>> {
     let n = r.u32()? as usize;
     let mut out = Vec::with_capacity(n.min(bytes.len()));
     for _ in 0..n {
-        let mut field = || r.str().map(str::to_string);
-        let doc = Doc {
-            title: field()?,
-            url: field()?,
-            kind: field()?,
-            sub: field()?,
-            text: field()?,
-        };
+        let doc = r.doc()?;
         let k = r.u32()? as usize;
         let mut tokens = Vec::with_capacity(k.min(r.0.len()));
         for _ in 0..k {

@@ -251,7 +251,7 @@ pub(super) fn form_html(
     site: &Site,
     (bi, di, pi): (usize, usize, usize),
     f: &BookFindings,
-    tera: Option<&tera::Tera>,
+    theme: &Theme,
 ) -> Result<String> {
     let b = &site.books[bi];
     let d = &b.departments[di];
@@ -300,38 +300,29 @@ pub(super) fn form_html(
         year: b.year,
         unit: b.unit.label(),
     };
-    let Some(tera) = tera else {
+    if theme.keeps(compiled::FORM_TEMPLATES) {
         return Ok(compiled::form(&book, &view));
-    };
+    }
     let mut ctx = tera::Context::new();
     ctx.insert("book", &book);
     ctx.insert("form", &view);
     let path = project_path(b, d, p);
-    let out = render(tera, "form.html", &ctx, &path)?;
+    let out = render(&theme.tera, "form.html", &ctx, &path)?;
     String::from_utf8(out.bytes)
         .map_err(|_| anyhow!("rendering {path}: form.html gave bytes that are not UTF-8"))
 }
 
 /// Each project's form HTML of one book, by department and project, rendered once.
-pub struct Forms {
-    slots: Vec<Vec<std::sync::OnceLock<String>>>,
-    /// The theme keeps `form.html` and the macros it calls.
-    compiled: bool,
-}
-
-/// The templates a form's HTML comes from.
-const FORM_TEMPLATES: &[&str] = &["form.html", "macros.html"];
+pub struct Forms(Vec<Vec<std::sync::OnceLock<String>>>);
 
 impl Forms {
-    pub fn new(b: &Book, theme: &Theme) -> Forms {
-        Forms {
-            slots: b
-                .departments
+    pub fn new(b: &Book) -> Forms {
+        Forms(
+            b.departments
                 .iter()
                 .map(|d| d.projects.iter().map(|_| Default::default()).collect())
                 .collect(),
-            compiled: theme.keeps(FORM_TEMPLATES),
-        }
+        )
     }
 
     /// The form of project `(book, department, project)`, rendered if it is not yet.
@@ -340,13 +331,13 @@ impl Forms {
         site: &Site,
         (bi, di, pi): (usize, usize, usize),
         f: &BookFindings,
-        tera: &tera::Tera,
+        theme: &Theme,
     ) -> Result<&str> {
-        let slot = &self.slots[di][pi];
+        let slot = &self.0[di][pi];
         if let Some(html) = slot.get() {
             return Ok(html);
         }
-        let html = form_html(site, (bi, di, pi), f, (!self.compiled).then_some(tera))?;
+        let html = form_html(site, (bi, di, pi), f, theme)?;
         Ok(slot.get_or_init(|| html))
     }
 
@@ -356,17 +347,17 @@ impl Forms {
         site: &Site,
         bi: usize,
         f: &BookFindings,
-        tera: &tera::Tera,
+        theme: &Theme,
     ) -> Result<()> {
-        self.slots.par_iter().enumerate().try_for_each(|(di, d)| {
+        self.0.par_iter().enumerate().try_for_each(|(di, d)| {
             (0..d.len())
-                .try_for_each(|pi| self.get_or_render(site, (bi, di, pi), f, tera).map(|_| ()))
+                .try_for_each(|pi| self.get_or_render(site, (bi, di, pi), f, theme).map(|_| ()))
         })
     }
 
     /// The forms of department `di`, in project order (filled first).
     pub(super) fn department(&self, di: usize) -> impl Iterator<Item = &str> {
-        self.slots[di]
+        self.0[di]
             .iter()
             .map(|s| s.get().map(String::as_str).unwrap_or_default())
     }

@@ -267,7 +267,7 @@ pub fn render_jobs(
     let mut forms: Vec<Option<Forms>> = site.books.iter().map(|_| None).collect();
     for job in jobs {
         if let Job::Book(bi) | Job::Project(bi, ..) = *job {
-            forms[bi].get_or_insert_with(|| Forms::new(&site.books[bi], theme));
+            forms[bi].get_or_insert_with(|| Forms::new(&site.books[bi]));
         }
     }
     let forms_of = |bi: usize| {
@@ -283,7 +283,7 @@ pub fn render_jobs(
             Job::Home => vec![home(site, tera)?],
             Job::Book(bi) => {
                 let (f, forms) = (&findings[*bi], forms_of(*bi)?);
-                forms.fill(site, *bi, f, tera)?;
+                forms.fill(site, *bi, f, theme)?;
                 let (files, spent) = book_pages(site, *bi, f, tera, forms)?;
                 if let Ok(mut t) = chart_time.lock() {
                     *t += spent;
@@ -293,7 +293,7 @@ pub fn render_jobs(
             Job::Department(bi, di) => department_pages(site, *bi, *di, &findings[*bi], theme)?,
             Job::Project(bi, di, pi) => {
                 let f = &findings[*bi];
-                let form = forms_of(*bi)?.get_or_render(site, (*bi, *di, *pi), f, tera)?;
+                let form = forms_of(*bi)?.get_or_render(site, (*bi, *di, *pi), f, theme)?;
                 vec![project_page(site, (*bi, *di, *pi), f, theme, form)?]
             }
             Job::Findings(bi) => findings_pages(site, *bi, &findings[*bi], tera)?,

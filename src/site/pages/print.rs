@@ -175,8 +175,8 @@ pub fn print_page_numbered(
     theme: &Theme,
     pdf: &PdfInfo,
 ) -> Result<OutFile> {
-    let forms = Forms::new(&site.books[bi], theme);
-    forms.fill(site, bi, f, &theme.tera)?;
+    let forms = Forms::new(&site.books[bi]);
+    forms.fill(site, bi, f, theme)?;
     print_page(
         site,
         bi,

@@ -3,6 +3,9 @@
 use super::super::{FormBook, FormView, Tree};
 use super::Html;
 
+/// The templates a form is made of.
+pub(in crate::site::pages) const FORM_TEMPLATES: &[&str] = &["form.html", "macros.html"];
+
 /// `form.html`.
 pub(in crate::site::pages) fn form(book: &FormBook, form: &FormView) -> String {
     let mut h = Html(String::with_capacity(2048 + 512 * form.tree.rows.len()));

@@ -13,8 +13,8 @@ mod project;
 
 use super::FindingView;
 pub(super) use department::{DEPARTMENT_TEMPLATES, DepartmentPage, department_page};
-pub(super) use form::form;
 use form::tree;
+pub(super) use form::{FORM_TEMPLATES, form};
 pub(super) use project::{PROJECT_TEMPLATES, ProjectPage, project_page};
 
 use crate::site::theme::escape_html_into;

@@ -7,30 +7,8 @@ mod common;
 use jixiao::site::{BuildOptions, build};
 use std::path::Path;
 
-const BOOK_TOML: &str = "title = \"预算绩效目标公开\"\n\n[books.xiqu-r2]\nprevious = \"xiqu-r1\"\n\n[books.fantai-2025]\nprevious = \"fantai-2024\"\n";
-
-/// A site of the two fixture pairs, each newer book naming the older one.
-fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let fixtures = common::manifest().join("tests/fixtures/diff");
-    for (from, to) in [
-        ("draft-r1", "xiqu-r1"),
-        ("draft-r2", "xiqu-r2"),
-        ("year-2024", "fantai-2024"),
-        ("year-2025", "fantai-2025"),
-    ] {
-        assert!(
-            fixtures.join(from).join("_index.md").is_file(),
-            "fixture {from} is missing"
-        );
-        common::copy_dir(&fixtures.join(from), &dir.path().join("content").join(to));
-    }
-    std::fs::write(dir.path().join("book.toml"), BOOK_TOML).unwrap();
-    dir
-}
-
 fn built() -> (tempfile::TempDir, std::path::PathBuf) {
-    let site = site();
+    let site = common::previous_versions_site();
     let out = common::build_site(site.path());
     (site, out)
 }
@@ -213,10 +191,10 @@ fn every_link_of_the_changes_pages_stays_in_the_site_and_finds_its_page() {
 
 #[test]
 fn a_previous_version_that_is_no_book_is_an_error_at_its_line() {
-    let site = site();
+    let site = common::previous_versions_site();
     std::fs::write(
         site.path().join("book.toml"),
-        BOOK_TOML.replace("previous = \"xiqu-r1\"", "previous = \"xiqu-r0\""),
+        common::PREVIOUS_VERSIONS_TOML.replace("previous = \"xiqu-r1\"", "previous = \"xiqu-r0\""),
     )
     .unwrap();
     let out = site.path().join("public");

@@ -153,22 +153,7 @@ fn the_bundled_site_is_the_same_compiled_and_in_tera() {
 /// goal, targets weaker and stronger) and with the line saying nothing changed.
 #[test]
 fn changes_from_a_previous_version_are_the_same_compiled_and_in_tera() {
-    let site = tempfile::tempdir().unwrap();
-    let fixtures = common::manifest().join("tests/fixtures/diff");
-    for (from, to) in [
-        ("draft-r1", "xiqu-r1"),
-        ("draft-r2", "xiqu-r2"),
-        ("year-2024", "fantai-2024"),
-        ("year-2025", "fantai-2025"),
-    ] {
-        assert!(fixtures.join(from).is_dir(), "fixture {from} is missing");
-        common::copy_dir(&fixtures.join(from), &site.path().join("content").join(to));
-    }
-    std::fs::write(
-        site.path().join("book.toml"),
-        "title = \"t\"\n\n[books.xiqu-r2]\nprevious = \"xiqu-r1\"\n\n[books.fantai-2025]\nprevious = \"fantai-2024\"\n",
-    )
-    .unwrap();
+    let site = common::previous_versions_site();
     let seen = same_both_ways(site.path());
     assert!(seen.changed >= 10, "{seen:?}");
     assert!(seen.unchanged >= 10, "{seen:?}");

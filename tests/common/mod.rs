@@ -220,3 +220,27 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// book.toml of [`previous_versions_site`].
+pub const PREVIOUS_VERSIONS_TOML: &str = "title = \"预算绩效目标公开\"\n\n[books.xiqu-r2]\nprevious = \"xiqu-r1\"\n\n[books.fantai-2025]\nprevious = \"fantai-2024\"\n";
+
+/// A site of the two fixture pairs of tests/fixtures/diff, each newer book naming the
+/// older one as its previous version.
+pub fn previous_versions_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = manifest().join("tests/fixtures/diff");
+    for (from, to) in [
+        ("draft-r1", "xiqu-r1"),
+        ("draft-r2", "xiqu-r2"),
+        ("year-2024", "fantai-2024"),
+        ("year-2025", "fantai-2025"),
+    ] {
+        assert!(
+            fixtures.join(from).join("_index.md").is_file(),
+            "fixture {from} is missing"
+        );
+        copy_dir(&fixtures.join(from), &dir.path().join("content").join(to));
+    }
+    std::fs::write(dir.path().join("book.toml"), PREVIOUS_VERSIONS_TOML).unwrap();
+    dir
+}

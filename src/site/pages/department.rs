@@ -171,19 +171,8 @@ pub(super) fn department_page(
     let other_text = format_amount(sums.other);
     let trail = [(b.title.as_str(), "../index.html"), (d.name.as_str(), "")];
     if theme.keeps(compiled::DEPARTMENT_TEMPLATES) {
-        let root = "../".repeat(path.matches('/').count());
-        let canonical = format!("{}{}", site.config.base_url, path);
         let bytes = compiled::department_page(&compiled::DepartmentPage {
-            layout: compiled::Layout {
-                language: &site.config.language,
-                site_title: &site.config.title,
-                description: &site.config.description,
-                canonical: &canonical,
-                root: &root,
-                draft: b.stage == Stage::Draft,
-                crumbs: &trail,
-                unit: Some(b.unit.label()),
-            },
+            layout: layout(site, b, &path, &trail),
             book_slug: &b.slug,
             book_title: &b.title,
             title_mark: title_mark(b),

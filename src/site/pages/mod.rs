@@ -134,6 +134,26 @@ fn base(site: &Site, path: &str) -> tera::Context {
     ctx
 }
 
+/// What the compiled `base.html` shows around a page of book `b` (as [`base`] and
+/// [`crumbs`] give Tera).
+fn layout<'a>(
+    site: &'a Site,
+    b: &'a Book,
+    path: &str,
+    crumbs: &'a [(&'a str, &'a str)],
+) -> compiled::Layout<'a> {
+    compiled::Layout {
+        language: &site.config.language,
+        site_title: &site.config.title,
+        description: &site.config.description,
+        canonical: format!("{}{}", site.config.base_url, path),
+        root: "../".repeat(path.matches('/').count()),
+        draft: b.stage == Stage::Draft,
+        crumbs,
+        unit: Some(b.unit.label()),
+    }
+}
+
 /// A breadcrumb: its label and link relative to the page (empty for the page itself).
 #[derive(Serialize)]
 struct Crumb {

@@ -81,19 +81,8 @@ pub(super) fn project_page(
         (p.name.as_str(), ""),
     ];
     if theme.keeps(compiled::PROJECT_TEMPLATES) {
-        let root = "../".repeat(path.matches('/').count());
-        let canonical = format!("{}{}", site.config.base_url, path);
         let bytes = compiled::project_page(&compiled::ProjectPage {
-            layout: compiled::Layout {
-                language: &site.config.language,
-                site_title: &site.config.title,
-                description: &site.config.description,
-                canonical: &canonical,
-                root: &root,
-                draft: b.stage == Stage::Draft,
-                crumbs: &trail,
-                unit: Some(b.unit.label()),
-            },
+            layout: layout(site, b, &path, &trail),
             book_title: &b.title,
             title_mark: title_mark(b),
             source_url: source_url(site, b),

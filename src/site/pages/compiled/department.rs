@@ -2,7 +2,7 @@
 //! `findings` macros.
 
 use super::super::{DeptMark, DeptMeta, DeptProjectRow, FindingView, OverallView};
-use super::{Html, Layout, base, findings, tree};
+use super::{Html, Layout, base, findings, here_or_link, tree};
 
 /// The templates a department page is made of.
 pub(in crate::site::pages) const DEPARTMENT_TEMPLATES: &[&str] =
@@ -108,7 +108,13 @@ fn main(h: &mut Html, page: &DepartmentPage) {
         h.raw("<p class=\"hint\">本页列出部门整体的发现和本页项目的发现。</p>");
     }
     h.raw("\n");
-    findings(h, page.findings, page.layout.root, Some(page.book_slug), "");
+    findings(
+        h,
+        page.findings,
+        &page.layout.root,
+        Some(page.book_slug),
+        "",
+    );
     h.raw("\n</section>\n");
     if !d.notes_html.is_empty() {
         h.raw("<section class=\"prose\">")
@@ -230,17 +236,7 @@ fn projects(h: &mut Html, page: &DepartmentPage) {
     if !page.pager.is_empty() {
         h.raw("<nav class=\"pages\" aria-label=\"分页\">");
         for (label, href, current) in page.pager {
-            if *current {
-                h.raw("<span aria-current=\"page\">")
-                    .text(label)
-                    .raw("</span>");
-            } else {
-                h.raw("<a href=\"")
-                    .text(href)
-                    .raw("\">")
-                    .text(label)
-                    .raw("</a>");
-            }
+            here_or_link(h, label, href, *current);
         }
         h.raw("</nav>");
     }

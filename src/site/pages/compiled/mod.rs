@@ -46,9 +46,9 @@ pub(super) struct Layout<'a> {
     pub(super) language: &'a str,
     pub(super) site_title: &'a str,
     pub(super) description: &'a str,
-    pub(super) canonical: &'a str,
+    pub(super) canonical: String,
     /// The way back to the site's root (`../../`).
-    pub(super) root: &'a str,
+    pub(super) root: String,
     pub(super) draft: bool,
     /// Breadcrumbs after 首页: (label, link; empty for the page itself).
     pub(super) crumbs: &'a [(&'a str, &'a str)],
@@ -65,45 +65,35 @@ fn base(h: &mut Html, l: &Layout, title: impl FnOnce(&mut Html), main: impl FnOn
     h.raw("</title>\n<meta name=\"description\" content=\"")
         .text(l.description)
         .raw("\">\n<link rel=\"canonical\" href=\"")
-        .text(l.canonical)
+        .text(&l.canonical)
         .raw("\">\n<link rel=\"stylesheet\" href=\"")
-        .text(l.root)
+        .text(&l.root)
         .raw("static/style.css\">\n<link rel=\"stylesheet\" href=\"")
-        .text(l.root)
+        .text(&l.root)
         .raw("static/print.css\" media=\"print\">\n\n</head>\n<body class=\"");
     if l.draft {
         h.raw("is-draft");
     }
     h.raw(" \">\n<a class=\"skip\" href=\"#main\">跳到正文</a>\n<header class=\"site-header\">\n  <a class=\"site-title\" href=\"")
-        .text(l.root)
+        .text(&l.root)
         .raw("index.html\">")
         .text(l.site_title)
         .raw("</a>\n  <nav class=\"site-nav\" aria-label=\"站点\">\n    <a href=\"")
-        .text(l.root)
+        .text(&l.root)
         .raw("index.html\">首页</a>\n    <a href=\"")
-        .text(l.root)
+        .text(&l.root)
         .raw("guide.html\">如何阅读</a>\n    <a href=\"")
-        .text(l.root)
+        .text(&l.root)
         .raw("rules.html\">检查规则</a>\n  </nav>\n  <form class=\"site-search\" action=\"")
-        .text(l.root)
+        .text(&l.root)
         .raw("search.html\" method=\"get\" role=\"search\">\n    <input type=\"search\" name=\"q\" placeholder=\"搜索项目、部门、指标\" aria-label=\"搜索\">\n    <button type=\"submit\">搜索</button>\n  </form>\n</header>\n");
     // The home crumb comes first, so there always are crumbs.
     h.raw("<nav class=\"crumbs\" aria-label=\"位置\"><ol><li><a href=\"")
-        .text(l.root)
+        .text(&l.root)
         .raw("index.html\">首页</a></li>");
     for (label, href) in l.crumbs {
         h.raw("<li>");
-        if href.is_empty() {
-            h.raw("<span aria-current=\"page\">")
-                .text(label)
-                .raw("</span>");
-        } else {
-            h.raw("<a href=\"")
-                .text(href)
-                .raw("\">")
-                .text(label)
-                .raw("</a>");
-        }
+        here_or_link(h, label, href, href.is_empty());
         h.raw("</li>");
     }
     h.raw("</ol></nav>\n<main id=\"main\">\n");
@@ -118,12 +108,27 @@ fn base(h: &mut Html, l: &Layout, title: impl FnOnce(&mut Html), main: impl FnOn
         None => h.raw("见各表"),
     };
     h.raw("；每个数字都注明了源文件与行号。</p>\n  <p>由 jixiao 生成 · <a href=\"")
-        .text(l.root)
+        .text(&l.root)
         .raw("rules.html\">检查规则说明</a> · <a href=\"")
-        .text(l.root)
+        .text(&l.root)
         .raw("guide.html\">如何阅读绩效目标表</a></p>\n</footer>\n<script src=\"")
-        .text(l.root)
+        .text(&l.root)
         .raw("static/site.js\" defer></script>\n\n</body>\n</html>\n");
+}
+
+/// A crumb or a pager's link: the current page as a span, any other as a link.
+fn here_or_link(h: &mut Html, label: &str, href: &str, here: bool) {
+    if here {
+        h.raw("<span aria-current=\"page\">")
+            .text(label)
+            .raw("</span>");
+    } else {
+        h.raw("<a href=\"")
+            .text(href)
+            .raw("\">")
+            .text(label)
+            .raw("</a>");
+    }
 }
 
 /// The `findings` macro; `book` (its slug) when the list names each finding's project.

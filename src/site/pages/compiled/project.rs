@@ -98,7 +98,7 @@ fn main(h: &mut Html, page: &ProjectPage) {
         }
     }
     h.raw("</ul>\n</section>\n\n<section id=\"findings\">\n<h2>检查发现</h2>\n");
-    findings(h, page.findings, page.layout.root, None, page.anchor);
+    findings(h, page.findings, &page.layout.root, None, page.anchor);
     h.raw("\n</section>\n");
     if !p.notes_html.is_empty() {
         h.raw("<section class=\"prose\">")

@@ -274,14 +274,7 @@ fn full(
         let mut pages = render_frame(&frame, &theme, &recorder)?;
         pages += done.iter().map(|d| d.pages).sum::<usize>();
         let t = timings.add("site pages", t);
-        let mut ix = IndexBuilder::default();
-        for d in &done {
-            ix.add_encoded(&d.docs)
-                .ok_or_else(|| anyhow::anyhow!("search documents did not read back"))?;
-        }
-        ix.set_books(pages::search_books(&frame));
-        let (files, shards) = ix.files_and_shards(true);
-        drop(ix);
+        let (files, shards) = whole_index(&frame, done.iter().map(|d| Ok(&d.docs)))?;
         let search_bytes = put_search(&recorder, files)?;
         let mut keep: CacheFiles = done
             .into_iter()
@@ -320,18 +313,19 @@ fn full(
     })
 }
 
-/// The search index over every book, from each book's documents.
-fn whole_index(
+/// The search index over every book, from each book's encoded documents in book order,
+/// read one book at a time: the search files and the shards the cache keeps.
+fn whole_index<B: AsRef<[u8]>>(
     site: &Site,
-    docs: Vec<Vec<Tokenized>>,
-    keep: bool,
-) -> (Vec<(String, String)>, Vec<Vec<u8>>) {
+    books: impl Iterator<Item = Result<B>>,
+) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>)> {
     let mut ix = IndexBuilder::default();
-    for t in docs.into_iter().flatten() {
-        ix.add_tokenized(t);
+    for bytes in books {
+        ix.add_encoded(bytes?.as_ref())
+            .ok_or_else(|| anyhow::anyhow!("search documents did not read back"))?;
     }
     ix.set_books(pages::search_books(site));
-    ix.files_and_shards(keep)
+    Ok(ix.files_and_shards(true))
 }
 
 fn shard_files(shards: Vec<Vec<u8>>) -> impl Iterator<Item = (String, Vec<u8>)> {
@@ -484,15 +478,6 @@ fn update_index(
             .and_then(|b| search::decode_docs(&b))
             .ok_or_else(|| cache_err(&format!("search/b-{slug}")))
     };
-    let mut keep: CacheEdits = Vec::new();
-    let mut decoded = Vec::with_capacity(fresh.len());
-    for (at, bytes) in fresh {
-        let docs = search::decode_docs(&bytes)
-            .ok_or_else(|| anyhow::anyhow!("search documents did not read back"))?;
-        keep.push((format!("search/b-{}", site.summaries[at].slug), Some(bytes)));
-        decoded.push((at, docs));
-    }
-    let fresh = decoded;
     let same_shape = prev.state.books.len() == site.summaries.len()
         && prev
             .state
@@ -501,17 +486,24 @@ fn update_index(
             .zip(&site.summaries)
             .all(|(p, s)| p.summary.slug == s.slug && p.summary.docs == s.docs)
         && fresh.len() * 2 <= site.summaries.len().max(1);
+    let mut keep: CacheEdits = Vec::new();
     if !same_shape {
-        let mut fresh = fresh.into_iter().peekable();
-        let mut docs = Vec::with_capacity(site.summaries.len());
-        for (i, s) in site.summaries.iter().enumerate() {
-            if fresh.peek().is_some_and(|f| f.0 == i) {
-                docs.push(fresh.next().map(|f| f.1).unwrap_or_default());
-            } else {
-                docs.push(read_docs(&s.slug)?);
-            }
+        let mut pending = fresh.iter().peekable();
+        let books =
+            site.summaries
+                .iter()
+                .enumerate()
+                .map(|(i, s)| match pending.next_if(|f| f.0 == i) {
+                    Some(f) => Ok(std::borrow::Cow::Borrowed(f.1.as_slice())),
+                    None => prev
+                        .read_file(&format!("search/b-{}", s.slug))
+                        .map(std::borrow::Cow::Owned)
+                        .ok_or_else(|| cache_err(&format!("search/b-{}", s.slug))),
+                });
+        let (files, shards) = whole_index(site, books)?;
+        for (at, bytes) in fresh {
+            keep.push((format!("search/b-{}", site.summaries[at].slug), Some(bytes)));
         }
-        let (files, shards) = whole_index(site, docs, true);
         let bytes = put_search(sink, files)?;
         let n = shards.len();
         keep.extend(shard_files(shards).map(|(p, b)| (p, Some(b))));
@@ -521,6 +513,14 @@ fn update_index(
     }
 
     // Ids stay put: patch.
+    let mut decoded = Vec::with_capacity(fresh.len());
+    for (at, bytes) in fresh {
+        let docs = search::decode_docs(&bytes)
+            .ok_or_else(|| anyhow::anyhow!("search documents did not read back"))?;
+        keep.push((format!("search/b-{}", site.summaries[at].slug), Some(bytes)));
+        decoded.push((at, docs));
+    }
+    let fresh = decoded;
     let starts: Vec<usize> = site
         .summaries
         .iter()

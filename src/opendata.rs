@@ -12,6 +12,7 @@ use crate::model::{
     SourceRef,
 };
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 pub const BOM: &str = "\u{feff}";
 pub const JSON_FORMAT: &str = "jixiao-book/1";
@@ -181,7 +182,7 @@ pub fn headings(columns: &[&str]) -> Vec<String> {
 
 /// Neutralise a text cell a spreadsheet would treat as a formula (`=`, `+`, `-`, `@`,
 /// their full-width forms, tab and carriage return at the start).
-pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
+pub fn neutralise(s: &str) -> Cow<'_, str> {
     match s.chars().next() {
         Some(c) if is_formula_start(c) => format!("'{s}").into(),
         _ => s.into(),
@@ -237,6 +238,11 @@ fn writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new())
+}
+
+/// One CSV row of text cells (borrowed where a cell needs no change).
+fn record(w: &mut csv::Writer<Vec<u8>>, cells: &[Cow<'_, str>]) {
+    let _ = w.write_record(cells.iter().map(|c| c.as_bytes()));
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> String {
@@ -297,60 +303,60 @@ pub fn projects_csv(book: &Book) -> String {
 }
 
 pub fn projects_by_department(book: &Book) -> CsvByDepartment {
+    let slug = neutralise(&book.slug);
     CsvByDepartment::write(PROJECT_COLUMNS, book, |w, d| {
+        let dept = neutralise(&d.name);
+        let code = neutralise(d.code.as_deref().unwrap_or(""));
         for p in &d.projects {
             let f = &p.funds;
-            let text = |s: &str| neutralise(s).into_owned();
-            let row: Vec<String> = vec![
-                text(&book.slug),
-                text(&d.name),
-                text(d.code.as_deref().unwrap_or("")),
-                text(&p.department),
-                text(&p.name),
-                text(&p.implementing_unit),
-                dec(&f.total),
-                dec(&f.fiscal),
-                dec(&f.fiscal_upper),
-                dec(&f.fiscal_own),
-                dec(&f.carry_over),
-                dec(&f.other),
-                text(&f.total.raw),
-                text(&f.fiscal.raw),
-                text(&f.fiscal_upper.raw),
-                text(&f.fiscal_own.raw),
-                text(&f.carry_over.raw),
-                text(&f.other.raw),
-                f.carry_over_beside_fiscal.to_string(),
-                kinds_text(&f.rows),
-                if f.extra.is_empty() {
-                    String::new()
-                } else {
-                    text(&serde_json::to_string(&f.extra).unwrap_or_default())
-                },
-                if f.labels.is_empty() {
-                    String::new()
-                } else {
-                    text(&serde_json::to_string(&f.labels).unwrap_or_default())
-                },
-                f.line.to_string(),
-                text(p.goal.as_deref().unwrap_or("")),
-                p.goal.is_some().to_string(),
-                text(&p.long_goal),
-                if p.extra.is_empty() {
-                    String::new()
-                } else {
-                    text(&serde_json::to_string(&p.extra).unwrap_or_default())
-                },
-                flags_text(&p.flags),
-                p.indicators.len().to_string(),
-                text(&p.source.file),
-                p.source.line.to_string(),
-                p.source.end_line.to_string(),
-                text(&p.notes),
+            let row = [
+                slug.clone(),
+                dept.clone(),
+                code.clone(),
+                neutralise(&p.department),
+                neutralise(&p.name),
+                neutralise(&p.implementing_unit),
+                dec(&f.total).into(),
+                dec(&f.fiscal).into(),
+                dec(&f.fiscal_upper).into(),
+                dec(&f.fiscal_own).into(),
+                dec(&f.carry_over).into(),
+                dec(&f.other).into(),
+                neutralise(&f.total.raw),
+                neutralise(&f.fiscal.raw),
+                neutralise(&f.fiscal_upper.raw),
+                neutralise(&f.fiscal_own.raw),
+                neutralise(&f.carry_over.raw),
+                neutralise(&f.other.raw),
+                f.carry_over_beside_fiscal.to_string().into(),
+                kinds_text(&f.rows).into(),
+                json_cell(&f.extra, f.extra.is_empty()),
+                json_cell(&f.labels, f.labels.is_empty()),
+                f.line.to_string().into(),
+                neutralise(p.goal.as_deref().unwrap_or("")),
+                p.goal.is_some().to_string().into(),
+                neutralise(&p.long_goal),
+                json_cell(&p.extra, p.extra.is_empty()),
+                flags_text(&p.flags).into(),
+                p.indicators.len().to_string().into(),
+                neutralise(&p.source.file),
+                p.source.line.to_string().into(),
+                p.source.end_line.to_string().into(),
+                neutralise(&p.notes),
             ];
-            let _ = w.write_record(&row);
+            record(w, &row);
         }
     })
+}
+
+/// A cell holding `v` as JSON, neutralised; empty when `empty`.
+fn json_cell<T: Serialize + ?Sized>(v: &T, empty: bool) -> Cow<'static, str> {
+    if empty {
+        return "".into();
+    }
+    neutralise(&serde_json::to_string(v).unwrap_or_default())
+        .into_owned()
+        .into()
 }
 
 /// `indicators.csv`: one row per indicator.
@@ -396,7 +402,7 @@ pub fn indicators_by_department(book: &Book) -> CsvByDepartment {
                         serde_json::to_string(&i.extra).unwrap_or_default().into()
                     },
                 ];
-                let _ = w.write_record(row.iter().map(|c| c.as_bytes()));
+                record(w, &row);
             }
         }
     })
@@ -407,29 +413,32 @@ pub fn departments_csv(book: &Book) -> String {
     let mut w = writer();
     let _ = w.write_record(headings(DEPARTMENT_COLUMNS));
     for d in &book.departments {
-        let row = vec![
-            neutralise(&book.slug).into_owned(),
-            neutralise(&d.name).into_owned(),
-            neutralise(d.code.as_deref().unwrap_or("")).into_owned(),
-            neutralise(&d.aliases.join("；")).into_owned(),
-            d.unnamed.to_string(),
-            neutralise(&d.source.file).into_owned(),
-            d.source.line.to_string(),
-            neutralise(d.contents.as_ref().map_or("", |c| c.text.as_str())).into_owned(),
+        let row = [
+            neutralise(&book.slug),
+            neutralise(&d.name),
+            neutralise(d.code.as_deref().unwrap_or("")),
+            neutralise(&d.aliases.join("；")).into_owned().into(),
+            d.unnamed.to_string().into(),
+            neutralise(&d.source.file),
+            d.source.line.to_string().into(),
+            neutralise(d.contents.as_ref().map_or("", |c| c.text.as_str())),
             d.contents
                 .as_ref()
-                .map_or(String::new(), |c| c.line.to_string()),
+                .map_or(String::new(), |c| c.line.to_string())
+                .into(),
             d.contents
                 .as_ref()
                 .and_then(|c| c.page)
-                .map_or(String::new(), |p| p.to_string()),
-            d.projects.len().to_string(),
-            d.overall.as_ref().map_or(String::new(), |o| {
-                neutralise(&serde_json::to_string(o).unwrap_or_default()).into_owned()
-            }),
-            neutralise(&d.notes).into_owned(),
+                .map_or(String::new(), |p| p.to_string())
+                .into(),
+            d.projects.len().to_string().into(),
+            match &d.overall {
+                Some(o) => json_cell(o, false),
+                None => "".into(),
+            },
+            neutralise(&d.notes),
         ];
-        let _ = w.write_record(&row);
+        record(&mut w, &row);
     }
     finish(w)
 }
@@ -856,17 +865,20 @@ pub fn findings_csv(findings: &crate::check::BookFindings) -> String {
         let title = crate::check::rules::rule(&f.rule)
             .map(|r| r.title)
             .unwrap_or("");
-        let _ = w.write_record([
-            neutralise(&f.book).into_owned(),
-            neutralise(&f.department).into_owned(),
-            neutralise(&f.project).into_owned(),
-            f.rule.clone(),
-            f.severity.id().to_string(),
-            neutralise(title).into_owned(),
-            neutralise(&f.message).into_owned(),
-            neutralise(&f.file).into_owned(),
-            f.line.to_string(),
-        ]);
+        record(
+            &mut w,
+            &[
+                neutralise(&f.book),
+                neutralise(&f.department),
+                neutralise(&f.project),
+                f.rule.as_str().into(),
+                f.severity.id().into(),
+                neutralise(title),
+                neutralise(&f.message),
+                neutralise(&f.file),
+                f.line.to_string().into(),
+            ],
+        );
     }
     finish(w)
 }

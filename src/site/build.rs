@@ -318,7 +318,7 @@ fn full(
 fn whole_index<B: AsRef<[u8]>>(
     site: &Site,
     books: impl Iterator<Item = Result<B>>,
-) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>)> {
+) -> Result<search::IndexFiles> {
     let mut ix = IndexBuilder::default();
     for bytes in books {
         ix.add_encoded(bytes?.as_ref())

@@ -173,6 +173,9 @@ fn capped(posts: &[[u32; 2]]) -> std::borrow::Cow<'_, [[u32; 2]]> {
     std::borrow::Cow::Owned(best)
 }
 
+/// The search files (path, text) and, when kept, each shard's postings for the cache.
+pub type IndexFiles = (Vec<(String, String)>, Vec<Vec<u8>>);
+
 /// Documents per shard, on average: the shard count depends only on the number of
 /// documents, so editing a text never reshuffles the index.
 const DOCS_PER_SHARD: usize = 12;
@@ -499,7 +502,7 @@ impl IndexBuilder {
 
     /// [`IndexBuilder::files`], and with `keep` each shard's whole postings (uncapped,
     /// [`encode_shard`]) for the build cache to update later.
-    pub fn files_and_shards(&self, keep: bool) -> (Vec<(String, String)>, Vec<Vec<u8>>) {
+    pub fn files_and_shards(&self, keep: bool) -> IndexFiles {
         use rayon::prelude::*;
         let shards = self.shards();
         // BTreeMaps per shard: token order, hence bytes, do not depend on hashing.
